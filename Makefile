@@ -1,0 +1,131 @@
+# ebprof: one non-recursive Makefile.
+#
+#   make            build build/ebprof (BPF skeletons embedded)
+#   make test       install missing packages, build, run every test
+#   make demo       install, build, record the demo workload, write its stacks
+#   make bench      run the benchmarks in scripts/bench-*.sh
+#   make install    PREFIX=/usr/local DESTDIR= : binary, man pages, completions
+#   make asan       build/asan/ebprof with AddressSanitizer + UBSan
+#
+# Data flow: bpf/*.bpf.c -> build/bpf/*.skel.h -> common/ -> cmd/ -> build/ebprof
+
+VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= gcc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+O         ?= build
+WERROR    ?= 1
+
+WARN      := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -Icommon -Icmd
+LDLIBS    := -lbpf -lelf -lz -lcapstone -lunwind-x86_64 -lunwind -lcurl \
+	-lprotobuf-c -liberty -lm -lpthread
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+SKELS     := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.skel.h,$(BPF_SRCS))
+COMMON_SRCS := $(wildcard common/*.c)
+CMD_SRCS  := $(wildcard cmd/*.c)
+COMMON_OBJS := $(patsubst %.c,$(O)/%.o,$(COMMON_SRCS))
+CMD_OBJS  := $(patsubst %.c,$(O)/%.o,$(CMD_SRCS))
+GEN_OBJS  :=
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
+WL_C      := $(wildcard tests/workloads/*.c)
+WL_CXX    := $(wildcard tests/workloads/*.cc)
+WORKLOADS := $(foreach s,$(WL_C) $(WL_CXX),$(O)/workloads/$(basename $(notdir $(s)))-fp \
+	$(O)/workloads/$(basename $(notdir $(s)))-nofp)
+
+-include mk/*.mk
+
+.PHONY: all test unit demo bench install asan deps clean workloads fuzz
+all: $(O)/ebprof
+
+# --- BPF: clang -target bpf (CO-RE against the committed vmlinux.h) -> skeleton
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ibpf -Wall -Werror \
+		-c $< -o $@
+	$(BPFTOOL) gen object $@.linked $@ >/dev/null && mv $@.linked $@
+
+$(O)/bpf/%.skel.h: $(O)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# --- user space
+$(O)/%.o: %.c $(SKELS) $(GEN_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(O)/libcommon.a: $(COMMON_OBJS) $(GEN_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(O)/ebprof: $(CMD_OBJS) $(O)/libcommon.a
+	$(CC) $(CFLAGS) -o $@ $(CMD_OBJS) $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
+
+-include $(COMMON_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
+
+# --- tests
+$(O)/tests/%: tests/unit/%.c tests/unit/test.h $(O)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
+
+WL_FP   := -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
+WL_NOFP := -O2 -g -fomit-frame-pointer
+$(O)/workloads/%-fp: tests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WL_FP) -pthread -o $@ $<
+$(O)/workloads/%-nofp: tests/workloads/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WL_NOFP) -pthread -o $@ $<
+$(O)/workloads/%-fp: tests/workloads/%.cc
+	@mkdir -p $(@D)
+	$(CXX) $(WL_FP) -pthread -o $@ $<
+$(O)/workloads/%-nofp: tests/workloads/%.cc
+	@mkdir -p $(@D)
+	$(CXX) $(WL_NOFP) -pthread -o $@ $<
+
+workloads: $(WORKLOADS)
+unit: $(UNIT_BINS)
+
+deps:
+	@scripts/install-deps.sh
+
+test: deps
+	$(MAKE) all unit workloads
+	tests/run.sh
+
+demo: deps
+	$(MAKE) all workloads
+	scripts/demo.sh
+
+bench: deps
+	$(MAKE) all workloads
+	@for s in scripts/bench-*.sh; do echo "== $$s"; $$s || exit 1; done
+
+asan:
+	$(MAKE) O=build/asan WERROR=$(WERROR) \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" all unit
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(O)/ebprof $(DESTDIR)$(PREFIX)/bin/ebprof
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 completions/ebprof.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ebprof
+	install -m 644 completions/_ebprof $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_ebprof
+	install -m 644 completions/ebprof.fish \
+		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/ebprof.fish
+
+clean:
+	rm -rf $(O) build

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Option tables -> getopt_long, help text, option lists; see options.h. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+int opt_parser__init(struct opt_parser *op, const char *cmd,
+		     const struct opt_spec *specs)
+{
+	size_t n = 0, i, s = 0;
+
+	memset(op, 0, sizeof(*op));
+	op->specs = specs;
+	op->cmd = cmd;
+	while (specs[n].name)
+		n++;
+	op->longopts = calloc(n + 1, sizeof(*op->longopts));
+	if (!op->longopts)
+		return -1;
+	/* '+': stop at the first operand, so "record CMD -x" leaves -x to CMD. */
+	op->shortopts[s++] = '+';
+	op->shortopts[s++] = ':';
+	for (i = 0; i < n; i++) {
+		op->longopts[i].name = specs[i].name;
+		op->longopts[i].has_arg = specs[i].has_arg;
+		op->longopts[i].val = specs[i].val;
+		if (specs[i].val > 0 && specs[i].val < 256 &&
+		    s + 3 < sizeof(op->shortopts)) {
+			op->shortopts[s++] = (char)specs[i].val;
+			if (specs[i].has_arg == required_argument)
+				op->shortopts[s++] = ':';
+		}
+	}
+	op->shortopts[s] = '\0';
+	return 0;
+}
+
+void opt_parser__release(struct opt_parser *op)
+{
+	free(op->longopts);
+	op->longopts = NULL;
+}
+
+void usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (see '%s --help')\n", cmd);
+}
+
+int opt_parser__next(struct opt_parser *op, int argc, char **argv)
+{
+	int c;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, op->shortopts, op->longopts, NULL);
+	if (c == '?') {
+		if (optopt && optopt < 256)
+			usage_error(op->cmd, "unknown option '-%c'", optopt);
+		else
+			usage_error(op->cmd, "unknown option '%s'",
+				    argv[optind - 1]);
+	} else if (c == ':') {
+		if (optopt && optopt < 256)
+			usage_error(op->cmd, "option '-%c' needs a value",
+				    optopt);
+		else
+			usage_error(op->cmd, "option '%s' needs a value",
+				    argv[optind - 1]);
+		c = '?';
+	}
+	return c;
+}
+
+void opt_parser__help(const struct opt_parser *op, FILE *f, const char *usage,
+		      const char *description)
+{
+	const struct opt_spec *o;
+
+	fprintf(f, "usage: %s\n", usage);
+	if (description)
+		fprintf(f, "\n%s\n", description);
+	fprintf(f, "\n");
+	for (o = op->specs; o->name; o++) {
+		char left[64];
+		int n = 0;
+
+		if (o->val > 0 && o->val < 256)
+			n = snprintf(left, sizeof(left), "-%c, ", o->val);
+		else
+			n = snprintf(left, sizeof(left), "    ");
+		snprintf(left + n, sizeof(left) - n, "--%s%s%s", o->name,
+			 o->arg ? " " : "", o->arg ? o->arg : "");
+		fprintf(f, "  %-28s %s\n", left, o->help);
+	}
+}
+
+void opt_parser__list(const struct opt_parser *op, FILE *f)
+{
+	const struct opt_spec *o;
+
+	for (o = op->specs; o->name; o++) {
+		if (o->val > 0 && o->val < 256)
+			fprintf(f, "-%c\n", o->val);
+		fprintf(f, "--%s\n", o->name);
+	}
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Command-line options declared once per command: the same table drives
+ * getopt_long, the --help text and --list-opts (read by the completions
+ * and by the test that checks help, man page and completions agree).
+ */
+#ifndef EBPROF_OPTIONS_H
+#define EBPROF_OPTIONS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+struct opt_spec {
+	const char *name;	/* long name, without "--" */
+	int val;		/* short option char, or a value >= 256 */
+	int has_arg;		/* no_argument / required_argument */
+	const char *arg;	/* argument name in help, e.g. "HZ" */
+	const char *help;	/* one line */
+};
+
+#define OPT_END { NULL, 0, 0, NULL, NULL }
+
+struct opt_parser {
+	const struct opt_spec *specs;
+	struct option *longopts;
+	char shortopts[128];
+	const char *cmd;	/* "ebprof record" */
+};
+
+/* 0, or -1 after an error message (bad table, out of memory). */
+int opt_parser__init(struct opt_parser *op, const char *cmd,
+		     const struct opt_spec *specs);
+void opt_parser__release(struct opt_parser *op);
+/*
+ * Next option like getopt_long(): its val, -1 at the end of options
+ * (stopping at the first operand or "--"), or '?' after printing one line
+ * that says which option was wrong.
+ */
+int opt_parser__next(struct opt_parser *op, int argc, char **argv);
+/* Prints "usage: USAGE" and the option table. */
+void opt_parser__help(const struct opt_parser *op, FILE *f, const char *usage,
+		      const char *description);
+/* Prints every option name ("--x", "-x"), one a line, for completions. */
+void opt_parser__list(const struct opt_parser *op, FILE *f);
+
+/* Hint printed after usage errors. */
+void usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

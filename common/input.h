@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading recordings of any supported format into a profile.  The format
+ * is recognised from the content, never from the file name, so every
+ * command reads whatever another command (or another tool) wrote.
+ */
+#ifndef EBPROF_INPUT_H
+#define EBPROF_INPUT_H
+
+#include <stddef.h>
+
+#include "profile.h"
+
+enum input_format {
+	INPUT_FOLDED,
+	INPUT_PPROF,
+};
+
+struct input_stats {
+	enum input_format format;
+	size_t lines, bad_lines, first_bad;	/* folded input */
+};
+
+/*
+ * Adds the recording at @path ("-": stdin) to @p.  Returns 0 or -errno;
+ * on error @err (size @errlen) says what was wrong, without the path.
+ */
+int input__read(struct profile *p, const char *path, struct input_stats *st,
+		char *err, size_t errlen);
+
+/* input__read() of each path into a new profile; NULL on error (see @err). */
+struct profile *input__read_all(char *const *paths, size_t n, char *err,
+				size_t errlen);
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Diagnostics on stderr; see log.h. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "log.h"
+
+int log_verbosity;
+const char *log_prefix = "ebprof";
+
+static void vlog(const char *level, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", log_prefix, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void pr_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void pr_debug(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_verbosity < level)
+		return;
+	va_start(ap, fmt);
+	vlog("debug: ", fmt, ap);
+	va_end(ap);
+}

@@ -9,6 +9,7 @@
 #
 # Data flow: bpf/*.bpf.c -> build/bpf/*.skel.h -> common/ -> cmd/ -> build/ebprof
 
+SHELL     := /bin/bash
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -34,7 +35,9 @@ COMMON_SRCS := $(wildcard common/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 COMMON_OBJS := $(patsubst %.c,$(O)/%.o,$(COMMON_SRCS))
 CMD_OBJS  := $(patsubst %.c,$(O)/%.o,$(CMD_SRCS))
+GEN_SRCS  :=
 GEN_OBJS  :=
+GEN_HDRS  :=
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 WL_C      := $(wildcard tests/workloads/*.c)
@@ -42,8 +45,10 @@ WL_CXX    := $(wildcard tests/workloads/*.cc)
 WORKLOADS := $(foreach s,$(WL_C) $(WL_CXX),$(O)/workloads/$(basename $(notdir $(s)))-fp \
 	$(O)/workloads/$(basename $(notdir $(s)))-nofp)
 
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
+.SECONDARY:
 .PHONY: all test unit demo bench install asan deps clean workloads fuzz
 all: $(O)/ebprof
 
@@ -76,18 +81,19 @@ $(O)/tests/%: tests/unit/%.c tests/unit/test.h $(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
 
-WL_FP   := -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer
-WL_NOFP := -O2 -g -fomit-frame-pointer
-$(O)/workloads/%-fp: tests/workloads/%.c
+WL_FP   := -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-optimize-sibling-calls
+WL_NOFP := -O2 -g -fomit-frame-pointer -fno-optimize-sibling-calls
+$(O)/workloads/%-fp: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WL_FP) -pthread -o $@ $<
-$(O)/workloads/%-nofp: tests/workloads/%.c
+$(O)/workloads/%-nofp: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(WL_NOFP) -pthread -o $@ $<
-$(O)/workloads/%-fp: tests/workloads/%.cc
+$(O)/workloads/%-fp: tests/workloads/%.cc $(wildcard tests/workloads/*.h)
 	@mkdir -p $(@D)
 	$(CXX) $(WL_FP) -pthread -o $@ $<
-$(O)/workloads/%-nofp: tests/workloads/%.cc
+$(O)/workloads/%-nofp: tests/workloads/%.cc $(wildcard tests/workloads/*.h)
 	@mkdir -p $(@D)
 	$(CXX) $(WL_NOFP) -pthread -o $@ $<
 

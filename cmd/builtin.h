@@ -25,5 +25,8 @@ struct cmd {
 const char *cmd__label(const struct cmd *c);
 
 extern const struct cmd cmd_record;
+extern const struct cmd cmd_report;
+extern const struct cmd cmd_flame;
+extern const struct cmd cmd_push;
 
 #endif

@@ -18,6 +18,9 @@
 
 static const struct cmd *const commands[] = {
 	&cmd_record,
+	&cmd_report,
+	&cmd_flame,
+	&cmd_push,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

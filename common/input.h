@@ -32,4 +32,16 @@ int input__read(struct profile *p, const char *path, struct input_stats *st,
 struct profile *input__read_all(char *const *paths, size_t n, char *err,
 				size_t errlen);
 
+/*
+ * The same, making the sample type named @sample_type the default one
+ * (pprof input may have several; NULL: the file's default, see pprof.h).
+ * A name the input does not have is an error.
+ */
+int input__read_type(struct profile *p, const char *path,
+		     const char *sample_type, struct input_stats *st,
+		     char *err, size_t errlen);
+struct profile *input__read_all_type(char *const *paths, size_t n,
+				     const char *sample_type, char *err,
+				     size_t errlen);
+
 #endif

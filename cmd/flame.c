@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebprof flame: recordings (folded stacks, pprof) to a self-contained,
+ * interactive SVG flame graph, icicle graph, flame chart or differential
+ * flame graph.  The tree and its layout live in common/flamegraph.c, the
+ * SVG in common/flamesvg.c; this file parses options, reads inputs and
+ * reports.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/flamegraph.h"
+#include "../common/flamesvg.h"
+#include "../common/folded_stream.h"
+#include "../common/input.h"
+#include "../common/log.h"
+#include "../common/outfile.h"
+#include "builtin.h"
+
+enum {
+	OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_FONTSIZE,
+	OPT_MINWIDTH, OPT_COUNTNAME, OPT_COLORS, OPT_HASH, OPT_REVERSE,
+	OPT_INVERTED, OPT_FLAMECHART, OPT_BASE, OPT_NO_NORMALIZE,
+	OPT_SAMPLE_TYPE,
+};
+
+static const struct opt_spec flame_opts[] = {
+	{ "output", 'o', required_argument, "FILE",
+	  "write the SVG to FILE instead of standard output" },
+	{ "title", OPT_TITLE, required_argument, "TEXT",
+	  "title (default by mode: Flame Graph, Icicle Graph...)" },
+	{ "subtitle", OPT_SUBTITLE, required_argument, "TEXT",
+	  "a second line under the title" },
+	{ "width", OPT_WIDTH, required_argument, "PX",
+	  "image width (default 1200)" },
+	{ "height", OPT_HEIGHT, required_argument, "PX",
+	  "frame height (default 16)" },
+	{ "fontsize", OPT_FONTSIZE, required_argument, "PX",
+	  "font size (default 12)" },
+	{ "minwidth", OPT_MINWIDTH, required_argument, "PX|N%",
+	  "merge narrower frames into one per parent (default 0.1)" },
+	{ "countname", OPT_COUNTNAME, required_argument, "NAME",
+	  "what the counts are (default samples)" },
+	{ "colors", OPT_COLORS, required_argument, "PALETTE",
+	  "hot, mem, io, red, green, blue, aqua, yellow, purple, orange, annotate" },
+	{ "hash", OPT_HASH, no_argument, NULL,
+	  "colour by function name, the same in every graph" },
+	{ "reverse", OPT_REVERSE, no_argument, NULL,
+	  "reverse the stacks: leaf functions at the root" },
+	{ "inverted", OPT_INVERTED, no_argument, NULL,
+	  "icicle graph: the root at the top" },
+	{ "flamechart", OPT_FLAMECHART, no_argument, NULL,
+	  "flame chart: stacks in input order, not merged by name" },
+	{ "base", OPT_BASE, required_argument, "FILE",
+	  "differential graph of the input against FILE (repeatable)" },
+	{ "no-normalize", OPT_NO_NORMALIZE, no_argument, NULL,
+	  "with --base: compare raw counts, not shares of each total" },
+	{ "sample-type", OPT_SAMPLE_TYPE, required_argument, "NAME",
+	  "draw this sample type of pprof input (e.g. cpu)" },
+	{ "help", 'h', no_argument, NULL, "show this help" },
+	OPT_END
+};
+
+static const char description[] =
+	"Draws recordings (folded stacks or pprof; several files are merged,\n"
+	"standard input when none is given) as a self-contained interactive\n"
+	"SVG: hover for details, click to zoom, Ctrl-F to search.";
+
+struct flame_args {
+	struct flamesvg_opts svg;
+	const char *output;
+	const char *sample_type;
+	char *base_type;	/* the type NEW was read as (pprof) */
+	char *unit;		/* its unit, the default count name */
+	unsigned int flags;	/* FG_* */
+	bool normalize;
+	char **bases;
+	size_t nr_bases;
+	char **inputs;
+	size_t nr_inputs;
+};
+
+/* What reading all inputs found, for one report line at the end. */
+struct read_tally {
+	size_t bad;
+	size_t first_line;
+	const char *first_path;
+};
+
+static int parse_num(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_minwidth(const char *s, struct flamesvg_opts *o)
+{
+	size_t n = strlen(s);
+	char buf[64];
+
+	o->minwidth_pct = n && s[n - 1] == '%';
+	if (o->minwidth_pct) {
+		if (n >= sizeof(buf))
+			return -1;
+		memcpy(buf, s, n - 1);
+		buf[n - 1] = '\0';
+		return parse_num(buf, 0, 100, &o->minwidth);
+	}
+	return parse_num(s, 0, 1e6, &o->minwidth);
+}
+
+static int add_path(char ***v, size_t *nr, char *path)
+{
+	char **n = realloc(*v, (*nr + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n[(*nr)++] = path;
+	*v = n;
+	return 0;
+}
+
+/* 0, or the exit status after a message. */
+static int parse_args(int argc, char **argv, const struct cmd *self,
+		      struct flame_args *a)
+{
+	struct opt_parser op;
+	const char *label = cmd__label(self);
+	int c, pal, status = EXIT_OK;
+
+	if (opt_parser__init(&op, label, self->opts))
+		return EXIT_FAIL;
+	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		const char *v = optarg;
+
+		switch (c) {
+		case 'o':
+			a->output = v;
+			break;
+		case OPT_TITLE:
+			a->svg.title = v;
+			break;
+		case OPT_SUBTITLE:
+			a->svg.subtitle = v;
+			break;
+		case OPT_WIDTH:
+			if (parse_num(v, 100, 1e6, &a->svg.width)) {
+				usage_error(label, "--width wants 100 to "
+					    "1000000 pixels, not '%s'", v);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_HEIGHT:
+			if (parse_num(v, 2, 1000, &a->svg.frame_height)) {
+				usage_error(label, "--height wants 2 to 1000 "
+					    "pixels, not '%s'", v);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_FONTSIZE:
+			if (parse_num(v, 1, 500, &a->svg.fontsize)) {
+				usage_error(label, "--fontsize wants 1 to 500 "
+					    "pixels, not '%s'", v);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_MINWIDTH:
+			if (parse_minwidth(v, &a->svg)) {
+				usage_error(label, "--minwidth wants pixels "
+					    "or a percentage like 0.5%%, not "
+					    "'%s'", v);
+				status = EXIT_USAGE;
+			}
+			break;
+		case OPT_COUNTNAME:
+			/* The script finds the count after the last " (". */
+			if (!*v || strchr(v, '(') || strchr(v, ')')) {
+				usage_error(label, "--countname must be "
+					    "non-empty without parentheses");
+				status = EXIT_USAGE;
+			}
+			a->svg.countname = v;
+			break;
+		case OPT_COLORS:
+			pal = palette__parse(v);
+			if (pal < 0) {
+				usage_error(label, "unknown palette '%s' "
+					    "(have %s)", v, palette__names());
+				status = EXIT_USAGE;
+			} else {
+				a->svg.palette = pal;
+			}
+			break;
+		case OPT_HASH:
+			a->svg.hash = true;
+			break;
+		case OPT_REVERSE:
+			a->flags |= FG_REVERSE;
+			break;
+		case OPT_INVERTED:
+			a->svg.inverted = true;
+			break;
+		case OPT_FLAMECHART:
+			a->flags |= FG_FLAMECHART;
+			a->svg.flamechart = true;
+			break;
+		case OPT_BASE:
+			if (add_path(&a->bases, &a->nr_bases, optarg)) {
+				pr_err("out of memory");
+				status = EXIT_FAIL;
+			}
+			break;
+		case OPT_NO_NORMALIZE:
+			a->normalize = false;
+			break;
+		case OPT_SAMPLE_TYPE:
+			a->sample_type = v;
+			break;
+		case 'h':
+			opt_parser__help(&op, stdout, self->usage,
+					 description);
+			status = -1;
+			break;
+		default:
+			status = EXIT_USAGE;
+			break;
+		}
+		if (status)
+			break;
+	}
+	opt_parser__release(&op);
+	if (status == -1)
+		return EXIT_OK;
+	if (status)
+		return status;
+	if (a->nr_bases && (a->flags & FG_FLAMECHART)) {
+		usage_error(label, "--base and --flamechart do not combine "
+			    "(a flame chart's x axis is time)");
+		return EXIT_USAGE;
+	}
+	for (; optind < argc; optind++)
+		if (add_path(&a->inputs, &a->nr_inputs, argv[optind])) {
+			pr_err("out of memory");
+			return EXIT_FAIL;
+		}
+	if (!a->nr_inputs && add_path(&a->inputs, &a->nr_inputs, "-")) {
+		pr_err("out of memory");
+		return EXIT_FAIL;
+	}
+	return -1;
+}
+
+static void tally_add(struct read_tally *t, const char *path,
+		      size_t bad, size_t first)
+{
+	if (bad && !t->bad) {
+		t->first_path = path;
+		t->first_line = first;
+	}
+	t->bad += bad;
+}
+
+/* Reads @path (shown as @name) into a new profile; NULL after a message. */
+static struct profile *read_profile(const char *path, const char *name,
+				    const char *sample_type,
+				    struct read_tally *t)
+{
+	struct profile *p = profile__new();
+	struct input_stats st;
+	char why[256];
+
+	if (!p) {
+		pr_err("out of memory");
+		return NULL;
+	}
+	if (input__read_type(p, path, sample_type, &st, why, sizeof(why))) {
+		pr_err("cannot read '%s': %s", name, why);
+		profile__free(p);
+		return NULL;
+	}
+	tally_add(t, name, st.bad_lines, st.first_bad);
+	return p;
+}
+
+/*
+ * Plain folded text takes the fast path (folded_stream.c: no profile, and
+ * only the frames that differ from a neighbour are looked up); anything
+ * else -- gzip, pprof, text with control bytes -- goes to input__read(),
+ * which recognises formats by content.  So this test only has to be sure
+ * about "plain text", the same rule input.c applies (no NUL, not gzip).
+ */
+static bool looks_text(const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return false;
+	for (i = 0; i < n; i++)
+		if (b[i] < 0x09 || (b[i] > 0x0d && b[i] < 0x20 &&
+				    b[i] != 0x1b))
+			return false;
+	return true;
+}
+
+struct stream_ctx {
+	struct flamegraph *fg;
+	bool base;
+};
+
+static int add_stream_line(size_t same, const struct fg_frame *rest,
+			   size_t nrest, double count, void *ctx)
+{
+	struct stream_ctx *c = ctx;
+
+	return flamegraph__add_shared(c->fg, same, rest, nrest,
+				      c->base ? 0 : count,
+				      c->base ? count : 0);
+}
+
+/* Copies @head and the rest of @f to a temporary file; its path or NULL. */
+static char *spill(FILE *f, const unsigned char *head, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	char buf[65536], *path;
+	size_t got;
+	FILE *out;
+	int fd;
+
+	if (asprintf(&path, "%s/ebprof-flame.XXXXXX",
+		     dir && *dir ? dir : "/tmp") < 0)
+		return NULL;
+	fd = mkstemp(path);
+	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!out) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		free(path);
+		return NULL;
+	}
+	fwrite(head, 1, n, out);
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, got, out);
+	if (ferror(f) | fclose(out)) {
+		unlink(path);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Adds the recording @path ("-": stdin) to @fg, as NEW or BASE. */
+static int read_input(struct flamegraph *fg, struct flame_args *a,
+		      const char *path, bool base, struct read_tally *t)
+{
+	static unsigned char head[65536];
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "r");
+	struct stream_ctx ctx = { fg, base };
+	struct folded_stats st = { 0 };
+	struct profile *p;
+	char *tmp = NULL;
+	size_t n;
+	int err;
+
+	if (!f) {
+		pr_err("cannot read '%s': %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	n = fread(head, 1, sizeof(head), f);
+	if (ferror(f)) {
+		pr_err("cannot read '%s': %s", path, strerror(errno));
+		if (!is_stdin)
+			fclose(f);
+		return EXIT_FAIL;
+	}
+	if (looks_text(head, n) && !(a->flags & FG_REVERSE)) {
+		err = folded_stream__read(f, (const char *)head, n,
+					  (a->flags & FG_FLAMECHART) ? 0 :
+					  FOLDED_STREAM_SORT, add_stream_line,
+					  &ctx, &st);
+		if (!is_stdin)
+			fclose(f);
+		if (err) {
+			pr_err("cannot read '%s': %s", path, strerror(-err));
+			return EXIT_FAIL;
+		}
+		tally_add(t, path, st.bad, st.first_bad);
+		return EXIT_OK;
+	}
+	/* input__read() opens the path again: give it all the bytes. */
+	if (is_stdin) {
+		tmp = spill(f, head, n);
+		if (!tmp) {
+			pr_err("cannot read '-': cannot copy it to a "
+			       "temporary file: %s", strerror(errno));
+			return EXIT_FAIL;
+		}
+	} else {
+		fclose(f);
+	}
+	p = read_profile(tmp ? tmp : path, path, base ? a->base_type :
+			 a->sample_type, t);
+	if (tmp) {
+		unlink(tmp);
+		free(tmp);
+	}
+	if (!p)
+		return EXIT_FAIL;
+	if (!base && !a->base_type) {
+		/* BASE is read as the same type, so that pprof files compare. */
+		a->base_type = strdup(p->types[p->default_type].type);
+		if (!a->svg.countname && a->base_type &&
+		    strcmp(a->base_type, "samples") &&
+		    *p->types[p->default_type].unit) {
+			a->unit = strdup(p->types[p->default_type].unit);
+			a->svg.countname = a->unit;
+		}
+	}
+	err = flamegraph__add_profile(fg, p, p->default_type, base);
+	profile__free(p);
+	if (err) {
+		pr_err("cannot read '%s': %s", path, strerror(-err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int read_all(struct flamegraph *fg, struct flame_args *a,
+		    struct read_tally *t)
+{
+	size_t i;
+	int status = EXIT_OK;
+
+	for (i = 0; i < a->nr_inputs && !status; i++)
+		status = read_input(fg, a, a->inputs[i], false, t);
+	for (i = 0; i < a->nr_bases && !status; i++)
+		status = read_input(fg, a, a->bases[i], true, t);
+	return status;
+}
+
+static int write_svg(const struct flamegraph *fg, const struct flame_args *a)
+{
+	const char *path = a->output ? a->output : "-";
+	struct outfile out;
+	int err;
+
+	err = outfile__open(&out, path);
+	if (err) {
+		pr_err("cannot write '%s': %s", path, strerror(-err));
+		return EXIT_FAIL;
+	}
+	err = flamesvg__write(out.f, fg, &a->svg);
+	if (err) {
+		outfile__abort(&out);
+		pr_err("cannot write '%s': %s", path, strerror(-err));
+		return EXIT_FAIL;
+	}
+	err = outfile__commit(&out);
+	if (err) {
+		pr_err("cannot write '%s': %s", path, strerror(-err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int flame_main(int argc, char **argv, const struct cmd *self)
+{
+	struct flame_args a = { .normalize = true };
+	struct read_tally t = { 0 };
+	struct flamegraph *fg = NULL;
+	int status;
+
+	flamesvg__defaults(&a.svg);
+	a.svg.countname = NULL;
+	status = parse_args(argc, argv, self, &a);
+	if (status != -1)
+		goto out;
+	fg = flamegraph__new(a.flags);
+	if (!fg) {
+		pr_err("out of memory");
+		status = EXIT_FAIL;
+		goto out;
+	}
+	status = read_all(fg, &a, &t);
+	if (status)
+		goto out;
+	if (!a.svg.countname)
+		a.svg.countname = "samples";
+	if (flamegraph__finish(fg, a.normalize)) {
+		pr_err("out of memory");
+		status = EXIT_FAIL;
+		goto out;
+	}
+	status = write_svg(fg, &a);
+	if (status)
+		goto out;
+	if (!(flamegraph__width(fg) > 0)) {
+		/* The SVG says so too; non-zero so that scripts notice. */
+		if (t.bad)
+			pr_err("no samples: none of the %zu non-blank lines "
+			       "parsed (first bad: '%s' line %zu)", t.bad,
+			       t.first_path, t.first_line);
+		else
+			pr_err("no samples in the input");
+		status = EXIT_FAIL;
+	} else if (t.bad) {
+		pr_warn("ignored %zu line%s that did not parse as folded "
+			"stacks (first: '%s' line %zu)", t.bad,
+			t.bad == 1 ? "" : "s", t.first_path, t.first_line);
+	}
+out:
+	flamegraph__free(fg);
+	free(a.inputs);
+	free(a.bases);
+	free(a.base_type);
+	free(a.unit);
+	return status;
+}
+
+const struct cmd cmd_flame = {
+	"flame", flame_main, flame_opts,
+	"ebprof flame [OPTIONS] [FILE...]",
+	"draw recordings as an interactive SVG flame graph",
+};

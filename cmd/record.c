@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebprof record: sample CPU stacks of a target with the BPF sampler and
+ * write them as folded stacks (or pprof).  The flow: check the target and
+ * privileges -> open the output (fail before sampling, not after) -> start
+ * side-band tracking (proc_maps) -> load and attach the sampler -> poll
+ * until done -> build the profile (recorder + symbolizer) -> write it
+ * atomically -> print the summary.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "folded.h"
+#include "log.h"
+#include "outfile.h"
+#include "proc_maps.h"
+#include "recorder.h"
+#include "sampler.h"
+#include "symbolizer.h"
+
+enum {
+	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
+	OPT_PER_PID, OPT_PER_THREAD,
+};
+
+static const struct opt_spec record_opts[] = {
+	{ "pid", 'p', required_argument, "PID[,PID...]",
+	  "profile these processes (all their threads)" },
+	{ "tid", 't', required_argument, "TID[,TID...]",
+	  "profile these threads" },
+	{ "all-cpus", 'a', no_argument, NULL,
+	  "profile the whole system" },
+	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	  "profile every task in this cgroup v2 directory" },
+	{ "freq", 'F', required_argument, "HZ",
+	  "samples per second per CPU (default 99)" },
+	{ "duration", 'd', required_argument, "SECONDS",
+	  "stop after this long (default: Ctrl-C or target exit)" },
+	{ "output", 'o', required_argument, "FILE",
+	  "write here, '-' for stdout (default ebprof.folded)" },
+	{ "user-only", OPT_USER_ONLY, no_argument, NULL,
+	  "user stacks only" },
+	{ "kernel-only", OPT_KERNEL_ONLY, no_argument, NULL,
+	  "kernel stacks only" },
+	{ "idle", OPT_IDLE, no_argument, NULL,
+	  "keep the idle task (pid 0) with -a" },
+	{ "per-pid", OPT_PER_PID, no_argument, NULL,
+	  "root frame comm-PID" },
+	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
+	  "root frame comm-PID/TID" },
+	{ "help", 'h', no_argument, NULL, "show this help" },
+	OPT_END
+};
+
+struct record {
+	const char *cmdname;
+	pid_t *pids, *tids;
+	size_t nr_pids, nr_tids;
+	bool all, user, kernel, idle;
+	const char *cgroup_path;
+	int cgroup_fd;
+	unsigned int freq;
+	double duration;		/* 0: until stopped */
+	const char *output;
+	unsigned int folded_flags;
+	char **command;			/* argv of the command, or NULL */
+	pid_t child;
+	int go_fd, err_fd;		/* command start / exec error pipes */
+	struct recorder *rec;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Parses "1,2,3" into a growing pid array; -1 on a bad entry. */
+static int parse_ids(const char *arg, pid_t **ids, size_t *nr)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok && !err;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long v;
+		pid_t *n;
+
+		errno = 0;
+		v = strtol(tok, &end, 10);
+		if (errno || *end || end == tok || v <= 0 || v > INT_MAX) {
+			err = -1;
+			break;
+		}
+		n = realloc(*ids, (*nr + 1) * sizeof(*n));
+		if (!n) {
+			err = -1;
+			break;
+		}
+		*ids = n;
+		(*ids)[(*nr)++] = v;
+	}
+	if (!*nr)
+		err = -1;
+	free(copy);
+	return err;
+}
+
+/* A process or thread that exists and is not a zombie. */
+static bool task_alive(pid_t pid, bool thread)
+{
+	char fn[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(fn, sizeof(fn), thread ? "/proc/self/task/../../%d/stat" :
+		 "/proc/%d/stat", pid);
+	fd = open(fn, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static bool has_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return geteuid() == 0;
+#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
+	return HAS(CAP_SYS_ADMIN) || (HAS(CAP_BPF) && HAS(CAP_PERFMON));
+#undef HAS
+}
+
+static unsigned int max_sample_rate(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
+	unsigned int v = 100000;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1)
+			v = 100000;
+		fclose(f);
+	}
+	return v;
+}
+
+static int parse_args(struct record *r, int argc, char **argv,
+		      const struct cmd *self)
+{
+	struct opt_parser op;
+	int c, n;
+	char *end;
+
+	if (opt_parser__init(&op, r->cmdname, self->opts))
+		return EXIT_FAIL;
+	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_ids(optarg, &r->pids, &r->nr_pids))
+				goto bad_value;
+			break;
+		case 't':
+			if (parse_ids(optarg, &r->tids, &r->nr_tids))
+				goto bad_value;
+			break;
+		case 'a':
+			r->all = true;
+			break;
+		case OPT_CGROUP:
+			r->cgroup_path = optarg;
+			break;
+		case 'F': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || v == 0 ||
+			    optarg[0] == '-' || v > 1000000)
+				goto bad_value;
+			r->freq = v;
+			break;
+		}
+		case 'd':
+			errno = 0;
+			r->duration = strtod(optarg, &end);
+			if (errno || *end || end == optarg ||
+			    !(r->duration > 0) || r->duration > 1e9)
+				goto bad_value;
+			break;
+		case 'o':
+			r->output = optarg;
+			break;
+		case OPT_USER_ONLY:
+			r->kernel = false;
+			break;
+		case OPT_KERNEL_ONLY:
+			r->user = false;
+			break;
+		case OPT_IDLE:
+			r->idle = true;
+			break;
+		case OPT_PER_PID:
+			r->folded_flags |= FOLDED_PER_PID;
+			break;
+		case OPT_PER_THREAD:
+			r->folded_flags |= FOLDED_PER_THREAD;
+			break;
+		case 'h':
+			opt_parser__help(&op, stdout, self->usage,
+					 self->summary);
+			opt_parser__release(&op);
+			return -1;
+		default:
+			opt_parser__release(&op);
+			return EXIT_USAGE;
+		}
+	}
+	opt_parser__release(&op);
+	if (optind < argc)
+		r->command = argv + optind;
+	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
+	    !!r->command;
+	if (n == 0) {
+		usage_error(r->cmdname, "no target: give -p PID, -t TID, -a, "
+			    "--cgroup PATH or -- COMMAND");
+		return EXIT_USAGE;
+	}
+	if (n > 1) {
+		usage_error(r->cmdname, "give one target: -p, -t, -a, "
+			    "--cgroup or a command");
+		return EXIT_USAGE;
+	}
+	if (!r->user && !r->kernel) {
+		usage_error(r->cmdname,
+			    "--user-only and --kernel-only exclude each other");
+		return EXIT_USAGE;
+	}
+	return 0;
+bad_value:
+	opt_parser__release(&op);
+	usage_error(r->cmdname, "invalid value '%s' for option '%s'", optarg,
+		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
+		    argv[optind - 1][2] ? argv[optind - 1] :
+		    argv[optind - 2]);
+	return EXIT_USAGE;
+}
+
+/* Checks that need no privileges, so their message wins. */
+static int check_target(struct record *r)
+{
+	size_t i;
+	struct statfs sfs;
+
+	for (i = 0; i < r->nr_pids; i++)
+		if (!task_alive(r->pids[i], false)) {
+			pr_err("no such process: %d", r->pids[i]);
+			return EXIT_FAIL;
+		}
+	for (i = 0; i < r->nr_tids; i++)
+		if (!task_alive(r->tids[i], true)) {
+			pr_err("no such thread: %d", r->tids[i]);
+			return EXIT_FAIL;
+		}
+	if (r->cgroup_path) {
+		r->cgroup_fd = open(r->cgroup_path,
+				    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (r->cgroup_fd < 0) {
+			pr_err("cannot open cgroup '%s': %s", r->cgroup_path,
+			       strerror(errno));
+			return EXIT_FAIL;
+		}
+		if (fstatfs(r->cgroup_fd, &sfs) ||
+		    sfs.f_type != CGROUP2_SUPER_MAGIC) {
+			pr_err("'%s' is not a cgroup v2 directory (look under "
+			       "/sys/fs/cgroup)", r->cgroup_path);
+			return EXIT_FAIL;
+		}
+	}
+	if (r->freq > max_sample_rate()) {
+		pr_err("frequency %u Hz is above kernel.perf_event_max_sample_rate"
+		       " (%u): use a lower -F", r->freq, max_sample_rate());
+		return EXIT_FAIL;
+	}
+	if (!has_caps()) {
+		pr_err("permission denied: run as root, or with CAP_BPF and "
+		       "CAP_PERFMON (e.g. sudo ebprof record ...)");
+		return EXIT_FAIL;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		pr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): it "
+		       "needs CONFIG_DEBUG_INFO_BTF=y");
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * Forks the command, stopped before exec until start_command() so that
+ * it is in the target from its first instruction.
+ */
+static int fork_command(struct record *r)
+{
+	int go[2], errp[2];
+
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+		pr_err("cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	r->child = fork();
+	if (r->child < 0) {
+		pr_err("cannot fork: %s", strerror(errno));
+		return -1;
+	}
+	if (r->child == 0) {
+		char c;
+		int e;
+
+		close(go[1]);
+		close(errp[0]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execvp(r->command[0], r->command);
+		e = errno;
+		if (write(errp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(errp[1]);
+	r->go_fd = go[1];
+	r->err_fd = errp[0];
+	return 0;
+}
+
+static int start_command(struct record *r)
+{
+	int e = 0;
+
+	if (write(r->go_fd, "g", 1) != 1)
+		return -1;
+	close(r->go_fd);
+	r->go_fd = -1;
+	/* EOF: exec succeeded (the pipe is close-on-exec). */
+	if (read(r->err_fd, &e, sizeof(e)) == sizeof(e)) {
+		pr_err("cannot run '%s': %s", r->command[0], strerror(e));
+		waitpid(r->child, NULL, 0);
+		r->child = 0;
+		return -1;
+	}
+	close(r->err_fd);
+	r->err_fd = -1;
+	return 0;
+}
+
+static int on_sample(const struct sample_event *e, size_t size, void *ctx)
+{
+	struct record *r = ctx;
+
+	return recorder__sample(r->rec, e) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static bool targets_gone(struct record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_pids; i++)
+		if (task_alive(r->pids[i], false))
+			return false;
+	for (i = 0; i < r->nr_tids; i++)
+		if (task_alive(r->tids[i], true))
+			return false;
+	return r->nr_pids + r->nr_tids > 0;
+}
+
+static void status_line(struct sampler *s, double secs)
+{
+	uint64_t n, lost;
+
+	sampler__counters(s, &n, &lost);
+	fprintf(stderr, "\r\033[Krecording: %.1f s, %llu samples, %llu lost",
+		secs, (unsigned long long)n, (unsigned long long)lost);
+}
+
+static const char *sampler_error(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		return "permission denied loading BPF: run as root, or with "
+		       "CAP_BPF and CAP_PERFMON";
+	case ENOENT:
+	case ENODEV:
+	case EOPNOTSUPP:
+		return "the kernel lacks a needed feature (cpu-clock perf "
+		       "events, BPF ring buffers, BTF)";
+	case EINVAL:
+		return "the kernel refused the sampler (frequency too high, or "
+		       "an unsupported kernel)";
+	default:
+		return strerror(-err);
+	}
+}
+
+static void print_summary(struct record *r, struct sampler *s,
+			  struct proc_maps *pm, struct symbolizer *sym,
+			  struct profile *p, double secs)
+{
+	const struct recorder_stats *st = recorder__stats(r->rec);
+	uint64_t n, lost;
+
+	if (log_verbosity < 0)
+		return;
+	sampler__counters(s, &n, &lost);
+	pr_info("%llu samples in %.1f s (%llu lost, %llu side-band records "
+		"lost), %zu distinct stacks",
+		(unsigned long long)st->samples, secs,
+		(unsigned long long)lost,
+		(unsigned long long)proc_maps__lost(pm), p->nr_samples);
+	if (r->user)
+		pr_info("user stacks: %llu missing (%llu unreadable), %llu "
+			"truncated at %d frames, %llu addresses outside any "
+			"mapping",
+			(unsigned long long)st->user_missing,
+			(unsigned long long)st->user_missing_efault,
+			(unsigned long long)st->user_truncated,
+			SAMPLER_MAX_STACK,
+			(unsigned long long)st->unmapped_frames);
+	if (r->kernel)
+		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
+			"frames%s",
+			(unsigned long long)st->kernel_missing,
+			(unsigned long long)st->kernel_truncated,
+			SAMPLER_MAX_STACK,
+			symbolizer__kernel_error(sym) ?
+			", kernel symbols unreadable (/proc/kallsyms)" : "");
+	fflush(stderr);
+	recorder__print_unresolved(r->rec, stderr, 1.0);
+}
+
+static int write_output(struct record *r, struct profile *p,
+			struct outfile *out)
+{
+	int err = folded__write(p, out->f, r->folded_flags);
+
+	if (!err)
+		err = outfile__commit(out);
+	else
+		outfile__abort(out);
+	if (err) {
+		pr_err("cannot write '%s': %s", r->output, strerror(-err));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int run_record(struct record *r)
+{
+	struct sampler_opts so = {
+		.freq = r->freq, .user = r->user, .kernel = r->kernel,
+		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
+	};
+	struct proc_maps *pm = NULL;
+	struct symbolizer *sym = NULL;
+	struct sampler *s = NULL;
+	struct profile *p = NULL;
+	struct outfile out = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	uint64_t t0, t_real, last_status = 0;
+	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
+	int status = EXIT_FAIL, err, child_status = 0;
+	double secs;
+
+	err = outfile__open(&out, r->output);
+	if (err) {
+		pr_err("cannot create '%s': %s", r->output, strerror(-err));
+		return EXIT_FAIL;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (r->command) {
+		if (fork_command(r))
+			goto cleanup;
+		so.pids = &r->child;
+		so.nr_pids = 1;
+		so.follow_forks = true;
+	} else if (r->nr_pids) {
+		so.pids = r->pids;
+		so.nr_pids = r->nr_pids;
+	} else if (r->nr_tids) {
+		so.tids = r->tids;
+		so.nr_tids = r->nr_tids;
+	}
+	err = proc_maps__new(&pm);
+	if (err) {
+		pr_err("cannot track processes (perf side-band events): %s",
+		       sampler_error(err));
+		goto cleanup;
+	}
+	r->rec = recorder__new(pm, r->freq);
+	sym = symbolizer__new(NULL);
+	if (!r->rec || !sym) {
+		pr_err("out of memory");
+		goto cleanup;
+	}
+	err = sampler__new(&so, on_sample, r, &s);
+	if (err) {
+		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
+		goto cleanup;
+	}
+	t0 = now_ns(CLOCK_MONOTONIC);
+	t_real = now_ns(CLOCK_REALTIME);
+	pr_debug(1, "sampling at %u Hz", r->freq);
+	if (r->command && start_command(r))
+		goto cleanup;
+
+	while (!stop_signal) {
+		uint64_t t = now_ns(CLOCK_MONOTONIC);
+
+		/* Mappings first: a sample may only use mappings read. */
+		proc_maps__drain(pm);
+		if (recorder__set_horizon(r->rec, now_ns(CLOCK_MONOTONIC)) ||
+		    sampler__poll(s, 50)) {
+			pr_err("out of memory while recording");
+			goto cleanup;
+		}
+		if (r->duration && t - t0 >= r->duration * 1e9)
+			break;
+		if (r->child && waitpid(r->child, &child_status, WNOHANG) ==
+		    r->child) {
+			r->child = 0;
+			break;
+		}
+		if (targets_gone(r))
+			break;
+		if (tty && t - last_status > 500000000ULL) {
+			status_line(s, (t - t0) / 1e9);
+			last_status = t;
+		}
+	}
+	if (stop_signal == SIGTERM && r->child)
+		kill(r->child, SIGTERM);
+	sampler__stop(s);
+	proc_maps__drain(pm);
+	recorder__set_horizon(r->rec, UINT64_MAX);
+	sampler__consume(s);
+	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+
+	p = recorder__build(r->rec, sym);
+	if (!p) {
+		pr_err("cannot build the profile: %s", strerror(errno));
+		goto cleanup;
+	}
+	p->time_nanos = t_real;
+	p->duration_nanos = secs * 1e9;
+	status = write_output(r, p, &out);
+	print_summary(r, s, pm, sym, p, secs);
+	if (!status && strcmp(r->output, "-"))
+		pr_info("wrote %s", r->output);
+	if (r->command && r->child == 0 && WIFEXITED(child_status) &&
+	    WEXITSTATUS(child_status))
+		pr_info("the command exited with status %d",
+			WEXITSTATUS(child_status));
+cleanup:
+	if (status && out.f)
+		outfile__abort(&out);
+	if (r->child > 0 && r->go_fd >= 0) {
+		/* Never started: let it go without running the command. */
+		close(r->go_fd);
+		waitpid(r->child, NULL, 0);
+	}
+	profile__free(p);
+	sampler__free(s);
+	symbolizer__free(sym);
+	recorder__free(r->rec);
+	proc_maps__free(pm);
+	return status;
+}
+
+static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
+{
+	struct record r = {
+		.cmdname = cmd__label(self), .user = true, .kernel = true,
+		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
+		.go_fd = -1, .err_fd = -1,
+	};
+	int status = parse_args(&r, argc, argv, self);
+
+	if (status == -1) {		/* --help */
+		status = EXIT_OK;
+		goto out;
+	}
+	if (!status)
+		status = check_target(&r);
+	if (!status)
+		status = run_record(&r);
+out:
+	if (r.cgroup_fd >= 0)
+		close(r.cgroup_fd);
+	free(r.pids);
+	free(r.tids);
+	return status;
+}
+
+const struct cmd cmd_record = {
+	"record", cmd_record_fn, record_opts,
+	"ebprof record [OPTIONS] (-p PID | -t TID | -a | --cgroup PATH | "
+	"[--] COMMAND [ARGS...])",
+	"sample CPU stacks and write folded stacks or pprof",
+};

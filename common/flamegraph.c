@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The frame tree and its layout (see flamegraph.h).  Nodes live in one
+ * array, a parent always before its children, so bottom-up passes are a
+ * reverse walk of the array and nothing is recursive: hostile input with
+ * stacks a million frames deep cannot overflow the C stack.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flamegraph.h"
+#include "hashmap.h"
+#include "strpool.h"
+
+struct fg_node {
+	const char *name;	/* interned in fg->names */
+	uint32_t parent;	/* node id, 0 for the root */
+	uint32_t first_child, last_child, next_sibling;
+	uint32_t depth;
+	uint8_t kind;
+	double value, base;	/* self until finish(), then inclusive */
+	double width;		/* display width, set by finish() */
+};
+
+/* An interned frame of a stack being added. */
+struct fg_ref {
+	const char *name;
+	uint8_t kind;
+};
+
+struct flamegraph {
+	unsigned int flags;
+	struct fg_node *nodes;		/* id i at nodes[i - 1]; root is 1 */
+	size_t nr, cap;
+	struct hashmap child_idx;	/* (parent, name, kind) -> id */
+	struct strpool names;
+	struct fg_ref *refs;		/* scratch for one stack */
+	size_t refs_cap;
+	uint32_t *path;			/* node ids of the last stack added */
+	size_t path_len, path_cap;
+	double total, base_total;
+	double scale;			/* BASE normalisation factor */
+	bool diff;
+	bool summed;			/* values made inclusive */
+};
+
+struct child_key {
+	uint32_t parent;
+	const char *name;
+	uint8_t kind;
+};
+
+static uint64_t child_hash(const struct child_key *k)
+{
+	return hash__u64((uintptr_t)k->name ^ k->kind, k->parent);
+}
+
+static bool child_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct fg_node *n = &((struct flamegraph *)ctx)->nodes[id - 1];
+	const struct child_key *k = key;
+
+	return n->parent == k->parent && n->name == k->name &&
+	       n->kind == k->kind;
+}
+
+static uint32_t node_new(struct flamegraph *fg, uint32_t parent,
+			 const char *name, uint8_t kind)
+{
+	struct fg_node *n;
+
+	if (fg->nr == fg->cap) {
+		size_t cap = fg->cap ? fg->cap * 2 : 1024;
+
+		n = realloc(fg->nodes, cap * sizeof(*n));
+		if (!n)
+			return 0;
+		fg->nodes = n;
+		fg->cap = cap;
+	}
+	n = &fg->nodes[fg->nr++];
+	memset(n, 0, sizeof(*n));
+	n->name = name;
+	n->kind = kind;
+	n->parent = parent;
+	if (parent) {
+		struct fg_node *p = &fg->nodes[parent - 1];
+
+		n->depth = p->depth + 1;
+		if (p->last_child)
+			fg->nodes[p->last_child - 1].next_sibling = fg->nr;
+		else
+			p->first_child = fg->nr;
+		p->last_child = fg->nr;
+	}
+	return fg->nr;
+}
+
+struct flamegraph *flamegraph__new(unsigned int flags)
+{
+	struct flamegraph *fg = calloc(1, sizeof(*fg));
+
+	if (!fg)
+		return NULL;
+	fg->flags = flags;
+	fg->scale = 1;
+	hashmap__init(&fg->child_idx);
+	strpool__init(&fg->names);
+	if (!node_new(fg, 0, "all", PF_USER)) {
+		flamegraph__free(fg);
+		return NULL;
+	}
+	return fg;
+}
+
+void flamegraph__free(struct flamegraph *fg)
+{
+	if (!fg)
+		return;
+	free(fg->nodes);
+	free(fg->refs);
+	free(fg->path);
+	hashmap__release(&fg->child_idx);
+	strpool__release(&fg->names);
+	free(fg);
+}
+
+static int refs_reserve(struct flamegraph *fg, size_t n)
+{
+	struct fg_ref *r;
+	size_t cap;
+
+	if (n <= fg->refs_cap)
+		return 0;
+	cap = fg->refs_cap ? fg->refs_cap : 256;
+	while (cap < n)
+		cap *= 2;
+	r = realloc(fg->refs, cap * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	fg->refs = r;
+	fg->refs_cap = cap;
+	return 0;
+}
+
+/* The child of @parent for @ref, added when missing; 0 on ENOMEM. */
+static uint32_t child_get(struct flamegraph *fg, uint32_t parent,
+			  const struct fg_ref *ref)
+{
+	struct child_key k = { parent, ref->name, ref->kind };
+	uint64_t h;
+	uint32_t id;
+
+	if (fg->flags & FG_FLAMECHART) {
+		/* Only the previous stack merges: compare with the last child. */
+		id = fg->nodes[parent - 1].last_child;
+		if (id && fg->nodes[id - 1].name == ref->name &&
+		    fg->nodes[id - 1].kind == ref->kind)
+			return id;
+		return node_new(fg, parent, ref->name, ref->kind);
+	}
+	h = child_hash(&k);
+	id = hashmap__find(&fg->child_idx, h, child_eq, &k, fg);
+	if (id)
+		return id;
+	id = node_new(fg, parent, ref->name, ref->kind);
+	if (id && hashmap__insert(&fg->child_idx, h, id))
+		return 0;
+	return id;
+}
+
+static int path_reserve(struct flamegraph *fg, size_t n)
+{
+	uint32_t *p;
+	size_t cap;
+
+	if (n <= fg->path_cap)
+		return 0;
+	cap = fg->path_cap ? fg->path_cap : 256;
+	while (cap < n)
+		cap *= 2;
+	p = realloc(fg->path, cap * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	fg->path = p;
+	fg->path_cap = cap;
+	return 0;
+}
+
+/* Counts a stack that ends at @node (values are summed up in finish()). */
+static void count(struct flamegraph *fg, uint32_t node, double value,
+		  double base)
+{
+	fg->nodes[node - 1].value += value;
+	fg->nodes[node - 1].base += base;
+	fg->total += value;
+	fg->base_total += base;
+	if (base != 0)
+		fg->diff = true;
+}
+
+/* Adds the stack in fg->refs[0..depth). */
+static int add_refs(struct flamegraph *fg, size_t depth, double value,
+		    double base)
+{
+	uint32_t node = 1;
+	size_t i;
+
+	fg->path_len = 0;
+	if (value == 0 && base == 0)
+		return 0;
+	if (path_reserve(fg, depth))
+		return -ENOMEM;
+	for (i = 0; i < depth; i++) {
+		const struct fg_ref *r = (fg->flags & FG_REVERSE) ?
+			&fg->refs[depth - 1 - i] : &fg->refs[i];
+
+		node = child_get(fg, node, r);
+		if (!node)
+			return -ENOMEM;
+		fg->path[i] = node;
+	}
+	fg->path_len = depth;
+	count(fg, node, value, base);
+	return 0;
+}
+
+int flamegraph__add_shared(struct flamegraph *fg, size_t same,
+			   const struct fg_frame *rest, size_t nrest,
+			   double value, double base)
+{
+	uint32_t node;
+	size_t i;
+
+	if (same > fg->path_len || (fg->flags & FG_REVERSE))
+		return -EINVAL;
+	if (path_reserve(fg, same + nrest))
+		return -ENOMEM;
+	node = same ? fg->path[same - 1] : 1;
+	for (i = 0; i < nrest; i++) {
+		struct fg_ref r;
+
+		r.name = strpool__intern_len(&fg->names, rest[i].name,
+					     rest[i].len);
+		r.kind = rest[i].kind;
+		if (!r.name)
+			return -ENOMEM;
+		node = child_get(fg, node, &r);
+		if (!node)
+			return -ENOMEM;
+		fg->path[same + i] = node;
+	}
+	fg->path_len = same + nrest;
+	count(fg, node, value, base);
+	return 0;
+}
+
+int flamegraph__add(struct flamegraph *fg, const struct fg_frame *frames,
+		    size_t depth, double value, double base)
+{
+	size_t i;
+
+	if (refs_reserve(fg, depth))
+		return -ENOMEM;
+	for (i = 0; i < depth; i++) {
+		fg->refs[i].name = strpool__intern_len(&fg->names,
+						       frames[i].name,
+						       frames[i].len);
+		if (!fg->refs[i].name)
+			return -ENOMEM;
+		fg->refs[i].kind = frames[i].kind;
+	}
+	return add_refs(fg, depth, value, base);
+}
+
+int flamegraph__add_profile(struct flamegraph *fg, const struct profile *p,
+			    size_t type, bool base)
+{
+	/* Frame id -> name interned here, so each frame is hashed once. */
+	const char **names = calloc(p->nr_frames + 1, sizeof(*names));
+	int err = 0;
+	size_t i, j;
+
+	if (!names)
+		return -ENOMEM;
+	for (i = 0; i < p->nr_samples && !err; i++) {
+		const struct pf_sample *s = &p->samples[i];
+		const char *root = s->labels.comm ? s->labels.comm :
+			s->labels.process;
+		double v = type < p->nr_types ? s->values[type] : 0;
+		size_t n = 0;
+
+		if (v == 0)
+			continue;
+		if (refs_reserve(fg, s->depth + 1)) {
+			err = -ENOMEM;
+			break;
+		}
+		if (root) {
+			fg->refs[n].name = strpool__intern(&fg->names, root);
+			fg->refs[n++].kind = PF_USER;
+			if (!fg->refs[n - 1].name)
+				err = -ENOMEM;
+		}
+		for (j = 0; j < s->depth && !err; j++) {
+			uint32_t id = s->frames[j];
+			const struct pf_frame *f = profile__frame_get(p, id);
+
+			if (!names[id])
+				names[id] = strpool__intern(&fg->names,
+							    f->name);
+			if (!names[id]) {
+				err = -ENOMEM;
+				break;
+			}
+			fg->refs[n].name = names[id];
+			fg->refs[n++].kind = f->kind;
+		}
+		if (!err)
+			err = add_refs(fg, n, base ? 0 : v, base ? v : 0);
+	}
+	free(names);
+	return err;
+}
+
+double flamegraph__total(const struct flamegraph *fg)
+{
+	return fg->total;
+}
+
+double flamegraph__base_total(const struct flamegraph *fg)
+{
+	return fg->base_total;
+}
+
+bool flamegraph__is_diff(const struct flamegraph *fg)
+{
+	return fg->diff;
+}
+
+int flamegraph__finish(struct flamegraph *fg, bool normalize)
+{
+	size_t i;
+
+	if (!fg->summed) {
+		/* Children follow their parent in the array: sum backwards. */
+		for (i = fg->nr; i-- > 1;) {
+			struct fg_node *n = &fg->nodes[i];
+
+			fg->nodes[n->parent - 1].value += n->value;
+			fg->nodes[n->parent - 1].base += n->base;
+		}
+		fg->summed = true;
+	}
+	fg->scale = 1;
+	if (normalize && fg->base_total > 0 && fg->total > 0)
+		fg->scale = fg->total / fg->base_total;
+	for (i = 0; i < fg->nr; i++)
+		fg->nodes[i].width = 0;
+	/*
+	 * Bottom-up: a node's width field first collects the vanished room of
+	 * its subtree, then becomes its display width.
+	 */
+	for (i = fg->nr; i-- > 0;) {
+		struct fg_node *n = &fg->nodes[i];
+		double room;
+
+		if (n->value > 0) {
+			room = n->width;
+			n->width += n->value;
+		} else {
+			n->width = n->base * fg->scale;
+			room = n->width;
+		}
+		if (n->parent)
+			fg->nodes[n->parent - 1].width += room;
+	}
+	return 0;
+}
+
+double flamegraph__width(const struct flamegraph *fg)
+{
+	return fg->nodes[0].width;
+}
+
+static bool visible(const struct fg_node *n, double minwidth)
+{
+	return n->width > 0 && n->width >= minwidth;
+}
+
+uint32_t flamegraph__max_depth(const struct flamegraph *fg, double minwidth)
+{
+	uint32_t max = 0;
+	size_t i;
+
+	/*
+	 * Widths shrink from parent to child, so a frame is drawn when it is
+	 * wide enough, and an aggregate appears one level below a drawn
+	 * frame with a narrow child.
+	 */
+	for (i = 1; i < fg->nr; i++) {
+		const struct fg_node *n = &fg->nodes[i];
+		const struct fg_node *p = &fg->nodes[n->parent - 1];
+
+		if (n->width <= 0 || n->depth <= max)
+			continue;
+		if (visible(n, minwidth) || n->parent == 1 ||
+		    visible(p, minwidth))
+			max = n->depth;
+	}
+	return max;
+}
+
+/* A pending box of the layout walk. */
+struct fg_ent {
+	uint32_t node;		/* the frame, or the only frame of a run */
+	uint32_t count;		/* 0: a frame to expand; else narrow run */
+	double x;
+	double width, value, base;
+};
+
+struct walk {
+	const struct flamegraph *fg;
+	struct fg_ent *stack;
+	size_t nr, cap;
+	uint32_t *kids;
+	size_t kids_cap;
+	struct fg_ent *row;	/* a node's children before pushing */
+	size_t row_cap;
+};
+
+static int cmp_kids(const void *a, const void *b, void *ctx)
+{
+	const struct fg_node *nodes = ctx;
+	const struct fg_node *x = &nodes[*(const uint32_t *)a - 1];
+	const struct fg_node *y = &nodes[*(const uint32_t *)b - 1];
+	int c = x->name == y->name ? 0 : strcmp(x->name, y->name);
+
+	return c ? c : (int)x->kind - (int)y->kind;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	n = realloc(*arr, c * size);
+	if (!n)
+		return -ENOMEM;
+	*arr = n;
+	*cap = c;
+	return 0;
+}
+
+static void box_of_node(const struct flamegraph *fg, uint32_t id, double x,
+			struct fg_box *b)
+{
+	const struct fg_node *n = &fg->nodes[id - 1];
+
+	memset(b, 0, sizeof(*b));
+	b->name = n->name;
+	b->kind = n->kind;
+	b->depth = n->depth;
+	b->x = x;
+	b->width = n->width;
+	b->value = n->value;
+	b->base = n->base * fg->scale;
+	b->base_raw = n->base;
+	if (id == 1)
+		b->flags |= FG_BOX_ROOT;
+	if (n->value <= 0 && n->base > 0)
+		b->flags |= FG_BOX_VANISHED;
+}
+
+/* Pushes the children of @id, starting at @x, onto the walk's stack. */
+static int push_children(struct walk *w, uint32_t id, double x,
+			 double minwidth)
+{
+	const struct flamegraph *fg = w->fg;
+	size_t nk = 0, nv, nr = 0, i;
+	uint32_t c;
+
+	for (c = fg->nodes[id - 1].first_child; c;
+	     c = fg->nodes[c - 1].next_sibling) {
+		if (fg->nodes[c - 1].width <= 0)
+			continue;
+		if (grow((void **)&w->kids, &w->kids_cap, nk + 1,
+			 sizeof(*w->kids)))
+			return -ENOMEM;
+		w->kids[nk++] = c;
+	}
+	if (!nk)
+		return 0;
+	if (!(fg->flags & FG_FLAMECHART)) {
+		/* Visible children by name, then the narrow ones. */
+		uint32_t *tmp = w->kids, t;
+		size_t lo = 0, hi = nk;
+
+		while (lo < hi) {
+			if (visible(&fg->nodes[tmp[lo] - 1], minwidth)) {
+				lo++;
+			} else {
+				t = tmp[lo];
+				tmp[lo] = tmp[--hi];
+				tmp[hi] = t;
+			}
+		}
+		nv = lo;
+		qsort_r(tmp, nv, sizeof(*tmp), cmp_kids, fg->nodes);
+	}
+	if (grow((void **)&w->row, &w->row_cap, nk, sizeof(*w->row)))
+		return -ENOMEM;
+	for (i = 0; i < nk; i++) {
+		const struct fg_node *n = &fg->nodes[w->kids[i] - 1];
+		struct fg_ent *e;
+
+		if (visible(n, minwidth)) {
+			e = &w->row[nr++];
+			memset(e, 0, sizeof(*e));
+			e->node = w->kids[i];
+			e->x = x;
+			x += n->width;
+			continue;
+		}
+		/* A run of narrow children becomes one aggregate. */
+		e = nr ? &w->row[nr - 1] : NULL;
+		if (!e || !e->count) {
+			e = &w->row[nr++];
+			memset(e, 0, sizeof(*e));
+			e->node = w->kids[i];
+			e->x = x;
+		}
+		e->count++;
+		e->width += n->width;
+		e->value += n->value;
+		e->base += n->base;
+		x += n->width;
+	}
+	if (grow((void **)&w->stack, &w->cap, w->nr + nr, sizeof(*w->stack)))
+		return -ENOMEM;
+	for (i = nr; i-- > 0;)
+		w->stack[w->nr++] = w->row[i];
+	return 0;
+}
+
+int flamegraph__layout(const struct flamegraph *fg, double minwidth,
+		       fg_box_fn fn, void *ctx)
+{
+	struct walk w = { .fg = fg };
+	struct fg_box box;
+	int err = 0;
+
+	if (grow((void **)&w.stack, &w.cap, 1, sizeof(*w.stack)))
+		return -ENOMEM;
+	memset(&w.stack[0], 0, sizeof(w.stack[0]));
+	w.stack[0].node = 1;
+	w.nr = 1;
+	while (w.nr && !err) {
+		struct fg_ent e = w.stack[--w.nr];
+
+		if (e.count > 1) {
+			const struct fg_node *p =
+				&fg->nodes[fg->nodes[e.node - 1].parent - 1];
+
+			memset(&box, 0, sizeof(box));
+			box.flags = FG_BOX_AGGREGATE;
+			box.depth = p->depth + 1;
+			box.x = e.x;
+			box.width = e.width;
+			box.value = e.value;
+			box.base = e.base * fg->scale;
+			box.base_raw = e.base;
+			box.nr_merged = e.count;
+			err = fn(&box, ctx);
+			continue;
+		}
+		box_of_node(fg, e.node, e.x, &box);
+		err = fn(&box, ctx);
+		/* A lone narrow frame is drawn, its narrower subtree is not. */
+		if (!err && !e.count)
+			err = push_children(&w, e.node, e.x, minwidth);
+	}
+	free(w.stack);
+	free(w.kids);
+	free(w.row);
+	return err;
+}

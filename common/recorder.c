@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sample events -> aggregated raw stacks -> symbolized profile; see
+ * recorder.h.  A raw stack is an array of u64: a header (pid/tid, names,
+ * cgroup, depths) then (address, mapping id) pairs for the user frames and
+ * addresses for the kernel frames.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hashmap.h"
+#include "recorder.h"
+#include "strpool.h"
+
+#define HDR 4	/* u64 words of header in a raw stack */
+
+/* A process mapping as sampled: resolved to a module and file offset. */
+struct rmap {
+	uint64_t start, end, pgoff;
+	uint32_t mod;		/* pm_module id */
+	pid_t pid;
+};
+
+struct rstack {
+	uint64_t *key;		/* HDR + 2 * nu + nk words */
+	size_t len;		/* in words */
+	double count;
+};
+
+struct modstat {
+	double frames, unresolved;
+};
+
+struct recorder {
+	struct proc_maps *pm;
+	unsigned int freq;
+	struct strpool names;		/* comm strings */
+
+	struct rmap *rmaps;		/* id i at rmaps[i - 1] */
+	size_t nr_rmaps, rmaps_cap;
+	struct hashmap rmap_idx;
+
+	struct rstack *stacks;
+	size_t nr_stacks, stacks_cap;
+	struct hashmap stack_idx;
+
+	struct sample_event **deferred;
+	size_t nr_deferred, deferred_cap;
+	uint64_t horizon;
+
+	uint64_t *scratch;		/* key being built */
+	struct recorder_stats stats;
+	struct modstat *modstats;	/* by module id, of the last build */
+	size_t nr_modstats;
+	uint64_t first_ts, last_ts;
+};
+
+struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
+{
+	struct recorder *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->pm = pm;
+	r->freq = freq;
+	r->horizon = UINT64_MAX;
+	strpool__init(&r->names);
+	hashmap__init(&r->rmap_idx);
+	hashmap__init(&r->stack_idx);
+	r->scratch = malloc((HDR + 3 * SAMPLER_MAX_STACK) * sizeof(uint64_t));
+	if (!r->scratch) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void recorder__reset(struct recorder *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_stacks; i++)
+		free(r->stacks[i].key);
+	r->nr_stacks = 0;
+	hashmap__release(&r->stack_idx);
+	r->first_ts = r->last_ts = 0;
+}
+
+void recorder__free(struct recorder *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	recorder__reset(r);
+	for (i = 0; i < r->nr_deferred; i++)
+		free(r->deferred[i]);
+	free(r->deferred);
+	free(r->stacks);
+	free(r->rmaps);
+	free(r->scratch);
+	free(r->modstats);
+	hashmap__release(&r->rmap_idx);
+	strpool__release(&r->names);
+	free(r);
+}
+
+const struct recorder_stats *recorder__stats(const struct recorder *r)
+{
+	return &r->stats;
+}
+
+static bool rmap_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct rmap *a = &((struct recorder *)ctx)->rmaps[id - 1];
+	const struct rmap *b = key;
+
+	return a->start == b->start && a->end == b->end &&
+	       a->pgoff == b->pgoff && a->mod == b->mod && a->pid == b->pid;
+}
+
+static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
+{
+	struct rmap k = { m->start, m->end, m->pgoff, m->mod->id, pid };
+	uint64_t h = hash__u64(k.start ^ ((uint64_t)k.mod << 40), k.pid);
+	uint32_t id = hashmap__find(&r->rmap_idx, h, rmap_eq, &k, r);
+
+	if (id)
+		return id;
+	if (r->nr_rmaps == r->rmaps_cap) {
+		size_t cap = r->rmaps_cap ? r->rmaps_cap * 2 : 256;
+		struct rmap *n = realloc(r->rmaps, cap * sizeof(*n));
+
+		if (!n)
+			return 0;
+		r->rmaps = n;
+		r->rmaps_cap = cap;
+	}
+	r->rmaps[r->nr_rmaps++] = k;
+	if (hashmap__insert(&r->rmap_idx, h, r->nr_rmaps)) {
+		r->nr_rmaps--;
+		return 0;
+	}
+	return r->nr_rmaps;
+}
+
+static bool stack_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct rstack *s = &((struct recorder *)ctx)->stacks[id - 1];
+	const uint64_t *k = key;
+	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+
+	return s->len == len && !memcmp(s->key, k, len * sizeof(*k));
+}
+
+static int stack_add(struct recorder *r, size_t len)
+{
+	uint64_t h = hash__bytes(r->scratch, len * sizeof(uint64_t), 0);
+	uint32_t id = hashmap__find(&r->stack_idx, h, stack_eq, r->scratch, r);
+	struct rstack *s;
+
+	if (id) {
+		r->stacks[id - 1].count++;
+		return 0;
+	}
+	if (r->nr_stacks == r->stacks_cap) {
+		size_t cap = r->stacks_cap ? r->stacks_cap * 2 : 1024;
+		struct rstack *n = realloc(r->stacks, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->stacks = n;
+		r->stacks_cap = cap;
+	}
+	s = &r->stacks[r->nr_stacks];
+	s->key = malloc(len * sizeof(uint64_t));
+	if (!s->key)
+		return -ENOMEM;
+	memcpy(s->key, r->scratch, len * sizeof(uint64_t));
+	s->len = len;
+	s->count = 1;
+	r->nr_stacks++;
+	if (hashmap__insert(&r->stack_idx, h, r->nr_stacks)) {
+		free(s->key);
+		r->nr_stacks--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Flags in the low bits of header word 3 (above the kernel depth). */
+#define RS_USER_MISSING		(1u << 16)
+#define RS_KERNEL_MISSING	(1u << 17)
+
+static int handle(struct recorder *r, const struct sample_event *e)
+{
+	struct recorder_stats *st = &r->stats;
+	int nu = e->ustack_sz > 0 ? e->ustack_sz / 8 : 0;
+	int nk = e->kstack_sz > 0 ? e->kstack_sz / 8 : 0;
+	uint32_t comm, pcomm, flags = 0;
+	uint64_t *k = r->scratch;
+	size_t len = HDR;
+	int i;
+
+	if (nu > SAMPLER_MAX_STACK)
+		nu = SAMPLER_MAX_STACK;
+	if (nk > SAMPLER_MAX_STACK)
+		nk = SAMPLER_MAX_STACK;
+	st->samples++;
+	if (!r->first_ts)
+		r->first_ts = e->ts;
+	r->last_ts = e->ts;
+	if (e->flags & SAMPLE_F_KTHREAD) {
+		st->kthread++;
+	} else if (e->ustack_sz < 0) {
+		st->user_missing++;
+		if (e->ustack_sz == -EFAULT)
+			st->user_missing_efault++;
+		flags |= RS_USER_MISSING;
+	}
+	if (e->kstack_sz < 0) {
+		st->kernel_missing++;
+		flags |= RS_KERNEL_MISSING;
+	}
+	if (nu == SAMPLER_MAX_STACK)
+		st->user_truncated++;
+	if (nk == SAMPLER_MAX_STACK)
+		st->kernel_truncated++;
+	comm = strpool__id(&r->names, e->comm, strnlen(e->comm,
+						       SAMPLER_COMM_LEN));
+	pcomm = strpool__id(&r->names, e->pcomm, strnlen(e->pcomm,
+							 SAMPLER_COMM_LEN));
+	if (!comm || !pcomm)
+		return -ENOMEM;
+	k[0] = (uint64_t)e->pid << 32 | e->tid;
+	k[1] = (uint64_t)comm << 32 | pcomm;
+	k[2] = e->cgroup_id;
+	k[3] = (uint64_t)nu << 32 | flags | nk;
+	for (i = 0; i < nu; i++) {
+		uint64_t addr = e->ustack[i];
+		const struct pm_map *m = proc_maps__lookup(r->pm, e->pid, addr,
+							   e->ts);
+		uint32_t id = 0;
+
+		if (m) {
+			id = rmap_id(r, e->pid, m);
+			if (!id)
+				return -ENOMEM;
+		} else {
+			st->unmapped_frames++;
+		}
+		k[len++] = addr;
+		k[len++] = id;
+	}
+	for (i = 0; i < nk; i++)
+		k[len++] = e->kstack[i];
+	return stack_add(r, len);
+}
+
+int recorder__sample(struct recorder *r, const struct sample_event *e)
+{
+	struct sample_event *copy;
+
+	if (e->ts <= r->horizon)
+		return handle(r, e);
+	if (r->nr_deferred == r->deferred_cap) {
+		size_t cap = r->deferred_cap ? r->deferred_cap * 2 : 64;
+		struct sample_event **n = realloc(r->deferred,
+						  cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		r->deferred = n;
+		r->deferred_cap = cap;
+	}
+	copy = malloc(sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, e, sizeof(*copy));
+	r->deferred[r->nr_deferred++] = copy;
+	return 0;
+}
+
+int recorder__set_horizon(struct recorder *r, uint64_t ts)
+{
+	size_t i, kept = 0;
+	int err = 0;
+
+	r->horizon = ts;
+	for (i = 0; i < r->nr_deferred; i++) {
+		struct sample_event *e = r->deferred[i];
+
+		if (e->ts <= ts && !err) {
+			err = handle(r, e);
+			free(e);
+		} else {
+			r->deferred[kept++] = e;
+		}
+	}
+	r->nr_deferred = kept;
+	return err;
+}
+
+/* ---- building the profile ---- */
+
+struct frame_memo {
+	struct hashmap idx;
+	uint64_t (*keys)[3];	/* addr, rmap (or ~0 kernel), leaf */
+	uint32_t *ids;		/* profile frame ids */
+	size_t nr, cap;
+	uint32_t *mapping_ids;	/* profile mapping id by rmap id */
+};
+
+static bool memo_eq(uint32_t id, const void *key, void *ctx)
+{
+	return !memcmp(((struct frame_memo *)ctx)->keys[id - 1], key,
+		       3 * sizeof(uint64_t));
+}
+
+static void count_frame(struct recorder *r, uint32_t mod, bool resolved,
+			double n)
+{
+	if (mod >= r->nr_modstats)
+		return;
+	r->modstats[mod].frames += n;
+	if (!resolved)
+		r->modstats[mod].unresolved += n;
+}
+
+/* Profile frame id of a user (rmap != ~0) or kernel frame. */
+static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
+			 struct profile *p, struct frame_memo *fm,
+			 uint64_t addr, uint64_t rmap, bool leaf)
+{
+	uint64_t key[3] = { addr, rmap, leaf };
+	uint64_t h = hash__bytes(key, sizeof(key), 0);
+	uint32_t id = hashmap__find(&fm->idx, h, memo_eq, key, fm);
+	struct pf_frame f = { 0 };
+	struct sym_result res;
+	/* Return addresses point after the call: look up the call itself. */
+	uint64_t look = leaf || !addr ? addr : addr - 1;
+
+	if (id)
+		return fm->ids[id - 1];
+	if (rmap == ~0ULL) {
+		if (symbolizer__kernel(sym, look, &res))
+			return 0;
+		f.kind = PF_KERNEL;
+		f.mapping = fm->mapping_ids[0];
+	} else if (rmap) {
+		const struct rmap *m = &r->rmaps[rmap - 1];
+		struct pm_module *mod = proc_maps__module(r->pm, m->mod);
+
+		if (symbolizer__user(sym, mod, m->pid,
+				     look - m->start + m->pgoff, &res))
+			return 0;
+		if (!fm->mapping_ids[rmap]) {
+			struct pf_mapping pm = {
+				m->start, m->end, m->pgoff, mod->path,
+				res.build_id,
+			};
+
+			fm->mapping_ids[rmap] = profile__mapping(p, &pm);
+		}
+		f.mapping = fm->mapping_ids[rmap];
+	} else {
+		memset(&res, 0, sizeof(res));
+		res.name = "[unknown]";
+	}
+	f.name = res.name;
+	f.system_name = res.mangled;
+	f.module = res.module;
+	f.addr = addr;
+	f.flags = res.resolved ? 0 : PF_FRAME_UNRESOLVED;
+	if (fm->nr == fm->cap) {
+		size_t cap = fm->cap ? fm->cap * 2 : 1024;
+		void *k = realloc(fm->keys, cap * sizeof(*fm->keys));
+		void *i = k ? realloc(fm->ids, cap * sizeof(*fm->ids)) : NULL;
+
+		if (k)
+			fm->keys = k;
+		if (!k || !i)
+			return 0;
+		fm->ids = i;
+		fm->cap = cap;
+	}
+	id = profile__frame(p, &f);
+	if (!id)
+		return 0;
+	memcpy(fm->keys[fm->nr], key, sizeof(key));
+	fm->ids[fm->nr++] = id;
+	if (hashmap__insert(&fm->idx, h, fm->nr))
+		return 0;
+	return id;
+}
+
+static int build_types(struct recorder *r, struct profile *p)
+{
+	struct pf_value_type t[2] = {
+		{ "samples", "count" }, { "cpu", "nanoseconds" },
+	};
+
+	if (profile__set_types(p, t, 2))
+		return -ENOMEM;
+	p->period_type.type = profile__intern(p, "cpu");
+	p->period_type.unit = profile__intern(p, "nanoseconds");
+	p->period = r->freq ? 1000000000LL / r->freq : 0;
+	return 0;
+}
+
+struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
+{
+	struct profile *p = profile__new();
+	struct frame_memo fm = { 0 };
+	uint32_t stack[2 * SAMPLER_MAX_STACK + 2];
+	uint32_t missed_user = 0, missed_kernel = 0;
+	size_t i;
+	int err = -ENOMEM;
+
+	free(r->modstats);
+	r->nr_modstats = proc_maps__nr_modules(r->pm) + 1;
+	r->modstats = calloc(r->nr_modstats, sizeof(*r->modstats));
+	fm.mapping_ids = calloc(r->nr_rmaps + 1, sizeof(*fm.mapping_ids));
+	hashmap__init(&fm.idx);
+	if (!p || !r->modstats || !fm.mapping_ids || build_types(r, p))
+		goto out;
+	{
+		struct pf_mapping km = { 0, UINT64_MAX, 0, "[kernel.kallsyms]" };
+		struct pf_frame mu = { .name = "[Missed User Stack]" };
+		struct pf_frame mk = { .name = "[Missed Kernel Stack]",
+				       .kind = PF_KERNEL };
+
+		fm.mapping_ids[0] = profile__mapping(p, &km);
+		missed_user = profile__frame(p, &mu);
+		missed_kernel = profile__frame(p, &mk);
+		if (!fm.mapping_ids[0] || !missed_user || !missed_kernel)
+			goto out;
+	}
+	for (i = 0; i < r->nr_stacks; i++) {
+		const struct rstack *s = &r->stacks[i];
+		const uint64_t *k = s->key;
+		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
+		double vals[2] = { s->count, s->count * p->period };
+		struct pf_labels l = {
+			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
+			.comm = r->names.strs[(k[1] >> 32) - 1],
+			.process = r->names.strs[(uint32_t)k[1] - 1],
+		};
+
+		if (k[3] & RS_USER_MISSING)
+			stack[d++] = missed_user;
+		/* Root first: the BPF stacks are leaf first. */
+		for (j = nu; j-- > 0;) {
+			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
+			uint32_t id = frame_id(r, sym, p, &fm, addr, rm,
+					       j == 0 && nk == 0);
+			const struct pf_frame *f;
+
+			if (!id)
+				goto out;
+			f = profile__frame_get(p, id);
+			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
+				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
+			stack[d++] = id;
+		}
+		for (j = nk; j-- > 0;) {
+			uint32_t id = frame_id(r, sym, p, &fm,
+					       k[HDR + 2 * nu + j], ~0ULL,
+					       j == 0);
+
+			if (!id)
+				goto out;
+			stack[d++] = id;
+		}
+		if (k[3] & RS_KERNEL_MISSING)
+			stack[d++] = missed_kernel;
+		if (profile__add(p, stack, d, &l, vals))
+			goto out;
+	}
+	p->time_nanos = 0;
+	if (r->last_ts > r->first_ts)
+		p->duration_nanos = r->last_ts - r->first_ts;
+	err = 0;
+out:
+	hashmap__release(&fm.idx);
+	free(fm.keys);
+	free(fm.ids);
+	free(fm.mapping_ids);
+	if (err) {
+		profile__free(p);
+		errno = -err;
+		return NULL;
+	}
+	return p;
+}
+
+void recorder__print_unresolved(const struct recorder *r, FILE *f,
+				double min_share)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_modstats; i++) {
+		const struct modstat *m = &r->modstats[i];
+		struct pm_module *mod = proc_maps__module(r->pm, i);
+		double share;
+		const char *hint;
+
+		if (!m->frames || !m->unresolved)
+			continue;
+		share = 100.0 * m->unresolved / m->frames;
+		if (share < min_share)
+			continue;
+		if (!mod)
+			hint = "addresses outside every known mapping";
+		else if (mod->special)
+			hint = "anonymous or JIT code without a symbol map";
+		else if (!symbolizer__module_has_symbols(mod))
+			hint = "no symbols: install its debug symbols "
+			       "(e.g. the -dbg or -dbgsym package)";
+		else
+			hint = "addresses between symbols: stripped local "
+			       "functions, install debug symbols";
+		fprintf(f, "  %s: %.1f%% of %.0f frames unsymbolized (%s)\n",
+			mod ? mod->path : "[unknown]", share, m->frames, hint);
+	}
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * From sample events to a profile.  Each sample's user addresses are tied,
+ * the moment it is handled, to the mapping (and so the file and offset)
+ * they had when it was taken; identical raw stacks are then counted once.
+ * Symbolization happens per distinct frame when the profile is built.
+ * Not here: the BPF side (sampler.c), symbols (symbolizer.c), output.
+ */
+#ifndef EBPROF_RECORDER_H
+#define EBPROF_RECORDER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "profile.h"
+#include "proc_maps.h"
+#include "sampler.h"
+#include "symbolizer.h"
+
+struct recorder;
+
+struct recorder_stats {
+	uint64_t samples;		/* handled */
+	uint64_t user_missing;		/* user stack could not be read */
+	uint64_t user_missing_efault;	/*   of which: -EFAULT */
+	uint64_t kernel_missing;
+	uint64_t user_truncated;	/* hit the maximum depth */
+	uint64_t kernel_truncated;
+	uint64_t kthread;		/* kernel threads (no user stack) */
+	uint64_t unmapped_frames;	/* user address in no known mapping */
+};
+
+struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
+void recorder__free(struct recorder *r);
+
+/*
+ * Handles one sample.  Samples newer than the horizon are kept aside:
+ * the mappings they need may not have been read yet.
+ */
+int recorder__sample(struct recorder *r, const struct sample_event *e);
+/* Sets the horizon (CLOCK_MONOTONIC ns) and handles what it releases. */
+int recorder__set_horizon(struct recorder *r, uint64_t ts);
+
+/*
+ * Builds a profile of everything recorded since the last reset:
+ * symbolized, labelled, with types [samples/count, cpu/nanoseconds].
+ */
+struct profile *recorder__build(struct recorder *r, struct symbolizer *sym);
+/* Forgets the recorded stacks (next window); statistics stay. */
+void recorder__reset(struct recorder *r);
+
+const struct recorder_stats *recorder__stats(const struct recorder *r);
+
+/*
+ * Writes the per-module share of unresolved frames of the last build,
+ * for modules above @min_share percent, as "  module: P% of N frames
+ * unsymbolized (hint)" lines.
+ */
+void recorder__print_unresolved(const struct recorder *r, FILE *f,
+				double min_share);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF sampler's lifecycle: open the skeleton, configure it (target,
+ * stacks, ring size), load, open one cpu-clock perf event per CPU, attach,
+ * then hand each sample event to a callback.  Not here: what samples mean
+ * (recorder.c) or symbols (symbolizer.c).
+ */
+#ifndef EBPROF_SAMPLER_H
+#define EBPROF_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/types.h>
+#include "../bpf/sampler.h"
+
+struct sampler_opts {
+	unsigned int freq;		/* Hz */
+	bool user, kernel;		/* which stacks */
+	bool idle;			/* keep samples of pid 0 */
+	const pid_t *pids;		/* tgids, or NULL for no pid filter */
+	size_t nr_pids;
+	bool follow_forks;		/* children of pids join the target */
+	const pid_t *tids;		/* thread ids, or NULL */
+	size_t nr_tids;
+	int cgroup_fd;			/* cgroup v2 directory, or -1 */
+};
+
+struct sampler;
+
+/* Called for each sample; return non-zero to stop the current poll. */
+typedef int (*sampler_cb)(const struct sample_event *e, size_t size,
+			  void *ctx);
+
+/*
+ * Loads and attaches.  -errno on failure: -EPERM without privileges,
+ * -ENOENT when the kernel lacks something (BTF, an event), -EINVAL for a
+ * frequency the kernel refuses.
+ */
+int sampler__new(const struct sampler_opts *opts, sampler_cb cb, void *ctx,
+		 struct sampler **out);
+void sampler__free(struct sampler *s);
+
+/* Adds a process to the target (command mode); 0 or -errno. */
+int sampler__add_pid(struct sampler *s, pid_t pid);
+
+/* Waits up to @timeout_ms for samples, then consumes all pending ones. */
+int sampler__poll(struct sampler *s, int timeout_ms);
+/* Consumes pending samples without waiting. */
+int sampler__consume(struct sampler *s);
+
+/* Stops sampling (disables the perf events); pending samples stay. */
+void sampler__stop(struct sampler *s);
+
+/* Samples that passed the filters, and those lost (ring buffer full). */
+void sampler__counters(const struct sampler *s, uint64_t *samples,
+		       uint64_t *lost);
+
+#endif

@@ -11,6 +11,23 @@
 #define SAMPLER_COMM_LEN 16
 
 #define SAMPLE_F_KTHREAD 0x1	/* kernel thread: no user stack to expect */
+#define SAMPLE_F_LEAF	0x2	/* usp, ubp and uleaf[] are valid (fp mode) */
+#define SAMPLE_F_USTACK	0x4	/* DWARF mode: a struct sample_ustack and its
+				 * stack bytes replace ustack[] */
+
+/* Words at the user sp copied in fp mode for the leaf fix-up. */
+#define SAMPLE_LEAF_WORDS 16
+
+/* DWARF mode: the most user stack bytes a sample may carry. */
+#define SAMPLER_MAX_USTACK_BYTES 65536
+
+/* User registers in DWARF x86-64 numbering (libunwind's UNW_X86_64_*). */
+enum sample_reg {
+	SREG_AX, SREG_DX, SREG_CX, SREG_BX, SREG_SI, SREG_DI, SREG_BP, SREG_SP,
+	SREG_R8, SREG_R9, SREG_R10, SREG_R11, SREG_R12, SREG_R13, SREG_R14,
+	SREG_R15, SREG_IP,
+	SREG_NR,
+};
 
 struct sample_event {
 	__u64 ts;			/* CLOCK_MONOTONIC, ns */
@@ -23,9 +40,26 @@ struct sample_event {
 	__u32 flags;			/* SAMPLE_F_* */
 	char comm[SAMPLER_COMM_LEN];	/* thread name */
 	char pcomm[SAMPLER_COMM_LEN];	/* process (group leader) name */
+	__u64 usp, ubp;			/* SAMPLE_F_LEAF: user sp and bp */
+	__u64 uleaf[SAMPLE_LEAF_WORDS];	/* SAMPLE_F_LEAF: words at usp */
 	__u64 kstack[SAMPLER_MAX_STACK]; /* leaf first */
-	__u64 ustack[SAMPLER_MAX_STACK]; /* leaf first */
+	__u64 ustack[SAMPLER_MAX_STACK]; /* leaf first; absent with
+					  * SAMPLE_F_USTACK */
 };
+
+/*
+ * DWARF mode (SAMPLE_F_USTACK): the event is variable-sized and, from
+ * offsetof(struct sample_event, ustack), holds this header followed by
+ * `size` bytes copied from the user stack at regs[SREG_SP].
+ */
+struct sample_ustack {
+	__u64 regs[SREG_NR];
+	__u32 size;			/* bytes of stack that follow */
+	__s32 err;			/* 0, or -errno of the first read */
+	__u8 data[];
+};
+
+#define SAMPLE_USTACK_OFF __builtin_offsetof(struct sample_event, ustack)
 
 enum sampler_counter {
 	CNT_SAMPLES,		/* perf events that passed the filters */

@@ -46,7 +46,8 @@ static const struct opt_spec flame_opts[] = {
 	{ "countname", OPT_COUNTNAME, required_argument, "NAME",
 	  "what the counts are (default samples)" },
 	{ "colors", OPT_COLORS, required_argument, "PALETTE",
-	  "hot, mem, io, red, green, blue, aqua, yellow, purple, orange, annotate" },
+	  "hot, mem, io, red, green, blue, aqua, yellow, purple, orange, "
+	  "annotate" },
 	{ "hash", OPT_HASH, no_argument, NULL,
 	  "colour by function name, the same in every graph" },
 	{ "reverse", OPT_REVERSE, no_argument, NULL,
@@ -420,7 +421,7 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	if (!p)
 		return EXIT_FAIL;
 	if (!base && !a->base_type) {
-		/* BASE is read as the same type, so that pprof files compare. */
+		/* BASE is read as the same type: pprof files compare. */
 		a->base_type = strdup(p->types[p->default_type].type);
 		if (!a->svg.countname && a->base_type &&
 		    strcmp(a->base_type, "samples") &&

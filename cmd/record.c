@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,14 +27,16 @@
 #include "folded.h"
 #include "log.h"
 #include "outfile.h"
+#include "pprof.h"
 #include "proc_maps.h"
+#include "push.h"
 #include "recorder.h"
 #include "sampler.h"
 #include "symbolizer.h"
 
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
-	OPT_PER_PID, OPT_PER_THREAD,
+	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -61,6 +64,10 @@ static const struct opt_spec record_opts[] = {
 	  "root frame comm-PID" },
 	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
 	  "root frame comm-PID/TID" },
+	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
+	  "output format (default: from the -o extension, else folded)" },
+	PUSH_CONTINUOUS_OPT_SPECS,
+	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -75,8 +82,12 @@ struct record {
 	unsigned int freq;
 	double duration;		/* 0: until stopped */
 	const char *output;
+	bool output_set, format_set;
+	enum out_format format;
 	unsigned int folded_flags;
+	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
+	char **argv;			/* ours, for the recording's notes */
 	pid_t child;
 	int go_fd, err_fd;		/* command start / exec error pipes */
 	struct recorder *rec;
@@ -222,6 +233,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case 'o':
 			r->output = optarg;
+			r->output_set = true;
+			break;
+		case OPT_FORMAT:
+			if (out_format__parse(optarg, &r->format))
+				goto bad_value;
+			r->format_set = true;
 			break;
 		case OPT_USER_ONLY:
 			r->kernel = false;
@@ -244,11 +261,30 @@ static int parse_args(struct record *r, int argc, char **argv,
 			opt_parser__release(&op);
 			return -1;
 		default:
+			n = push_opts__parse(&r->push, c, optarg, r->cmdname);
+			if (n > 0)
+				break;
 			opt_parser__release(&op);
 			return EXIT_USAGE;
 		}
 	}
 	opt_parser__release(&op);
+	if (!r->format_set)
+		r->format = out_format__from_path(r->output);
+	if (r->push.server && r->output_set) {
+		usage_error(r->cmdname, "--push uploads each interval: it "
+			    "writes no file, so drop -o");
+		return EXIT_USAGE;
+	}
+	if (!r->push.server && (r->push.continuous_set || r->push.app)) {
+		usage_error(r->cmdname, "Pyroscope options need --push URL");
+		return EXIT_USAGE;
+	}
+	if (r->push.server) {
+		n = push_opts__finish(&r->push, r->cmdname);
+		if (n)
+			return n;
+	}
 	if (optind < argc)
 		r->command = argv + optind;
 	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
@@ -472,10 +508,40 @@ static void print_summary(struct record *r, struct sampler *s,
 	recorder__print_unresolved(r->rec, stderr, 1.0);
 }
 
+/* The recording's metadata, as comments (pprof keeps them). */
+static int add_comments(struct record *r, struct profile *p, char **argv,
+			uint64_t lost, uint64_t lost_sideband)
+{
+	struct utsname u;
+	char buf[4096];
+	size_t n = 0;
+	int i, err = 0;
+
+	for (i = 0; argv[i] && n < sizeof(buf) - 1; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+			      argv[i]);
+	err |= profile__add_comment(p, buf);
+	if (!uname(&u)) {
+		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
+			 u.release, u.machine);
+		err |= profile__add_comment(p, buf);
+	}
+	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
+		 "stacks: %s", r->freq, r->user && r->kernel ? "user+kernel" :
+		 r->user ? "user" : "kernel");
+	err |= profile__add_comment(p, buf);
+	snprintf(buf, sizeof(buf), "lost samples: %llu, lost side-band "
+		 "records: %llu", (unsigned long long)lost,
+		 (unsigned long long)lost_sideband);
+	err |= profile__add_comment(p, buf);
+	return err ? -ENOMEM : 0;
+}
+
 static int write_output(struct record *r, struct profile *p,
 			struct outfile *out)
 {
-	int err = folded__write(p, out->f, r->folded_flags);
+	int err = r->format == OUT_PPROF ? pprof__write(p, out->f) :
+		  folded__write(p, out->f, r->folded_flags);
 
 	if (!err)
 		err = outfile__commit(out);
@@ -486,6 +552,57 @@ static int write_output(struct record *r, struct profile *p,
 		return EXIT_FAIL;
 	}
 	return 0;
+}
+
+/*
+ * Continuous mode: hands the window [*start, now) to the uploader and
+ * starts the next one where it ended, so windows neither overlap nor
+ * leave gaps.  Sampling goes on meanwhile: the uploader never blocks.
+ */
+static int push_window(struct record *r, struct uploader *up,
+		       struct symbolizer *sym, uint64_t *start)
+{
+	uint64_t end = now_ns(CLOCK_REALTIME);
+	struct profile *p = recorder__build(r->rec, sym);
+
+	if (!p)
+		return -ENOMEM;
+	recorder__reset(r->rec);
+	p->time_nanos = *start;
+	p->duration_nanos = end - *start;
+	*start = end;
+	return uploader__submit(up, p, p->time_nanos,
+				p->time_nanos + p->duration_nanos);
+}
+
+static int finish_push(struct record *r, struct uploader *up,
+		       struct sampler *s, struct proc_maps *pm,
+		       struct symbolizer *sym, uint64_t *window_start,
+		       double secs)
+{
+	struct uploader_stats st;
+	struct profile *p;
+	size_t left;
+	int err = push_window(r, up, sym, window_start);
+
+	/* The last build is kept for the unsymbolized-frames summary. */
+	p = profile__new();
+	if (p)
+		print_summary(r, s, pm, sym, p, secs);
+	profile__free(p);
+	left = uploader__free(up, 10000, &st);
+	pr_info("pushed %llu of %llu windows (%llu from the spool), %llu "
+		"failed attempts, %llu rejected, %llu lost",
+		(unsigned long long)(st.uploads - st.from_spool),
+		(unsigned long long)st.windows,
+		(unsigned long long)st.from_spool,
+		(unsigned long long)st.failures,
+		(unsigned long long)st.rejected,
+		(unsigned long long)(st.lost + st.queue_dropped + st.too_old +
+				     st.spool_dropped));
+	if (left)
+		pr_warn("%zu uploads stay in the spool for the next run", left);
+	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 static int run_record(struct record *r)
@@ -499,16 +616,30 @@ static int run_record(struct record *r)
 	struct sampler *s = NULL;
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
+	struct uploader *up = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t t0, t_real, last_status = 0;
+	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
 	double secs;
 
-	err = outfile__open(&out, r->output);
-	if (err) {
-		pr_err("cannot create '%s': %s", r->output, strerror(-err));
-		return EXIT_FAIL;
+	if (r->push.server) {
+		struct uploader_config cfg;
+		char why[512];
+
+		push_opts__uploader_config(&r->push, r->freq, &cfg);
+		up = uploader__new(&cfg, why, sizeof(why));
+		if (!up) {
+			pr_err("%s", why);
+			return EXIT_FAIL;
+		}
+	} else {
+		err = outfile__open(&out, r->output);
+		if (err) {
+			pr_err("cannot create '%s': %s", r->output,
+			       strerror(-err));
+			return EXIT_FAIL;
+		}
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -542,8 +673,8 @@ static int run_record(struct record *r)
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
 	}
-	t0 = now_ns(CLOCK_MONOTONIC);
-	t_real = now_ns(CLOCK_REALTIME);
+	t0 = last_push = now_ns(CLOCK_MONOTONIC);
+	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
 	if (r->command && start_command(r))
 		goto cleanup;
@@ -567,6 +698,13 @@ static int run_record(struct record *r)
 		}
 		if (targets_gone(r))
 			break;
+		if (up && t - last_push >= r->push.interval_ms * 1000000ULL) {
+			last_push = t;
+			if (push_window(r, up, sym, &window_start)) {
+				pr_err("out of memory while recording");
+				goto cleanup;
+			}
+		}
 		if (tty && t - last_status > 500000000ULL) {
 			status_line(s, (t - t0) / 1e9);
 			last_status = t;
@@ -582,6 +720,11 @@ static int run_record(struct record *r)
 	if (tty)
 		fprintf(stderr, "\r\033[K");
 
+	if (up) {
+		status = finish_push(r, up, s, pm, sym, &window_start, secs);
+		up = NULL;
+		goto cleanup;
+	}
 	p = recorder__build(r->rec, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -589,6 +732,15 @@ static int run_record(struct record *r)
 	}
 	p->time_nanos = t_real;
 	p->duration_nanos = secs * 1e9;
+	{
+		uint64_t n, lost;
+
+		sampler__counters(s, &n, &lost);
+		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm))) {
+			pr_err("out of memory");
+			goto cleanup;
+		}
+	}
 	status = write_output(r, p, &out);
 	print_summary(r, s, pm, sym, p, secs);
 	if (!status && strcmp(r->output, "-"))
@@ -605,6 +757,8 @@ cleanup:
 		close(r->go_fd);
 		waitpid(r->child, NULL, 0);
 	}
+	if (up)
+		uploader__free(up, 0, NULL);
 	profile__free(p);
 	sampler__free(s);
 	symbolizer__free(sym);
@@ -618,9 +772,12 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
-		.go_fd = -1, .err_fd = -1,
+		.go_fd = -1, .err_fd = -1, .argv = argv,
 	};
-	int status = parse_args(&r, argc, argv, self);
+	int status;
+
+	push_opts__init(&r.push);
+	status = parse_args(&r, argc, argv, self);
 
 	if (status == -1) {		/* --help */
 		status = EXIT_OK;
@@ -635,6 +792,7 @@ out:
 		close(r.cgroup_fd);
 	free(r.pids);
 	free(r.tids);
+	push_opts__release(&r.push);
 	return status;
 }
 

@@ -878,7 +878,7 @@ static void tree_text(FILE *f, const struct report_tree *t, double limit)
 		bool show = node_shown(t, i, limit);
 
 		if (show) {
-			int used = callee ? 9 : 18, indent, room;
+			int used = callee ? 10 : 19, indent, room;
 			unsigned int d = n->depth - 1;
 			char deep[16] = "";
 
@@ -889,16 +889,14 @@ static void tree_text(FILE *f, const struct report_tree *t, double limit)
 				fprintf(f, "%7.2f%% %7.2f%%  ",
 					pct(n->total, t->total),
 					pct(n->self, t->total));
-			/* Past 24 levels the depth is written, not drawn. */
-			if (d > 24) {
+			/* Past 16 levels the depth is written, not drawn. */
+			if (d > 16) {
 				snprintf(deep, sizeof(deep), "%u:", d);
-				d = 24;
+				d = 16;
 			}
 			indent = 2 * d;
 			fprintf(f, "%*s%s", indent, "", deep);
 			room = WIDTH - used - indent - (int)strlen(deep) - 4;
-			if (room < 8)
-				room = 8;
 			if ((int)strlen(n->sym) > room)
 				fprintf(f, "%s %.*s...\n", kind_tag(n->kind),
 					room - 3, n->sym);

@@ -31,13 +31,13 @@ struct fg_ref {
 
 struct flamegraph {
 	unsigned int flags;
-	struct fg_node *nodes;		/* id i at nodes[i - 1]; root is 1 */
+	struct fg_node *nodes;		/* id i at nodes[i - 1]; root 1 */
 	size_t nr, cap;
 	struct hashmap child_idx;	/* (parent, name, kind) -> id */
 	struct strpool names;
 	struct fg_ref *refs;		/* scratch for one stack */
 	size_t refs_cap;
-	uint32_t *path;			/* node ids of the last stack added */
+	uint32_t *path;			/* node ids of the last stack */
 	size_t path_len, path_cap;
 	double total, base_total;
 	double scale;			/* BASE normalisation factor */
@@ -153,7 +153,7 @@ static uint32_t child_get(struct flamegraph *fg, uint32_t parent,
 	uint32_t id;
 
 	if (fg->flags & FG_FLAMECHART) {
-		/* Only the previous stack merges: compare with the last child. */
+		/* Only the previous stack merges: check the last child. */
 		id = fg->nodes[parent - 1].last_child;
 		if (id && fg->nodes[id - 1].name == ref->name &&
 		    fg->nodes[id - 1].kind == ref->kind)
@@ -414,7 +414,7 @@ uint32_t flamegraph__max_depth(const struct flamegraph *fg, double minwidth)
 
 /* A pending box of the layout walk. */
 struct fg_ent {
-	uint32_t node;		/* the frame, or the only frame of a run */
+	uint32_t node;		/* the frame, or the first of a run */
 	uint32_t count;		/* 0: a frame to expand; else narrow run */
 	double x;
 	double width, value, base;

@@ -24,7 +24,7 @@
 
 #include "profile.h"
 
-#define FG_FLAMECHART	0x1	/* keep input order, merge only adjacent */
+#define FG_FLAMECHART	0x1	/* input order, merge only adjacent */
 #define FG_REVERSE	0x2	/* leaf first: stacks are reversed */
 
 struct flamegraph;
@@ -71,9 +71,10 @@ double flamegraph__base_total(const struct flamegraph *fg);
 bool flamegraph__is_diff(const struct flamegraph *fg);
 
 /*
- * Sums the values up the tree (once) and computes the display widths.  With @normalize, BASE values are scaled so
- * that BASE's total equals NEW's.  Call after the last add, before the
- * functions below.  0 or -ENOMEM.
+ * Sums the values up the tree (once) and computes the display widths.
+ * With @normalize, BASE values are scaled so that BASE's total equals
+ * NEW's.  Call after the last add, before the functions below.  0 or
+ * -ENOMEM.
  */
 int flamegraph__finish(struct flamegraph *fg, bool normalize);
 

@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -259,7 +260,8 @@ int folded__write(const struct profile *p, FILE *f, unsigned int flags)
 	for (i = 0; i < acc.lines.nr; i++) {
 		double v = acc.counts[order[i]];
 
-		if (v == (double)(long long)v)
+		/* The cast is defined only within long long's range. */
+		if (fabs(v) < 0x1p63 && v == (double)(long long)v)
 			fprintf(f, "%s %lld\n", acc.lines.strs[order[i]],
 				(long long)v);
 		else

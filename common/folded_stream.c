@@ -33,7 +33,7 @@ struct reader {
 	size_t nr, lcap;
 	struct fg_frame *frames;	/* the rest of the current line */
 	size_t fcap;
-	size_t *starts;			/* frame offsets of the previous line */
+	size_t *starts;			/* frame offsets, previous line */
 	size_t scap, depth;
 };
 
@@ -280,7 +280,7 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 		char *nl;
 		size_t end, n;
 
-		/* Fill the buffer; grow it while a chunk is small or a line long. */
+		/* Fill; grow while the chunk is small or a line long. */
 		if (!eof && r.len == r.cap) {
 			char *last = memrchr(r.buf, '\n', r.len);
 

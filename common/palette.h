@@ -22,7 +22,7 @@ enum palette {
 	PAL_YELLOW,
 	PAL_PURPLE,
 	PAL_ORANGE,
-	PAL_ANNOTATE,	/* by frame kind: kernel, JIT, inlined, waker, user */
+	PAL_ANNOTATE,	/* by kind: kernel, JIT, inlined, waker, user */
 	PAL_NR,
 };
 

@@ -30,7 +30,10 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct sampler *s = ctx;
 
-	if (size < sizeof(struct sample_event))
+	const struct sample_event *e = data;
+
+	if (size < SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) ||
+	    size < sample_event__size(e))
 		return 0;
 	return s->cb(data, size, s->ctx);
 }
@@ -38,7 +41,10 @@ static int on_event(void *ctx, void *data, size_t size)
 /* Ring size: a power of two, ~50 ms of samples at full rate, >= 2 MiB. */
 static size_t ring_size(const struct sampler_opts *o, int ncpu)
 {
-	size_t want = (size_t)o->freq * ncpu * sizeof(struct sample_event) / 20;
+	size_t ev = o->user_stack_bytes ?
+		SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) +
+		o->user_stack_bytes : sizeof(struct sample_event);
+	size_t want = (size_t)o->freq * ncpu * ev / 20;
 	size_t sz = 2u << 20;
 
 	while (sz < want && sz < (256u << 20))
@@ -144,6 +150,13 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	s->skel->rodata->include_idle = o->idle;
 	s->skel->rodata->want_user = o->user;
 	s->skel->rodata->want_kernel = o->kernel;
+	if (o->user_stack_bytes > SAMPLER_MAX_USTACK_BYTES) {
+		err = -EINVAL;
+		goto fail;
+	}
+	s->skel->rodata->user_stack_bytes = o->user_stack_bytes;
+	if (o->user_stack_bytes)
+		bpf_map__set_max_entries(s->skel->maps.scratch, s->ncpu);
 	bpf_map__set_max_entries(s->skel->maps.events, ring_size(o, s->ncpu));
 	s->skel->rodata->wakeup_bytes =
 		bpf_map__max_entries(s->skel->maps.events) / 4;

@@ -26,11 +26,38 @@ struct sampler_opts {
 	const pid_t *tids;		/* thread ids, or NULL */
 	size_t nr_tids;
 	int cgroup_fd;			/* cgroup v2 directory, or -1 */
+	unsigned int user_stack_bytes;	/* DWARF mode: user stack bytes to
+					 * copy per sample (<= 65536); 0 for
+					 * frame pointers */
 };
 
 struct sampler;
 
-/* Called for each sample; return non-zero to stop the current poll. */
+/* Bytes an event claims to span (DWARF events are variable-sized). */
+static inline size_t sample_event__size(const struct sample_event *e)
+{
+	const struct sample_ustack *us;
+
+	if (!(e->flags & SAMPLE_F_USTACK))
+		return sizeof(*e);
+	us = (const void *)((const char *)e + SAMPLE_USTACK_OFF);
+	return SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
+}
+
+/* The registers and stack bytes of a DWARF-mode event, or NULL. */
+static inline const struct sample_ustack *
+sample_event__ustack(const struct sample_event *e)
+{
+	if (!(e->flags & SAMPLE_F_USTACK))
+		return NULL;
+	return (const void *)((const char *)e + SAMPLE_USTACK_OFF);
+}
+
+/*
+ * Called for each sample; return non-zero to stop the current poll.  A
+ * DWARF-mode event (SAMPLE_F_USTACK) is variable-sized; its size has been
+ * checked against sample_event__size().
+ */
 typedef int (*sampler_cb)(const struct sample_event *e, size_t size,
 			  void *ctx);
 

@@ -24,17 +24,25 @@ main;idle;x" onload="window.__pwned=true;]]>&amp; 4
 main;idle;héllo wörld 日本 3
 other;spin 21
 IN
-if ! "$EBPROF" flame -o "$TMP/g.svg" "$TMP/in.folded" 2>"$TMP/err"; then
-	fail flame-browser "ebprof flame failed: $(cat "$TMP/err")"
-	exit 0
-fi
-xmllint --noout "$TMP/g.svg" && pass flame-browser-wellformed ||
-	fail flame-browser-wellformed "xmllint rejects the SVG"
-node "$NODE_DIR/flame-browser.mjs" "$TMP/g.svg" "$TMP/in.folded" foo \
-	bar 'qux,baz' 'sp.n,run' >"$TMP/node.out" 2>"$TMP/node.err"
-rc=$?
-cat "$TMP/node.out"
-if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$TMP/node.out"; then
-	fail flame-browser "node exited $rc: $(tail -n 3 "$TMP/node.err" | tr '\n' ' ')"
-fi
+# browse NAME ARGS...: draws the input with ARGS and drives it.
+browse() {
+	local name=$1 rc; shift
+	if ! "$EBPROF" flame "$@" -o "$TMP/$name.svg" "$TMP/in.folded" 2>"$TMP/err"; then
+		fail "$name" "ebprof flame failed: $(cat "$TMP/err")"
+		return
+	fi
+	xmllint --noout "$TMP/$name.svg" && pass "$name-wellformed" ||
+		fail "$name-wellformed" "xmllint rejects the SVG"
+	FLAME_TEST_PREFIX="$name: " node "$NODE_DIR/flame-browser.mjs" \
+		"$TMP/$name.svg" "$TMP/in.folded" foo bar 'qux,baz' 'sp.n,run' \
+		>"$TMP/node.out" 2>"$TMP/node.err"
+	rc=$?
+	cat "$TMP/node.out"
+	if [ "$rc" -ne 0 ] && ! grep -q '^not ok' "$TMP/node.out"; then
+		fail "$name" "node exited $rc: $(tail -n 3 "$TMP/node.err" | tr '\n' ' ')"
+	fi
+}
+
+browse flame-browser
+browse flame-browser-icicle --inverted --colors annotate
 exit 0

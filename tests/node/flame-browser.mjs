@@ -3,6 +3,8 @@
 //
 //   node flame-browser.mjs GRAPH.svg INPUT.folded ZOOM_FRAME SEARCH...
 //
+// FLAME_TEST_PREFIX is put before every check's name.
+//
 // Prints "ok - NAME" / "not ok - NAME: why" lines for tests/run.sh.
 import { createRequire } from 'module';
 import { readFileSync } from 'fs';
@@ -12,8 +14,10 @@ const { chromium } = require('playwright-core');
 
 const [svgPath, foldedPath, zoomName, ...searches] = process.argv.slice(2);
 let failed = 0;
+const prefix = process.env.FLAME_TEST_PREFIX || '';
 
-function check(ok, name, why) {
+function check(ok, what, why) {
+	const name = prefix + what;
 	if (ok) {
 		console.log(`ok - ${name}`);
 	} else {

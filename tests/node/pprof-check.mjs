@@ -13,6 +13,9 @@
 //       control characters -> '?', equal lines summed, sorted bytewise.
 //       --strict also demands what ebprof's writer promises (period type,
 //       time, sample types, mappings with has_functions for symbols...).
+//       --thread-roots renders roots as `ebprof report` does when samples
+//       carry ids: "comm-PID/TID" if any sample has a tid, else "comm-PID"
+//       if any has a pid.
 //   node pprof-check.mjs info FILE
 //       Validates FILE and prints facts about it, one a line: "sample_type
 //       T/U", "default_type T", "period_type T/U", "period N", "time_nanos
@@ -122,7 +125,7 @@ function escapeName (s) {
   return out
 }
 
-function render (p, v, sampleType) {
+function render (p, v, sampleType, threadRoots) {
   const { str, mappings, functions, locations, types } = v
   let t = types.length - 1
   if (sampleType) {
@@ -153,13 +156,28 @@ function render (p, v, sampleType) {
     return escapeName(name) + (kernel ? '_[k]' : '')
   }
   const lines = new Map()
+  const nums = (s) => {
+    const n = {}
+    for (const l of s.label) n[str(l.key)] = num(l.num)
+    return n
+  }
+  let idMode = ''
+  if (threadRoots) {
+    for (const s of p.sample) {
+      const n = nums(s)
+      if (n.tid) idMode = 'tid'
+      else if (n.pid && !idMode) idMode = 'pid'
+    }
+  }
   for (const s of p.sample) {
     const labels = {}
     for (const l of s.label) labels[str(l.key)] = str(l.str)
     const root = labels.thread_comm || labels.thread_name ||
       labels['thread name'] || labels.comm || labels.process_name ||
       labels['process name'] || ''
-    const frames = root ? [escapeName(root)] : []
+    const n = nums(s)
+    const ids = idMode === 'tid' ? `-${n.pid || 0}/${n.tid || 0}` : idMode === 'pid' ? `-${n.pid || 0}` : ''
+    const frames = root ? [escapeName(root) + ids] : []
     for (let j = s.locationId.length - 1; j >= 0; j--) {
       const loc = locations.get(key(s.locationId[j]))
       const n = loc.line.length
@@ -193,10 +211,10 @@ function load (file) {
   return p
 }
 
-function decode (file, sampleType, strict) {
+function decode (file, sampleType, strict, threadRoots) {
   const p = load(file)
   const v = validate(p, strict)
-  process.stdout.write(render(p, v, sampleType))
+  process.stdout.write(render(p, v, sampleType, threadRoots))
 }
 
 function info (file) {
@@ -306,13 +324,14 @@ const flag = (name) => {
 const sampleType = opt('--sample-type')
 const strict = flag('--strict')
 const raw = flag('--raw')
+const threadRoots = flag('--thread-roots')
 if (args[0] === 'decode' && args.length === 2) {
-  decode(args[1], sampleType, strict)
+  decode(args[1], sampleType, strict, threadRoots)
 } else if (args[0] === 'info' && args.length === 2) {
   info(args[1])
 } else if (args[0] === 'encode' && args.length === 2) {
   encode(args[1], raw)
 } else {
-  process.stderr.write('usage: pprof-check.mjs decode FILE [--sample-type T] [--strict] | info FILE | encode FILE [--raw]\n')
+  process.stderr.write('usage: pprof-check.mjs decode FILE [--sample-type T] [--strict] [--thread-roots] | info FILE | encode FILE [--raw]\n')
   process.exit(2)
 }

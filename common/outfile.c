@@ -8,8 +8,37 @@
 
 #include "outfile.h"
 
+/*
+ * The file a path names after following symbolic links, also a link to
+ * a file that does not exist yet; malloc'd, NULL on error.
+ */
+static char *follow_links(const char *path)
+{
+	char *cur = strdup(path), target[4096];
+	int depth;
+
+	for (depth = 0; cur && depth < 16; depth++) {
+		ssize_t n = readlink(cur, target, sizeof(target) - 1);
+		char *next, *slash;
+
+		if (n < 0)
+			return cur;		/* not a link: done */
+		target[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash)
+			next = strdup(target);
+		else if (asprintf(&next, "%.*s/%s", (int)(slash - cur), cur,
+				  target) < 0)
+			next = NULL;
+		free(cur);
+		cur = next;
+	}
+	return cur;
+}
+
 int outfile__open(struct outfile *o, const char *path)
 {
+	struct stat st;
 	int fd, err;
 	mode_t um;
 
@@ -18,7 +47,11 @@ int outfile__open(struct outfile *o, const char *path)
 		o->f = stdout;
 		return 0;
 	}
-	o->path = strdup(path);
+	if (!stat(path, &st) && !S_ISREG(st.st_mode)) {
+		o->f = fopen(path, "we");
+		return o->f ? 0 : -errno;
+	}
+	o->path = follow_links(path);
 	if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
 		free(o->path);
 		o->path = NULL;
@@ -56,6 +89,8 @@ int outfile__commit(struct outfile *o)
 	if (fflush(o->f) || ferror(o->f))
 		err = errno ? -errno : -EIO;
 	if (!o->path) {
+		if (o->f != stdout && fclose(o->f) && !err)
+			err = -errno;
 		o->f = NULL;
 		return err;
 	}
@@ -79,6 +114,8 @@ void outfile__abort(struct outfile *o)
 	if (o->f && o->path) {
 		fclose(o->f);
 		unlink(o->tmp);
+	} else if (o->f && o->f != stdout) {
+		fclose(o->f);
 	}
 	free(o->path);
 	free(o->tmp);

@@ -3,7 +3,10 @@
  * Atomic output files: data goes to a temporary file beside the target,
  * which replaces the target only on outfile__commit().  "-" is stdout.
  * A reader never sees a half-written recording, and an interrupted write
- * leaves the previous file intact.
+ * leaves the previous file intact.  A target that is not a regular file
+ * (/dev/null, a FIFO, a terminal) is written in place: renaming over it
+ * would replace the device.  A symbolic link is followed, so the file it
+ * points to is replaced, not the link.
  */
 #ifndef EBPROF_OUTFILE_H
 #define EBPROF_OUTFILE_H

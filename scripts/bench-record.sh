@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 EBPROF=${EBPROF:-build/ebprof}
 WL=build/workloads
 ROUNDS=${1:-5}
-UNITS=${UNITS:-4000}
+UNITS=${UNITS:-100000}
 T=$(mktemp -d /tmp/bench-record.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 [ "$(id -u)" -eq 0 ] || { echo "bench-record: needs root" >&2; exit 1; }

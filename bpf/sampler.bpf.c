@@ -123,26 +123,29 @@ static __always_inline void fill_common(struct bpf_perf_event_data *ctx,
 static __always_inline __u32 copy_stack(__u8 *dst, __u64 sp, __u32 want,
 					 __s32 *err)
 {
-	__u32 done = 0, n = ((sp | (PAGE_SZ - 1)) + 1) - sp;
+	__u64 done = 0, n = PAGE_SZ - (sp & (PAGE_SZ - 1)), off, len;
 	int i;
 
 	*err = 0;
 	for (i = 0; i < SAMPLER_MAX_USTACK_BYTES / PAGE_SZ + 1; i++) {
 		long r;
 
-		if (done >= want || done > SAMPLER_MAX_USTACK_BYTES)
+		if (done >= want)
 			break;
 		if (n > want - done)
 			n = want - done;
-		if (n > PAGE_SZ)
+		/* Bounds the verifier can see: off + len <= max + page. */
+		off = done & (2 * SAMPLER_MAX_USTACK_BYTES - 1);
+		len = n & (2 * PAGE_SZ - 1);
+		if (off > SAMPLER_MAX_USTACK_BYTES || len > PAGE_SZ || !len)
 			break;
-		r = bpf_probe_read_user(dst + done, n, (void *)(sp + done));
+		r = bpf_probe_read_user(dst + off, len, (void *)(sp + off));
 		if (r) {
 			if (!done)
 				*err = r;
 			break;
 		}
-		done += n;
+		done += len;
 		n = PAGE_SZ;
 	}
 	return done;

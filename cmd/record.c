@@ -7,6 +7,7 @@
  * until done -> build the profile (recorder + symbolizer) -> write it
  * atomically -> print the summary.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,7 +37,7 @@
 
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
-	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT,
+	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -64,6 +65,9 @@ static const struct opt_spec record_opts[] = {
 	  "root frame comm-PID" },
 	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
 	  "root frame comm-PID/TID" },
+	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]",
+	  "user stacks by frame pointers (default) or DWARF unwinding of "
+	  "SIZE bytes of stack (default 8192)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
 	PUSH_CONTINUOUS_OPT_SPECS,
@@ -85,6 +89,7 @@ struct record {
 	bool output_set, format_set;
 	enum out_format format;
 	unsigned int folded_flags;
+	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -188,6 +193,30 @@ static unsigned int max_sample_rate(void)
 	return v;
 }
 
+/* "fp", "dwarf" or "dwarf,SIZE" (bytes, rounded up to 8); -1 if bad. */
+static int parse_call_graph(const char *arg, unsigned int *bytes)
+{
+	unsigned long v;
+	char *end;
+
+	if (!strcmp(arg, "fp")) {
+		*bytes = 0;
+		return 0;
+	}
+	if (!strcmp(arg, "dwarf")) {
+		*bytes = 8192;
+		return 0;
+	}
+	if (strncmp(arg, "dwarf,", 6) || !isdigit((unsigned char)arg[6]))
+		return -1;
+	errno = 0;
+	v = strtoul(arg + 6, &end, 10);
+	if (errno || *end || v < 8 || v > SAMPLER_MAX_USTACK_BYTES)
+		return -1;
+	*bytes = (v + 7) & ~7UL;
+	return 0;
+}
+
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
@@ -234,6 +263,10 @@ static int parse_args(struct record *r, int argc, char **argv,
 		case 'o':
 			r->output = optarg;
 			r->output_set = true;
+			break;
+		case OPT_CALL_GRAPH:
+			if (parse_call_graph(optarg, &r->user_stack_bytes))
+				goto bad_value;
 			break;
 		case OPT_FORMAT:
 			if (out_format__parse(optarg, &r->format))
@@ -472,6 +505,42 @@ static const char *sampler_error(int err)
 	}
 }
 
+/* DWARF mode: how unwinding ended, by cause; fp mode: the leaf fix-up. */
+static void print_unwind_summary(const struct recorder_stats *st)
+{
+	char causes[256] = "";
+	size_t len = 0;
+	uint64_t bad = 0;
+	int i;
+
+	if (!st->dwarf_samples) {
+		if (st->leaf_fixed)
+			pr_info("leaf fix-up: %llu callers restored",
+				(unsigned long long)st->leaf_fixed);
+		return;
+	}
+	for (i = 0; i < UNWIND_STOP_NR; i++) {
+		if (i == UNWIND_END || !st->dwarf_stop[i])
+			continue;
+		bad += st->dwarf_stop[i];
+		len += snprintf(causes + len, sizeof(causes) - len, "%s%llu %s",
+				len ? ", " : " (",
+				(unsigned long long)st->dwarf_stop[i],
+				unwind_stop__name(i));
+		if (len >= sizeof(causes))
+			len = sizeof(causes) - 1;
+	}
+	pr_info("dwarf unwinding: %llu of %llu stacks incomplete%s%s, %.1f "
+		"frames and %.0f stack bytes per stack, %llu frames by frame "
+		"pointer, %.1f us per stack",
+		(unsigned long long)bad,
+		(unsigned long long)st->dwarf_samples, causes, len ? ")" : "",
+		(double)st->dwarf_frames / st->dwarf_samples,
+		(double)st->dwarf_bytes / st->dwarf_samples,
+		(unsigned long long)st->dwarf_fp_frames,
+		st->dwarf_ns / 1e3 / st->dwarf_samples);
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -494,8 +563,10 @@ static void print_summary(struct record *r, struct sampler *s,
 			(unsigned long long)st->user_missing,
 			(unsigned long long)st->user_missing_efault,
 			(unsigned long long)st->user_truncated,
-			SAMPLER_MAX_STACK,
+			st->dwarf_samples ? UNWIND_MAX_FRAMES : SAMPLER_MAX_STACK,
 			(unsigned long long)st->unmapped_frames);
+	if (r->user)
+		print_unwind_summary(st);
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
 			"frames%s",
@@ -610,6 +681,7 @@ static int run_record(struct record *r)
 	struct sampler_opts so = {
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
+		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;

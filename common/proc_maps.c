@@ -41,7 +41,16 @@ struct proc_maps {
 	struct pm_ring *rings;
 	int nr_rings;
 	size_t page_size;
-	char *rec_buf;		/* a record that wraps around the ring */
+
+	/*
+	 * Each CPU has its own ring, so a fork read from one ring can be
+	 * older than an exec already read from another: records of a drain
+	 * are gathered here and handled in time order.
+	 */
+	char *pend_buf;
+	size_t pend_len, pend_cap;
+	struct pend { uint64_t time; size_t off; } *pend;
+	size_t nr_pend, pend_max;
 
 	struct pm_proc **procs;
 	size_t nr_procs, procs_cap;
@@ -432,7 +441,64 @@ static void handle_record(struct proc_maps *pm,
 	}
 }
 
-static void ring_drain(struct proc_maps *pm, struct pm_ring *r)
+static uint64_t record_time(const struct perf_event_header *h)
+{
+	const struct sample_id *sid;
+
+	if (h->size < sizeof(*h) + sizeof(*sid))
+		return 0;
+	sid = (const void *)((const char *)h + h->size - sizeof(*sid));
+	return sid->time;
+}
+
+/* Copies a record (in one or two pieces) to the pending list. */
+static int pend_add(struct proc_maps *pm, const void *a, size_t alen,
+		    const void *b, size_t blen)
+{
+	size_t len = alen + blen;
+
+	if (pm->pend_len + len > pm->pend_cap) {
+		size_t cap = pm->pend_cap ? pm->pend_cap : 65536;
+		char *n;
+
+		while (cap < pm->pend_len + len)
+			cap *= 2;
+		n = realloc(pm->pend_buf, cap);
+		if (!n)
+			return -ENOMEM;
+		pm->pend_buf = n;
+		pm->pend_cap = cap;
+	}
+	if (pm->nr_pend == pm->pend_max) {
+		size_t max = pm->pend_max ? pm->pend_max * 2 : 256;
+		struct pend *n = realloc(pm->pend, max * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		pm->pend = n;
+		pm->pend_max = max;
+	}
+	memcpy(pm->pend_buf + pm->pend_len, a, alen);
+	memcpy(pm->pend_buf + pm->pend_len + alen, b, blen);
+	pm->pend[pm->nr_pend].off = pm->pend_len;
+	pm->pend[pm->nr_pend].time = record_time(
+		(const void *)(pm->pend_buf + pm->pend_len));
+	pm->nr_pend++;
+	/* Keep records 8-byte aligned, as in the ring. */
+	pm->pend_len += (len + 7) & ~(size_t)7;
+	return 0;
+}
+
+static int cmp_pend(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;	/* stable */
+}
+
+static int ring_drain(struct proc_maps *pm, struct pm_ring *r)
 {
 	struct perf_event_mmap_page *meta = r->base;
 	char *data = (char *)r->base + pm->page_size;
@@ -444,29 +510,41 @@ static void ring_drain(struct proc_maps *pm, struct pm_ring *r)
 		struct perf_event_header *h = (void *)(data + off);
 		size_t size = h->size;
 
+		int err;
+
 		if (size < sizeof(*h))
 			break;
 		if (off + size > r->data_size) {
-			/* Wrapped: copy the two halves together. */
+			/* Wrapped: the two halves make one record. */
 			size_t first = r->data_size - off;
 
-			memcpy(pm->rec_buf, data + off, first);
-			memcpy(pm->rec_buf + first, data, size - first);
-			h = (void *)pm->rec_buf;
+			err = pend_add(pm, data + off, first, data,
+				       size - first);
+		} else {
+			err = pend_add(pm, h, size, NULL, 0);
 		}
-		handle_record(pm, h);
+		if (err)
+			return err;
 		tail += size;
 	}
 	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
+	return 0;
 }
 
 int proc_maps__drain(struct proc_maps *pm)
 {
-	int i;
+	int i, err = 0;
+	size_t k;
 
-	for (i = 0; i < pm->nr_rings; i++)
-		ring_drain(pm, &pm->rings[i]);
-	return 0;
+	for (i = 0; i < pm->nr_rings && !err; i++)
+		err = ring_drain(pm, &pm->rings[i]);
+	qsort(pm->pend, pm->nr_pend, sizeof(*pm->pend), cmp_pend);
+	for (k = 0; k < pm->nr_pend; k++)
+		handle_record(pm, (const void *)(pm->pend_buf +
+						 pm->pend[k].off));
+	pm->nr_pend = 0;
+	pm->pend_len = 0;
+	return err;
 }
 
 uint64_t proc_maps__lost(const struct proc_maps *pm)
@@ -495,8 +573,7 @@ int proc_maps__new(struct proc_maps **out)
 	hashmap__init(&pm->proc_idx);
 	hashmap__init(&pm->mod_idx);
 	pm->rings = calloc(ncpu, sizeof(*pm->rings));
-	pm->rec_buf = malloc(65536);
-	if (!pm->rings || !pm->rec_buf) {
+	if (!pm->rings) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -553,7 +630,8 @@ void proc_maps__free(struct proc_maps *pm)
 	free(pm->mods);
 	free(pm->procs);
 	free(pm->rings);
-	free(pm->rec_buf);
+	free(pm->pend);
+	free(pm->pend_buf);
 	hashmap__release(&pm->proc_idx);
 	hashmap__release(&pm->mod_idx);
 	free(pm);

@@ -3,17 +3,26 @@
  * Sample events -> aggregated raw stacks -> symbolized profile; see
  * recorder.h.  A raw stack is an array of u64: a header (pid/tid, names,
  * cgroup, depths) then (address, mapping id) pairs for the user frames and
- * addresses for the kernel frames.
+ * addresses for the kernel frames.  User frames come from the BPF
+ * program's frame-pointer walk (with the leaf fix-up), or, for DWARF-mode
+ * samples, from unwinding the copied stack when the sample is handled: the
+ * stack bytes themselves cannot be aggregated.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "hashmap.h"
+#include "leaf_fixup.h"
 #include "recorder.h"
 #include "strpool.h"
 
 #define HDR 4	/* u64 words of header in a raw stack */
+/* Most user frames of a raw stack. */
+#define MAX_USER (UNWIND_MAX_FRAMES > SAMPLER_MAX_STACK + 1 ? \
+		  UNWIND_MAX_FRAMES : SAMPLER_MAX_STACK + 1)
 
 /* A process mapping as sampled: resolved to a module and file offset. */
 struct rmap {
@@ -50,6 +59,11 @@ struct recorder {
 	uint64_t horizon;
 
 	uint64_t *scratch;		/* key being built */
+	struct unwinder *uw;		/* created on first need */
+	struct leaf_fixup *lf;
+	bool leaf_fixup, lf_failed;
+	uint64_t *uips;			/* user frames of the sample */
+	const struct pm_map **umaps;	/* and their mappings */
 	struct recorder_stats stats;
 	struct modstat *modstats;	/* by module id, of the last build */
 	size_t nr_modstats;
@@ -68,8 +82,15 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	strpool__init(&r->names);
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
-	r->scratch = malloc((HDR + 3 * SAMPLER_MAX_STACK) * sizeof(uint64_t));
-	if (!r->scratch) {
+	r->leaf_fixup = true;
+	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK) *
+			    sizeof(uint64_t));
+	r->uips = malloc(MAX_USER * sizeof(*r->uips));
+	r->umaps = malloc(MAX_USER * sizeof(*r->umaps));
+	if (!r->scratch || !r->uips || !r->umaps) {
+		free(r->scratch);
+		free(r->uips);
+		free(r->umaps);
 		free(r);
 		return NULL;
 	}
@@ -100,10 +121,19 @@ void recorder__free(struct recorder *r)
 	free(r->stacks);
 	free(r->rmaps);
 	free(r->scratch);
+	free(r->uips);
+	free(r->umaps);
+	unwinder__free(r->uw);
+	leaf_fixup__free(r->lf);
 	free(r->modstats);
 	hashmap__release(&r->rmap_idx);
 	strpool__release(&r->names);
 	free(r);
+}
+
+void recorder__set_leaf_fixup(struct recorder *r, bool on)
+{
+	r->leaf_fixup = on;
 }
 
 const struct recorder_stats *recorder__stats(const struct recorder *r)
@@ -193,14 +223,106 @@ static int stack_add(struct recorder *r, size_t len)
 #define RS_USER_MISSING		(1u << 16)
 #define RS_KERNEL_MISSING	(1u << 17)
 
+static const struct pm_map *pm_lookup(void *ctx, pid_t pid, uint64_t addr,
+				      uint64_t ts)
+{
+	return proc_maps__lookup(ctx, pid, addr, ts);
+}
+
+static struct unwinder *unwinder(struct recorder *r)
+{
+	if (!r->uw)
+		r->uw = unwinder__new(pm_lookup, r->pm);
+	return r->uw;
+}
+
+struct code_ctx {
+	struct recorder *r;
+	pid_t pid;
+	uint64_t ts;
+};
+
+static int read_code(void *ctx, uint64_t addr, void *buf, size_t len)
+{
+	struct code_ctx *c = ctx;
+
+	return unwinder__read(c->r->uw, c->pid, c->ts, addr, buf, len);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* User frames of a DWARF-mode sample, unwound now; -ENOMEM or >= 0. */
+static int dwarf_frames(struct recorder *r, const struct sample_event *e,
+			const struct sample_ustack *us)
+{
+	struct recorder_stats *st = &r->stats;
+	struct unwind_result res;
+	uint64_t t0;
+	int err;
+
+	if (!unwinder(r))
+		return -ENOMEM;
+	t0 = now_ns();
+	err = unwinder__unwind(r->uw, e->pid, e->ts,
+			       (const uint64_t *)us->regs, us->data,
+			       us->size, r->uips, r->umaps, UNWIND_MAX_FRAMES,
+			       &res);
+	st->dwarf_ns += now_ns() - t0;
+	if (err)
+		return err;
+	st->dwarf_samples++;
+	st->dwarf_stop[res.stop]++;
+	st->dwarf_frames += res.nr;
+	st->dwarf_fp_frames += res.fp_frames;
+	st->dwarf_bytes += us->size;
+	return res.nr;
+}
+
+/* User frames of a frame-pointer sample, with the leaf's caller restored. */
+static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
+{
+	struct code_ctx c = { r, e->pid, e->ts };
+	uint64_t caller;
+	int i;
+
+	memcpy(r->uips, e->ustack, nu * sizeof(*r->uips));
+	if (!r->leaf_fixup || !(e->flags & SAMPLE_F_LEAF) || nu < 1 ||
+	    r->lf_failed)
+		return nu;
+	if (!r->lf && !(r->lf = leaf_fixup__new())) {
+		r->lf_failed = true;
+		return nu;
+	}
+	if (!unwinder(r))
+		return nu;
+	caller = leaf_fixup__caller(r->lf, e->ustack[0], e->usp, e->ubp,
+				    (const uint64_t *)e->uleaf, SAMPLE_LEAF_WORDS,
+				    nu > 1 ? e->ustack[1] : 0, read_code, &c);
+	if (!caller)
+		return nu;
+	for (i = nu; i > 1; i--)
+		r->uips[i] = r->uips[i - 1];
+	r->uips[1] = caller;
+	r->stats.leaf_fixed++;
+	return nu + 1;
+}
+
 static int handle(struct recorder *r, const struct sample_event *e)
 {
 	struct recorder_stats *st = &r->stats;
+	const struct sample_ustack *us = sample_event__ustack(e);
 	int nu = e->ustack_sz > 0 ? e->ustack_sz / 8 : 0;
 	int nk = e->kstack_sz > 0 ? e->kstack_sz / 8 : 0;
 	uint32_t comm, pcomm, flags = 0;
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
+	bool dwarf = false;
 	int i;
 
 	if (nu > SAMPLER_MAX_STACK)
@@ -211,11 +333,19 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	if (!r->first_ts)
 		r->first_ts = e->ts;
 	r->last_ts = e->ts;
+	if (us && !(e->flags & SAMPLE_F_KTHREAD) && us->size) {
+		nu = dwarf_frames(r, e, us);
+		if (nu < 0)
+			return nu;
+		dwarf = true;
+	} else if (us) {
+		nu = 0;
+	}
 	if (e->flags & SAMPLE_F_KTHREAD) {
 		st->kthread++;
-	} else if (e->ustack_sz < 0) {
+	} else if (e->ustack_sz < 0 || (us && !us->size)) {
 		st->user_missing++;
-		if (e->ustack_sz == -EFAULT)
+		if (e->ustack_sz == -EFAULT || (us && us->err == -EFAULT))
 			st->user_missing_efault++;
 		flags |= RS_USER_MISSING;
 	}
@@ -223,10 +353,12 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		st->kernel_missing++;
 		flags |= RS_KERNEL_MISSING;
 	}
-	if (nu == SAMPLER_MAX_STACK)
+	if (!us && nu == SAMPLER_MAX_STACK)
 		st->user_truncated++;
 	if (nk == SAMPLER_MAX_STACK)
 		st->kernel_truncated++;
+	if (!us)
+		nu = fp_frames(r, e, nu);
 	comm = strpool__id(&r->names, e->comm, strnlen(e->comm,
 						       SAMPLER_COMM_LEN));
 	pcomm = strpool__id(&r->names, e->pcomm, strnlen(e->pcomm,
@@ -238,9 +370,9 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	k[2] = e->cgroup_id;
 	k[3] = (uint64_t)nu << 32 | flags | nk;
 	for (i = 0; i < nu; i++) {
-		uint64_t addr = e->ustack[i];
-		const struct pm_map *m = proc_maps__lookup(r->pm, e->pid, addr,
-							   e->ts);
+		uint64_t addr = r->uips[i];
+		const struct pm_map *m = dwarf ? r->umaps[i] :
+			proc_maps__lookup(r->pm, e->pid, addr, e->ts);
 		uint32_t id = 0;
 
 		if (m) {
@@ -274,10 +406,10 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 		r->deferred = n;
 		r->deferred_cap = cap;
 	}
-	copy = malloc(sizeof(*copy));
+	copy = malloc(sample_event__size(e));
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, e, sizeof(*copy));
+	memcpy(copy, e, sample_event__size(e));
 	r->deferred[r->nr_deferred++] = copy;
 	return 0;
 }
@@ -413,7 +545,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t stack[2 * SAMPLER_MAX_STACK + 2];
+	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2) *
+				 sizeof(*stack));
 	uint32_t missed_user = 0, missed_kernel = 0;
 	size_t i;
 	int err = -ENOMEM;
@@ -423,7 +556,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	r->modstats = calloc(r->nr_modstats, sizeof(*r->modstats));
 	fm.mapping_ids = calloc(r->nr_rmaps + 1, sizeof(*fm.mapping_ids));
 	hashmap__init(&fm.idx);
-	if (!p || !r->modstats || !fm.mapping_ids || build_types(r, p))
+	if (!p || !stack || !r->modstats || !fm.mapping_ids ||
+	    build_types(r, p))
 		goto out;
 	{
 		struct pf_mapping km = { 0, UINT64_MAX, 0, "[kernel.kallsyms]" };
@@ -487,6 +621,7 @@ out:
 	free(fm.keys);
 	free(fm.ids);
 	free(fm.mapping_ids);
+	free(stack);
 	if (err) {
 		profile__free(p);
 		errno = -err;

@@ -9,6 +9,7 @@
 #ifndef EBPROF_RECORDER_H
 #define EBPROF_RECORDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,6 +17,7 @@
 #include "proc_maps.h"
 #include "sampler.h"
 #include "symbolizer.h"
+#include "unwind.h"
 
 struct recorder;
 
@@ -28,10 +30,25 @@ struct recorder_stats {
 	uint64_t kernel_truncated;
 	uint64_t kthread;		/* kernel threads (no user stack) */
 	uint64_t unmapped_frames;	/* user address in no known mapping */
+	/* DWARF mode (--call-graph dwarf) */
+	uint64_t dwarf_samples;		/* user stacks unwound from copies */
+	uint64_t dwarf_stop[UNWIND_STOP_NR]; /* by why unwinding stopped */
+	uint64_t dwarf_frames;		/* user frames found */
+	uint64_t dwarf_fp_frames;	/*   of which: through frame pointers */
+	uint64_t dwarf_bytes;		/* stack bytes received */
+	uint64_t dwarf_ns;		/* time spent unwinding */
+	/* frame-pointer mode */
+	uint64_t leaf_fixed;		/* callers restored by the leaf fix-up */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
 void recorder__free(struct recorder *r);
+
+/*
+ * Frame-pointer mode: restore the caller a frame-pointer walk misses when
+ * the sample lands in a function without its frame (on by default).
+ */
+void recorder__set_leaf_fixup(struct recorder *r, bool on);
 
 /*
  * Handles one sample.  Samples newer than the horizon are kept aside:

@@ -70,7 +70,6 @@ struct uw_region {
 
 struct uw_proc {
 	pid_t pid;
-	unw_addr_space_t as;
 	struct uw_region *regions;
 	size_t nr, cap, last;
 };
@@ -83,6 +82,13 @@ struct unwinder {
 	struct uw_proc *procs;		/* id i at procs[i - 1] */
 	size_t nr_procs, procs_cap;
 	struct hashmap proc_idx;
+	/*
+	 * One address space for every process: libunwind's global cache
+	 * takes a lock that costs two sigprocmask calls per frame, so the
+	 * per-thread cache is used, and flushed when the process changes.
+	 */
+	unw_addr_space_t as;
+	pid_t cached_pid;
 };
 
 /* One unwind in progress: libunwind's `arg`. */
@@ -263,11 +269,7 @@ static void procs_drop(struct unwinder *u)
 	size_t i;
 
 	for (i = 0; i < u->nr_procs; i++) {
-		struct uw_proc *p = &u->procs[i];
-
-		if (p->as)
-			unw_destroy_addr_space(p->as);
-		free(p->regions);
+		free(u->procs[i].regions);
 	}
 	u->nr_procs = 0;
 	hashmap__release(&u->proc_idx);
@@ -282,8 +284,10 @@ static struct uw_proc *proc_get(struct unwinder *u, pid_t pid)
 
 	if (id)
 		return &u->procs[id - 1];
-	if (u->nr_procs >= MAX_PROCS)
+	if (u->nr_procs >= MAX_PROCS) {
 		procs_drop(u);
+		u->cached_pid = 0;
+	}
 	if (u->nr_procs == u->procs_cap) {
 		size_t cap = u->procs_cap ? u->procs_cap * 2 : 16;
 		struct uw_proc *n = realloc(u->procs, cap * sizeof(*n));
@@ -296,13 +300,8 @@ static struct uw_proc *proc_get(struct unwinder *u, pid_t pid)
 	p = &u->procs[u->nr_procs];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	p->as = unw_create_addr_space(&accessors, 0);
-	if (!p->as)
-		return NULL;
-	unw_set_caching_policy(p->as, UNW_CACHE_GLOBAL);
 	u->nr_procs++;
 	if (hashmap__insert(&u->proc_idx, h, u->nr_procs)) {
-		unw_destroy_addr_space(p->as);
 		u->nr_procs--;
 		return NULL;
 	}
@@ -321,8 +320,8 @@ void unwinder__forget(struct unwinder *u, pid_t pid)
 	p = &u->procs[id - 1];
 	p->nr = 0;
 	p->last = 0;
-	if (p->as)
-		unw_flush_cache(p->as, 0, 0);
+	if (u->cached_pid == pid)
+		u->cached_pid = 0;
 }
 
 static const struct uw_region *region_find(struct uw_proc *p, uint64_t addr)
@@ -392,7 +391,7 @@ static const struct uw_region *region_for(struct unwinder *u,
 	}
 	p->nr = kept;
 	if (flush)
-		unw_flush_cache(p->as, 0, 0);
+		unw_flush_cache(u->as, 0, 0);
 	if (p->nr == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct uw_region *n = realloc(p->regions, cap * sizeof(*n));
@@ -526,6 +525,13 @@ struct unwinder *unwinder__new(unwind_lookup_fn lookup, void *ctx)
 	u->lookup = lookup;
 	u->lookup_ctx = ctx;
 	hashmap__init(&u->proc_idx);
+	u->as = unw_create_addr_space(&accessors, 0);
+	if (!u->as) {
+		free(u);
+		errno = ENOMEM;
+		return NULL;
+	}
+	unw_set_caching_policy(u->as, UNW_CACHE_PER_THREAD);
 	return u;
 }
 
@@ -538,6 +544,7 @@ void unwinder__free(struct unwinder *u)
 	procs_drop(u);
 	hashmap__release(&u->proc_idx);
 	free(u->procs);
+	unw_destroy_addr_space(u->as);
 	for (i = 0; i < u->nr_mods; i++)
 		if (u->mods[i].mapped)
 			munmap((void *)u->mods[i].img, u->mods[i].size);
@@ -565,7 +572,11 @@ int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
 	c.p = proc_get(u, pid);
 	if (!c.p)
 		return -ENOMEM;
-	if (unw_init_remote(&cur, c.p->as, &c) < 0) {
+	if (pid != u->cached_pid) {
+		unw_flush_cache(u->as, 0, 0);
+		u->cached_pid = pid;
+	}
+	if (unw_init_remote(&cur, u->as, &c) < 0) {
 		res->stop = UNWIND_BAD_FRAME;
 		return 0;
 	}

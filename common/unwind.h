@@ -8,10 +8,10 @@
  * Where a module has no unwind information, libunwind falls back to the
  * frame pointer for that frame and DWARF resumes at the next one.
  *
- * One libunwind address space per process, with libunwind's per-IP cache;
- * a mapping seen at an address that another module used before (exec,
- * dlopen after dlclose) flushes that cache.  Module images are mapped
- * once and shared by every process.
+ * libunwind caches what it learns per IP; that cache is flushed when the
+ * process being unwound changes, and when a mapping appears at an address
+ * another module used before (exec, dlopen after dlclose).  Module images
+ * are mapped once and shared by every process.
  *
  * Also here: the audit of a file's unwind information (unwind-test).
  * Not here: symbols (symbolizer.c), the leaf fix-up of frame-pointer

@@ -21,6 +21,7 @@ static const struct cmd *const commands[] = {
 	&cmd_report,
 	&cmd_flame,
 	&cmd_push,
+	&cmd_unwind_test,
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -96,6 +96,8 @@ struct record {
 	pid_t child;
 	int go_fd, err_fd;		/* command start / exec error pipes */
 	struct recorder *rec;
+	struct proc_maps *pm;
+	uint64_t horizon;		/* samples older than this are handled */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -147,15 +149,17 @@ static int parse_ids(const char *arg, pid_t **ids, size_t *nr)
 	return err;
 }
 
-/* A process or thread that exists and is not a zombie. */
-static bool task_alive(pid_t pid, bool thread)
+/*
+ * A process or thread that exists and is not a zombie (/proc/TID works
+ * for threads too, though readdir does not list them).
+ */
+static bool task_alive(pid_t pid)
 {
 	char fn[64], buf[512], *p;
 	ssize_t n;
 	int fd;
 
-	snprintf(fn, sizeof(fn), thread ? "/proc/self/task/../../%d/stat" :
-		 "/proc/%d/stat", pid);
+	snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
 	fd = open(fn, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
@@ -354,12 +358,12 @@ static int check_target(struct record *r)
 	struct statfs sfs;
 
 	for (i = 0; i < r->nr_pids; i++)
-		if (!task_alive(r->pids[i], false)) {
+		if (!task_alive(r->pids[i])) {
 			pr_err("no such process: %d", r->pids[i]);
 			return EXIT_FAIL;
 		}
 	for (i = 0; i < r->nr_tids; i++)
-		if (!task_alive(r->tids[i], true)) {
+		if (!task_alive(r->tids[i])) {
 			pr_err("no such thread: %d", r->tids[i]);
 			return EXIT_FAIL;
 		}
@@ -468,10 +472,10 @@ static bool targets_gone(struct record *r)
 	size_t i;
 
 	for (i = 0; i < r->nr_pids; i++)
-		if (task_alive(r->pids[i], false))
+		if (task_alive(r->pids[i]))
 			return false;
 	for (i = 0; i < r->nr_tids; i++)
-		if (task_alive(r->tids[i], true))
+		if (task_alive(r->tids[i]))
 			return false;
 	return r->nr_pids + r->nr_tids > 0;
 }
@@ -639,6 +643,8 @@ static int push_window(struct record *r, struct uploader *up,
 	if (!p)
 		return -ENOMEM;
 	recorder__reset(r->rec);
+	/* Samples older than the horizon are handled: their dead can go. */
+	proc_maps__gc(r->pm, r->horizon);
 	p->time_nanos = *start;
 	p->duration_nanos = end - *start;
 	*start = end;
@@ -734,6 +740,7 @@ static int run_record(struct record *r)
 		       sampler_error(err));
 		goto cleanup;
 	}
+	r->pm = pm;
 	r->rec = recorder__new(pm, r->freq);
 	sym = symbolizer__new(NULL);
 	if (!r->rec || !sym) {
@@ -756,7 +763,8 @@ static int run_record(struct record *r)
 
 		/* Mappings first: a sample may only use mappings read. */
 		proc_maps__drain(pm);
-		if (recorder__set_horizon(r->rec, now_ns(CLOCK_MONOTONIC)) ||
+		r->horizon = now_ns(CLOCK_MONOTONIC);
+		if (recorder__set_horizon(r->rec, r->horizon) ||
 		    sampler__poll(s, 50)) {
 			pr_err("out of memory while recording");
 			goto cleanup;

@@ -266,26 +266,48 @@ bool leaf_fixup__fp_prologue(struct leaf_fixup *lf, const uint8_t *code,
 	bool pushed = false;
 	int n;
 
-	for (n = 0; n < 4; n++) {
+	/*
+	 * push %rbp first (after endbr64), then mov %rsp,%rbp within a few
+	 * instructions: compilers schedule independent ones in between.
+	 */
+	for (n = 0; n < 8; n++) {
 		const cs_x86 *x;
 
 		if (!cs_disasm_iter(lf->cs, &code, &len, &addr, lf->insn))
 			return false;
 		x = &lf->insn->detail->x86;
-		if (lf->insn->id == X86_INS_ENDBR64)
+		if (!pushed && lf->insn->id == X86_INS_ENDBR64)
 			continue;
-		if (lf->insn->id == X86_INS_PUSH && x->op_count == 1 &&
-		    is_reg(&x->operands[0], X86_REG_RBP)) {
+		if (!pushed) {
+			if (lf->insn->id != X86_INS_PUSH || x->op_count != 1 ||
+			    !is_reg(&x->operands[0], X86_REG_RBP))
+				return false;
 			pushed = true;
 			continue;
 		}
-		if (pushed && lf->insn->id == X86_INS_MOV && x->op_count == 2 &&
+		if (lf->insn->id == X86_INS_MOV && x->op_count == 2 &&
 		    is_reg(&x->operands[0], X86_REG_RBP) &&
 		    is_reg(&x->operands[1], X86_REG_RSP))
 			return true;
-		if (pushed)
+		if (writes_reg(lf, X86_REG_RSP) || writes_reg(lf, X86_REG_RBP))
 			return false;
 	}
+	return false;
+}
+
+/* Start-up code the toolchain links in, whatever the build flags. */
+static bool crt_function(const char *name)
+{
+	static const char *const crt[] = {
+		"_start", "_init", "_fini", "deregister_tm_clones",
+		"register_tm_clones", "__do_global_dtors_aux", "frame_dummy",
+		"__libc_csu_init", "__libc_csu_fini", "_dl_relocate_static_pie",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(crt) / sizeof(crt[0]); i++)
+		if (!strcmp(name, crt[i]))
+			return true;
 	return false;
 }
 
@@ -305,10 +327,14 @@ static int count_table(struct leaf_fixup *lf, Elf *elf, Elf_Scn *scn,
 		GElf_Shdr tsh;
 		Elf_Data *td;
 		uint64_t off;
+		const char *name;
 
 		if (!gelf_getsym(data, i, &s) ||
 		    GELF_ST_TYPE(s.st_info) != STT_FUNC || !s.st_size ||
 		    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE)
+			continue;
+		name = elf_strptr(elf, sh.sh_link, s.st_name);
+		if (name && crt_function(name))
 			continue;
 		ts = elf_getscn(elf, s.st_shndx);
 		if (!ts || !gelf_getshdr(ts, &tsh) ||
@@ -321,8 +347,8 @@ static int count_table(struct leaf_fixup *lf, Elf *elf, Elf_Scn *scn,
 			continue;
 		(*funcs)++;
 		if (leaf_fixup__fp_prologue(lf, (const uint8_t *)td->d_buf + off,
-					    td->d_size - off < 32 ?
-					    td->d_size - off : 32, s.st_value))
+					    td->d_size - off < 64 ?
+					    td->d_size - off : 64, s.st_value))
 			(*with_fp)++;
 	}
 	return 0;

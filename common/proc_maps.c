@@ -29,6 +29,7 @@ struct pm_proc {
 	struct pm_map *maps;
 	size_t nr, cap;
 	size_t last;		/* index of the last hit: samples cluster */
+	uint64_t exited;	/* exit time, 0 while alive */
 };
 
 struct pm_ring {
@@ -338,6 +339,30 @@ const struct pm_map *proc_maps__lookup(struct proc_maps *pm, pid_t pid,
 	return best;
 }
 
+void proc_maps__gc(struct proc_maps *pm, uint64_t ts)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < pm->nr_procs; i++) {
+		struct pm_proc *p = pm->procs[i];
+
+		if (p->exited && p->exited < ts) {
+			free(p->maps);
+			free(p);
+		} else {
+			pm->procs[kept++] = p;
+		}
+	}
+	if (kept == pm->nr_procs)
+		return;
+	pm->nr_procs = kept;
+	/* Ids are indexes: rebuild the index over the survivors. */
+	hashmap__release(&pm->proc_idx);
+	for (i = 0; i < kept; i++)
+		hashmap__insert(&pm->proc_idx, hash__u64(pm->procs[i]->pid, 0),
+				i + 1);
+}
+
 /* ---- side-band records ---- */
 
 struct sample_id {
@@ -432,6 +457,14 @@ static void handle_record(struct proc_maps *pm,
 	case PERF_RECORD_COMM:
 		if (h->misc & PERF_RECORD_MISC_COMM_EXEC)
 			on_exec(pm, u[0], sid->time);
+		break;
+	case PERF_RECORD_EXIT:
+		if (u[0] == u[2]) {	/* the process, not one thread */
+			struct pm_proc *p = proc_find(pm, u[0]);
+
+			if (p)
+				p->exited = sid->time;
+		}
 		break;
 	case PERF_RECORD_LOST:
 		pm->lost += *(const __u64 *)(u + 2);

@@ -58,6 +58,13 @@ int proc_maps__drain(struct proc_maps *pm);
 const struct pm_map *proc_maps__lookup(struct proc_maps *pm, pid_t pid,
 				       uint64_t addr, uint64_t ts);
 
+/*
+ * Forgets the processes that exited before @ts (CLOCK_MONOTONIC ns):
+ * continuous recordings call it after each window so that memory follows
+ * the live processes, not every process ever seen.
+ */
+void proc_maps__gc(struct proc_maps *pm, uint64_t ts);
+
 /* Every module seen so far, by id (1..count). */
 uint32_t proc_maps__nr_modules(const struct proc_maps *pm);
 struct pm_module *proc_maps__module(const struct proc_maps *pm, uint32_t id);

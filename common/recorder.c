@@ -105,6 +105,14 @@ void recorder__reset(struct recorder *r)
 		free(r->stacks[i].key);
 	r->nr_stacks = 0;
 	hashmap__release(&r->stack_idx);
+	/*
+	 * Mappings and names are referenced only by the stacks: a new window
+	 * starts without them, so a recording that runs for days stays flat.
+	 */
+	r->nr_rmaps = 0;
+	hashmap__release(&r->rmap_idx);
+	strpool__release(&r->names);
+	strpool__init(&r->names);
 	r->first_ts = r->last_ts = 0;
 }
 

@@ -11,8 +11,10 @@
  * found from the executable mapping the sample used), PT_GNU_EH_FRAME
  * gives the search table.  The file is mapped read-only once.
  */
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -82,11 +84,7 @@ struct unwinder {
 	struct uw_proc *procs;		/* id i at procs[i - 1] */
 	size_t nr_procs, procs_cap;
 	struct hashmap proc_idx;
-	/*
-	 * One address space for every process: libunwind's global cache
-	 * takes a lock that costs two sigprocmask calls per frame, so the
-	 * per-thread cache is used, and flushed when the process changes.
-	 */
+	/* One address space for every process (see unwinding_depth). */
 	unw_addr_space_t as;
 	pid_t cached_pid;
 };
@@ -103,6 +101,37 @@ struct uw_ctx {
 	bool beyond_stack;	/* a read past the copied stack failed */
 	bool no_info;		/* an IP had no unwind info */
 };
+
+/*
+ * libunwind's cache is guarded by a lock taken with every signal blocked:
+ * two sigprocmask system calls per frame, more than the unwinding itself
+ * (Debian's build has no per-thread cache to avoid it).  The mask protects
+ * unwinding from signal handlers, which we never do, so while we unwind,
+ * the sigprocmask that libunwind calls (resolved to this definition by
+ * the dynamic linker, the executable's symbols coming first) does
+ * nothing; at any other time it is the C library's.  Unwinding happens on
+ * one thread at a time (recorder.c); the counter is per thread anyway.
+ */
+static __thread int unwinding_depth;
+
+int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	static int (*real)(int, const sigset_t *, sigset_t *);
+
+	if (unwinding_depth) {
+		if (old)
+			sigemptyset(old);
+		return 0;
+	}
+	if (!real)
+		real = (int (*)(int, const sigset_t *, sigset_t *))
+			dlsym(RTLD_NEXT, "sigprocmask");
+	if (!real) {
+		errno = ENOSYS;
+		return -1;
+	}
+	return real(how, set, old);
+}
 
 /* ---- module images ---- */
 
@@ -531,7 +560,7 @@ struct unwinder *unwinder__new(unwind_lookup_fn lookup, void *ctx)
 		errno = ENOMEM;
 		return NULL;
 	}
-	unw_set_caching_policy(u->as, UNW_CACHE_PER_THREAD);
+	unw_set_caching_policy(u->as, UNW_CACHE_GLOBAL);
 	return u;
 }
 
@@ -562,6 +591,7 @@ int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
 		.sp = regs[SREG_SP], .size = size,
 	};
 	uint64_t prev_ip = 0, prev_sp = 0;
+	bool after_signal = false;
 	unw_cursor_t cur;
 	int ret;
 
@@ -572,12 +602,14 @@ int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
 	c.p = proc_get(u, pid);
 	if (!c.p)
 		return -ENOMEM;
+	unwinding_depth++;
 	if (pid != u->cached_pid) {
 		unw_flush_cache(u->as, 0, 0);
 		u->cached_pid = pid;
 	}
 	if (unw_init_remote(&cur, u->as, &c) < 0) {
 		res->stop = UNWIND_BAD_FRAME;
+		unwinding_depth--;
 		return 0;
 	}
 	for (;;) {
@@ -611,6 +643,15 @@ int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
 			region_for(u, c.p, map, ip);
 		if (maps)
 			maps[res->nr] = map;
+		/*
+		 * Symbolizers look up a caller at its return address - 1.
+		 * A signal trampoline's "return address" is its first byte
+		 * and the interrupted frame's IP is exact: report both + 1.
+		 */
+		if (after_signal || (res->nr && unw_is_signal_frame(&cur) > 0)) {
+			after_signal = !after_signal;
+			ip++;
+		}
 		ips[res->nr++] = ip;
 		prev_ip = ip;
 		prev_sp = sp;
@@ -631,6 +672,7 @@ int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
 			res->stop = UNWIND_BAD_FRAME;
 		break;
 	}
+	unwinding_depth--;
 	return 0;
 }
 

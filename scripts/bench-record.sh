@@ -70,5 +70,5 @@ for r in $(seq "$ROUNDS"); do
 	echo $(( $(now) - s )) >>"$T/stop"
 	wait "$rp"
 done
-kill "$wl" 2>/dev/null; wait "$wl" 2>/dev/null || true
+kill "$wl" 2>/dev/null || true; wait "$wl" 2>/dev/null || true
 echo "stop to file written (-a, 2 s at 999 Hz): median $(median <"$T/stop" | awk '{ printf "%.0f", $1 / 1e6 }') ms (target <= 500 ms)"

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebprof unwind-test: why stacks are (in)complete.
+ *   unwind-test FILE...   audit each file: unwind tables, frame-pointer
+ *                         prologues, build id, debug file; a verdict
+ *   unwind-test -p PID    the same for every file the process maps
+ *   unwind-test           live self-test: sample workloads with known
+ *                         chains in each --call-graph mode and score them
+ * The self-test drives the same pieces as record (proc_maps, sampler,
+ * recorder, symbolizer) on workloads built by `make workloads`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "elf_syms.h"
+#include "leaf_fixup.h"
+#include "log.h"
+#include "proc_maps.h"
+#include "recorder.h"
+#include "sampler.h"
+#include "strbuf.h"
+#include "symbolizer.h"
+#include "unwind.h"
+
+enum { OPT_WORKLOADS = 256 };
+
+static const struct opt_spec unwind_test_opts[] = {
+	{ "pid", 'p', required_argument, "PID",
+	  "audit the files mapped by this process" },
+	{ "duration", 'd', required_argument, "SECONDS",
+	  "self-test: seconds per workload run (default 1)" },
+	{ "freq", 'F', required_argument, "HZ",
+	  "self-test: samples per second (default 499)" },
+	{ "workloads", OPT_WORKLOADS, required_argument, "DIR",
+	  "self-test: directory of unwind_chains-fp/-nofp (default: "
+	  "workloads/ beside the ebprof binary)" },
+	{ "help", 'h', no_argument, NULL, "show this help" },
+	OPT_END
+};
+
+/* ---- audit ---- */
+
+struct audit_total {
+	size_t files, no_table, low_fp;
+};
+
+static int audit_file(const char *path, struct leaf_fixup *lf,
+		      struct audit_total *t)
+{
+	struct unwind_file_info info;
+	struct elf_syms *es;
+	size_t funcs = 0, with_fp = 0;
+	double share;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	err = unwind__file_info(fd, &info);
+	if (!err)
+		err = leaf_fixup__file_prologues(lf, fd, &funcs, &with_fp);
+	close(fd);
+	if (err) {
+		pr_err("cannot read '%s': %s", path, err == -ENOEXEC ?
+		       "not a 64-bit ELF file" : strerror(-err));
+		return -1;
+	}
+	es = elf_syms__open(path, NULL, NULL);
+	share = funcs ? 100.0 * with_fp / funcs : 0;
+	/* -p: /proc/PID/root/usr/lib/... is shown as /usr/lib/... */
+	if (!strncmp(path, "/proc/", 6) && strstr(path, "/root/"))
+		printf("%s\n", strstr(path, "/root/") + 5);
+	else
+		printf("%s\n", path);
+	printf("  build id:          %s\n",
+	       es && elf_syms__build_id(es) ? elf_syms__build_id(es) : "none");
+	printf("  debug file:        %s\n", es && elf_syms__debug_file(es) ?
+	       elf_syms__debug_file(es) : "none found");
+	printf("  .eh_frame:         %s\n", info.eh_frame ? "yes" : "no");
+	printf("  .eh_frame_hdr:     %s", info.eh_frame_hdr ? "yes" : "no");
+	if (info.eh_frame_hdr)
+		printf(" (%zu FDEs)", info.fde_count);
+	printf("\n  .debug_frame:      %s\n", info.debug_frame ? "yes" : "no");
+	printf("  frame pointers:    %zu of %zu functions (%.0f%%)%s\n",
+	       with_fp, funcs, share,
+	       funcs ? "" : " (no symbols to tell)");
+	t->files++;
+	if (!info.eh_frame_hdr && info.executable)
+		t->no_table++;
+	if (info.executable && (!funcs || share < 90))
+		t->low_fp++;
+	printf("  verdict:           %s\n",
+	       !info.executable ? "no code" :
+	       info.eh_frame_hdr && funcs && share >= 90 ?
+	       "fp and dwarf both give complete stacks" :
+	       info.eh_frame_hdr ? "needs --call-graph dwarf" :
+	       funcs && share >= 90 ? "fp only (no unwind table for dwarf)" :
+	       "neither mode is reliable: no unwind table and few frame "
+	       "pointers");
+	elf_syms__free(es);
+	return 0;
+}
+
+/* Files behind the executable mappings of @pid, once each. */
+static int pid_files(pid_t pid, char ***out, size_t *nr)
+{
+	char fn[64], line[4096];
+	FILE *f;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/maps", pid);
+	f = fopen(fn, "re");
+	if (!f)
+		return -errno;
+	*nr = 0;
+	*out = NULL;
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t start, end, pgoff, dev, ino;
+		const char *path;
+		char perms[5], **n;
+		size_t i;
+		bool dup = false;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (proc_maps__parse_line(line, &start, &end, perms, &pgoff,
+					  &dev, &ino, &path) ||
+		    perms[2] != 'x' || !path || path[0] != '/')
+			continue;
+		for (i = 0; i < *nr; i++)
+			dup |= !strcmp((*out)[i], path);
+		if (dup)
+			continue;
+		n = realloc(*out, (*nr + 1) * sizeof(*n));
+		if (!n)
+			break;
+		*out = n;
+		snprintf(fn, sizeof(fn), "/proc/%d/root", pid);
+		if (asprintf(&n[*nr], "%s%s", fn, path) < 0)
+			break;
+		(*nr)++;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int audit(char **files, size_t nr)
+{
+	struct leaf_fixup *lf = leaf_fixup__new();
+	struct audit_total t = { 0 };
+	int status = EXIT_OK;
+	size_t i;
+
+	if (!lf) {
+		pr_err("cannot start capstone: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < nr; i++) {
+		if (audit_file(files[i], lf, &t))
+			status = EXIT_FAIL;
+		else if (i + 1 < nr)
+			printf("\n");
+	}
+	leaf_fixup__free(lf);
+	if (t.files > 1)
+		printf("\noverall: %s\n", t.no_table ?
+		       "some code has no unwind table: stacks through it "
+		       "can be incomplete in either mode" :
+		       t.low_fp ? "use --call-graph dwarf (some code has no "
+		       "frame pointers)" :
+		       "--call-graph fp is enough; dwarf works too");
+	return status;
+}
+
+/* ---- self-test ---- */
+
+struct scenario {
+	const char *arg;
+	const char *leaf;	/* the samples that are scored */
+	const char *chain;	/* their exact chain, root first */
+	bool fp_scope;		/* fp mode is expected to get it right */
+};
+
+#define LIBC_START "^(_start;__libc_start_main;)?__libc_start_call_main;main;"
+
+static const struct scenario scenarios[] = {
+	{ "qsort", ";burn$", LIBC_START
+	  "mode_qsort;sort_once;qsort_r;(msort_with_tmp[^;]*;)+cmp_burn;burn$",
+	  false },
+	{ "recurse", ";burn$", LIBC_START "mode_recurse;(rec;){150}burn$",
+	  false },
+	{ "threads", ";burn$",
+	  "^(clone3;)?start_thread;thread_main;thr_work;burn$", true },
+	{ "signal", ";burn$", LIBC_START "mode_signal;spin;((burn;)?[^;]+;"
+	  "on_prof;sig_work;)?burn$", false },
+	{ "leaf", ";getppid$", LIBC_START "mode_leaf;call_getppid;getppid$",
+	  true },
+};
+
+#define NR_SCENARIOS (sizeof(scenarios) / sizeof(scenarios[0]))
+
+static const char *const roots[] = {
+	"_start", "__libc_start_main", "__libc_start_call_main", "clone",
+	"clone3", "start_thread",
+};
+
+struct score {
+	double samples, scored, exact, complete, truncated, frames;
+	double unwind_ns, unwound, bytes;
+};
+
+struct selftest {
+	const char *cmdname;
+	const char *dir;
+	double secs;
+	unsigned int freq;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int on_sample(const struct sample_event *e, size_t size, void *ctx)
+{
+	return recorder__sample(ctx, e) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static void score_profile(const struct profile *p, const struct scenario *sc,
+			  regex_t *leaf, regex_t *chain, struct score *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, k;
+
+	for (i = 0; i < p->nr_samples; i++) {
+		const struct pf_sample *ps = &p->samples[i];
+		double n = ps->values[0];
+		const char *root;
+
+		strbuf__reset(&sb);
+		for (j = 0; j < ps->depth; j++) {
+			const struct pf_frame *f =
+				profile__frame_get(p, ps->frames[j]);
+
+			if (j)
+				strbuf__addch(&sb, ';');
+			strbuf__adds(&sb, f->name);
+		}
+		s->samples += n;
+		s->frames += n * ps->depth;
+		root = ps->depth ?
+			profile__frame_get(p, ps->frames[0])->name : "";
+		for (k = 0; k < sizeof(roots) / sizeof(roots[0]); k++)
+			if (!strcmp(root, roots[k])) {
+				s->complete += n;
+				break;
+			}
+		if (!sb.buf || regexec(leaf, sb.buf, 0, NULL, 0))
+			continue;
+		s->scored += n;
+		if (!regexec(chain, sb.buf, 0, NULL, 0))
+			s->exact += n;
+	}
+	strbuf__release(&sb);
+}
+
+/* Runs one workload under the sampler and scores its stacks. */
+static int run_one(struct selftest *t, const char *wl,
+		   const struct scenario *sc, unsigned int stack_bytes,
+		   struct score *s)
+{
+	char secs[32], *argv[4];
+	struct sampler_opts so = {
+		.freq = t->freq, .user = true, .kernel = false,
+		.cgroup_fd = -1, .user_stack_bytes = stack_bytes,
+		.follow_forks = true, .nr_pids = 1,
+	};
+	struct proc_maps *pm = NULL;
+	struct recorder *rec = NULL;
+	struct symbolizer *sym = NULL;
+	struct sampler *smp = NULL;
+	struct profile *p = NULL;
+	const struct recorder_stats *st;
+	regex_t leaf, chain;
+	int go[2] = { -1, -1 }, err, ret = -1, wstatus;
+	pid_t child;
+	char c = 'g';
+
+	if (regcomp(&leaf, sc->leaf, REG_EXTENDED | REG_NOSUB))
+		return -1;
+	if (regcomp(&chain, sc->chain, REG_EXTENDED | REG_NOSUB)) {
+		regfree(&leaf);
+		return -1;
+	}
+	snprintf(secs, sizeof(secs), "%g", t->secs);
+	argv[0] = (char *)wl;
+	argv[1] = (char *)sc->arg;
+	argv[2] = secs;
+	argv[3] = NULL;
+	if (pipe2(go, O_CLOEXEC)) {
+		pr_err("cannot create a pipe: %s", strerror(errno));
+		goto out;
+	}
+	child = fork();
+	if (child < 0) {
+		pr_err("cannot fork: %s", strerror(errno));
+		goto out;
+	}
+	if (child == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execv(wl, argv);
+		_exit(127);
+	}
+	close(go[0]);
+	go[0] = -1;
+	so.pids = &child;
+	err = proc_maps__new(&pm);
+	if (!err) {
+		rec = recorder__new(pm, t->freq);
+		sym = symbolizer__new(NULL);
+		err = rec && sym ? sampler__new(&so, on_sample, rec, &smp) :
+			-ENOMEM;
+	}
+	if (err || write(go[1], &c, 1) != 1) {
+		pr_err("cannot start sampling: %s", strerror(-err));
+		close(go[1]);
+		go[1] = -1;
+		waitpid(child, NULL, 0);
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
+	for (;;) {
+		proc_maps__drain(pm);
+		recorder__set_horizon(rec, (uint64_t)(now_s() * 1e9));
+		if (sampler__poll(smp, 50))
+			break;
+		if (waitpid(child, &wstatus, WNOHANG) == child)
+			break;
+	}
+	sampler__stop(smp);
+	proc_maps__drain(pm);
+	recorder__set_horizon(rec, UINT64_MAX);
+	sampler__consume(smp);
+	p = recorder__build(rec, sym);
+	if (!p) {
+		pr_err("cannot build the profile: %s", strerror(errno));
+		goto out;
+	}
+	score_profile(p, sc, &leaf, &chain, s);
+	st = recorder__stats(rec);
+	s->unwind_ns += st->dwarf_ns;
+	s->unwound += st->dwarf_samples;
+	s->truncated += stack_bytes ? st->dwarf_stop[UNWIND_STACK_SHORT] +
+		st->dwarf_stop[UNWIND_MAX_DEPTH] : st->user_truncated;
+	s->bytes += stack_bytes ? SAMPLE_USTACK_OFF *
+		(double)st->dwarf_samples + st->dwarf_bytes +
+		sizeof(struct sample_ustack) * (double)st->dwarf_samples :
+		sizeof(struct sample_event) * (double)st->samples;
+	ret = 0;
+out:
+	if (go[0] >= 0)
+		close(go[0]);
+	profile__free(p);
+	sampler__free(smp);
+	symbolizer__free(sym);
+	recorder__free(rec);
+	proc_maps__free(pm);
+	regfree(&leaf);
+	regfree(&chain);
+	return ret;
+}
+
+static void print_score(const char *mode, const char *build,
+			const char *what, const struct score *s)
+{
+	double n = s->samples ? s->samples : 1;
+
+	printf("%-6s %-5s %-8s %7.0f %7.1f%% %8.1f%% %9.1f%% %6.1f",
+	       mode, build, what, s->samples,
+	       s->scored ? 100 * s->exact / s->scored : 0,
+	       100 * s->complete / n, 100 * s->truncated / n, s->frames / n);
+	if (s->unwound)
+		printf(" %9.2f", s->unwind_ns / 1e3 / s->unwound);
+	else
+		printf(" %9s", "-");
+	printf(" %8.0f\n", s->bytes / n);
+}
+
+static void add_score(struct score *a, const struct score *b)
+{
+	a->samples += b->samples;
+	a->scored += b->scored;
+	a->exact += b->exact;
+	a->complete += b->complete;
+	a->truncated += b->truncated;
+	a->frames += b->frames;
+	a->unwind_ns += b->unwind_ns;
+	a->unwound += b->unwound;
+	a->bytes += b->bytes;
+}
+
+static int selftest(struct selftest *t)
+{
+	static const struct {
+		const char *name;
+		unsigned int bytes;
+		double min_exact, min_complete;
+	} modes[] = {
+		{ "dwarf", 8192, 99.0, 99.0 },
+		{ "fp", 0, 99.5, 99.0 },
+	};
+	static const char *const builds[] = { "nofp", "fp" };
+	char wl[PATH_MAX + 32];
+	int status = EXIT_OK;
+	size_t m, b, i;
+
+	printf("%-6s %-5s %-8s %7s %8s %9s %10s %6s %9s %8s\n", "mode",
+	       "build", "workload", "samples", "exact", "complete",
+	       "truncated", "depth", "us/stack", "B/sample");
+	for (m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		struct score total = { 0 };
+
+		for (b = 0; b < 2; b++) {
+			/* Frame pointers cannot walk code built without. */
+			if (!modes[m].bytes && !strcmp(builds[b], "nofp"))
+				continue;
+			snprintf(wl, sizeof(wl), "%s/unwind_chains-%s", t->dir,
+				 builds[b]);
+			if (access(wl, X_OK)) {
+				pr_err("cannot run '%s': %s (build it with "
+				       "'make workloads' or give --workloads "
+				       "DIR)", wl, strerror(errno));
+				return EXIT_FAIL;
+			}
+			for (i = 0; i < NR_SCENARIOS; i++) {
+				struct score s = { 0 };
+
+				if (run_one(t, wl, &scenarios[i], modes[m].bytes,
+					    &s))
+					return EXIT_FAIL;
+				print_score(modes[m].name, builds[b],
+					    scenarios[i].arg, &s);
+				if (modes[m].bytes || scenarios[i].fp_scope)
+					add_score(&total, &s);
+			}
+		}
+		print_score(modes[m].name, "all", modes[m].bytes ? "scored" :
+			    "fp-scope", &total);
+		if (!total.scored ||
+		    100 * total.exact / total.scored < modes[m].min_exact ||
+		    100 * total.complete / total.samples <
+		    modes[m].min_complete) {
+			printf("FAIL %s: below %.1f%% exact or %.1f%% complete\n",
+			       modes[m].name, modes[m].min_exact,
+			       modes[m].min_complete);
+			status = EXIT_FAIL;
+		} else {
+			printf("PASS %s\n", modes[m].name);
+		}
+		fflush(stdout);
+	}
+	if (status)
+		pr_err("a mode fell below its threshold (see the FAIL lines)");
+	return status;
+}
+
+/* workloads/ beside the binary, or in the source tree's build/. */
+static const char *default_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 32);
+	char *slash;
+
+	if (n <= 0)
+		return "build/workloads";
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		strcpy(slash, "/workloads");
+	return buf;
+}
+
+static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
+{
+	struct selftest t = { cmd__label(self), NULL, 1, 499 };
+	struct opt_parser op;
+	char dirbuf[PATH_MAX], **files = NULL, *end;
+	size_t nr = 0, i;
+	pid_t pid = 0;
+	int c, status;
+
+	if (opt_parser__init(&op, t.cmdname, self->opts))
+		return EXIT_FAIL;
+	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		switch (c) {
+		case 'p': {
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || *end || v <= 0 || v > INT_MAX)
+				goto bad_value;
+			pid = v;
+			break;
+		}
+		case 'd':
+			errno = 0;
+			t.secs = strtod(optarg, &end);
+			if (errno || *end || !(t.secs > 0) || t.secs > 3600)
+				goto bad_value;
+			break;
+		case 'F': {
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || *end || !v || optarg[0] == '-' ||
+			    v > 100000)
+				goto bad_value;
+			t.freq = v;
+			break;
+		}
+		case OPT_WORKLOADS:
+			t.dir = optarg;
+			break;
+		case 'h':
+			opt_parser__help(&op, stdout, self->usage,
+					 self->summary);
+			opt_parser__release(&op);
+			return EXIT_OK;
+		default:
+			opt_parser__release(&op);
+			return EXIT_USAGE;
+		}
+	}
+	opt_parser__release(&op);
+	if (pid && optind < argc) {
+		usage_error(t.cmdname, "give files or -p PID, not both");
+		return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return audit(argv + optind, argc - optind);
+	if (pid) {
+		int err = pid_files(pid, &files, &nr);
+
+		if (err) {
+			pr_err("cannot read the mappings of process %d: %s",
+			       pid, err == -ENOENT ? "no such process" :
+			       strerror(-err));
+			return EXIT_FAIL;
+		}
+		status = audit(files, nr);
+		for (i = 0; i < nr; i++)
+			free(files[i]);
+		free(files);
+		return status;
+	}
+	if (geteuid() != 0) {
+		pr_err("permission denied: the self-test loads BPF programs; "
+		       "run as root (or give a FILE or -p PID to audit)");
+		return EXIT_FAIL;
+	}
+	if (!t.dir)
+		t.dir = default_dir(dirbuf, sizeof(dirbuf));
+	return selftest(&t);
+bad_value:
+	opt_parser__release(&op);
+	usage_error(t.cmdname, "invalid value '%s' for option '%s'", optarg,
+		    argv[optind - 1]);
+	return EXIT_USAGE;
+}
+
+const struct cmd cmd_unwind_test = {
+	"unwind-test", cmd_unwind_test_fn, unwind_test_opts,
+	"ebprof unwind-test [OPTIONS] [FILE... | -p PID]",
+	"audit unwind information, or self-test the stack modes",
+};

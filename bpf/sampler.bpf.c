@@ -185,6 +185,7 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 	us = (struct sample_ustack *)(sc->buf + SAMPLE_USTACK_OFF);
 	us->size = 0;
 	us->err = 0;
+	us->redzone_ok = 0;
 	if (want_user && !(e->flags & SAMPLE_F_KTHREAD)) {
 		regs = (struct pt_regs *)bpf_task_pt_regs(
 			bpf_get_current_task_btf());
@@ -210,6 +211,9 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 			want = SAMPLER_MAX_USTACK_BYTES;
 		us->size = copy_stack(us->data, us->regs[SREG_SP], want,
 				      &us->err);
+		us->redzone_ok = !bpf_probe_read_user(us->redzone,
+			sizeof(us->redzone),
+			(void *)(us->regs[SREG_SP] - sizeof(us->redzone)));
 	}
 	size = SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
 	if (size > SCRATCH_SIZE)

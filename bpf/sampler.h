@@ -18,6 +18,9 @@
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16
 
+/* DWARF mode: the x86-64 red zone, copied below sp. */
+#define SAMPLE_REDZONE_WORDS 16
+
 /* DWARF mode: the most user stack bytes a sample may carry. */
 #define SAMPLER_MAX_USTACK_BYTES 65536
 
@@ -54,8 +57,15 @@ struct sample_event {
  */
 struct sample_ustack {
 	__u64 regs[SREG_NR];
+	/*
+	 * The 128-byte red zone below sp: an epilogue's `pop %rbp` leaves
+	 * the saved value there, and unwind tables may still point at it.
+	 */
+	__u64 redzone[SAMPLE_REDZONE_WORDS];
+	__u32 redzone_ok;		/* redzone[] was read */
 	__u32 size;			/* bytes of stack that follow */
 	__s32 err;			/* 0, or -errno of the first read */
+	__u32 pad;
 	__u8 data[];
 };
 

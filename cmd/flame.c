@@ -92,19 +92,6 @@ struct read_tally {
 	const char *first_path;
 };
 
-static int parse_num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_minwidth(const char *s, struct flamesvg_opts *o)
 {
 	size_t n = strlen(s);
@@ -116,9 +103,9 @@ static int parse_minwidth(const char *s, struct flamesvg_opts *o)
 			return -1;
 		memcpy(buf, s, n - 1);
 		buf[n - 1] = '\0';
-		return parse_num(buf, 0, 100, &o->minwidth);
+		return opt_parse_double(buf, 0, 100, &o->minwidth);
 	}
-	return parse_num(s, 0, 1e6, &o->minwidth);
+	return opt_parse_double(s, 0, 1e6, &o->minwidth);
 }
 
 static int add_path(char ***v, size_t *nr, char *path)
@@ -156,21 +143,21 @@ static int parse_args(int argc, char **argv, const struct cmd *self,
 			a->svg.subtitle = v;
 			break;
 		case OPT_WIDTH:
-			if (parse_num(v, 100, 1e6, &a->svg.width)) {
+			if (opt_parse_double(v, 100, 1e6, &a->svg.width)) {
 				usage_error(label, "--width wants 100 to "
 					    "1000000 pixels, not '%s'", v);
 				status = EXIT_USAGE;
 			}
 			break;
 		case OPT_HEIGHT:
-			if (parse_num(v, 2, 1000, &a->svg.frame_height)) {
+			if (opt_parse_double(v, 2, 1000, &a->svg.frame_height)) {
 				usage_error(label, "--height wants 2 to 1000 "
 					    "pixels, not '%s'", v);
 				status = EXIT_USAGE;
 			}
 			break;
 		case OPT_FONTSIZE:
-			if (parse_num(v, 1, 500, &a->svg.fontsize)) {
+			if (opt_parse_double(v, 1, 500, &a->svg.fontsize)) {
 				usage_error(label, "--fontsize wants 1 to 500 "
 					    "pixels, not '%s'", v);
 				status = EXIT_USAGE;

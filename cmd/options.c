@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables -> getopt_long, help text, option lists; see options.h. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,4 +111,17 @@ void opt_parser__list(const struct opt_parser *op, FILE *f)
 			fprintf(f, "-%c\n", o->val);
 		fprintf(f, "--%s\n", o->name);
 	}
+}
+
+int opt_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return -1;
+	*out = v;
+	return 0;
 }

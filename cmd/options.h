@@ -43,6 +43,9 @@ void opt_parser__help(const struct opt_parser *op, FILE *f, const char *usage,
 /* Prints every option name ("--x", "-x"), one a line, for completions. */
 void opt_parser__list(const struct opt_parser *op, FILE *f);
 
+/* Parses a number in [lo, hi] (nothing else on the line); 0 or -1. */
+int opt_parse_double(const char *s, double lo, double hi, double *out);
+
 /* Hint printed after usage errors. */
 void usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -258,10 +258,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		}
 		case 'd':
-			errno = 0;
-			r->duration = strtod(optarg, &end);
-			if (errno || *end || end == optarg ||
-			    !(r->duration > 0) || r->duration > 1e9)
+			if (opt_parse_double(optarg, 1e-6, 1e9, &r->duration))
 				goto bad_value;
 			break;
 		case 'o':

@@ -111,19 +111,6 @@ struct report_args {
 
 /* --- parsing of option values */
 
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Splits "a,b,c" into a malloc'd array of malloc'd strings. */
 static int split_list(const char *s, char ***out, size_t *nr)
 {
@@ -248,14 +235,14 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			}
 			break;
 		case OPT_PERCENT_LIMIT:
-			if (parse_double(optarg, 0, 100, &a->limit)) {
+			if (opt_parse_double(optarg, 0, 100, &a->limit)) {
 				usage_error(label, "bad --percent-limit '%s': "
 					    "want 0 to 100", optarg);
 				goto out;
 			}
 			break;
 		case 'n':
-			if (parse_double(optarg, 1, 1e9, &v) ||
+			if (opt_parse_double(optarg, 1, 1e9, &v) ||
 			    v != floor(v)) {
 				usage_error(label, "bad --max-rows '%s': want "
 					    "a positive integer", optarg);
@@ -341,7 +328,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			break;
 		}
 		case OPT_FAIL:
-			if (parse_double(optarg, 0, 100, &a->fail_pct)) {
+			if (opt_parse_double(optarg, 0, 100, &a->fail_pct)) {
 				usage_error(label, "bad --fail-on-regression "
 					    "'%s': want 0 to 100 (points)",
 					    optarg);
@@ -349,14 +336,14 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			}
 			break;
 		case OPT_MIN_SAMPLES:
-			if (parse_double(optarg, 0, 1e18, &a->min_samples)) {
+			if (opt_parse_double(optarg, 0, 1e18, &a->min_samples)) {
 				usage_error(label, "bad --min-samples '%s'",
 					    optarg);
 				goto out;
 			}
 			break;
 		case OPT_ALPHA:
-			if (parse_double(optarg, 1e-300, 1, &a->alpha)) {
+			if (opt_parse_double(optarg, 1e-300, 1, &a->alpha)) {
 				usage_error(label, "bad --alpha '%s': want a "
 					    "probability in (0, 1]", optarg);
 				goto out;

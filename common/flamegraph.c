@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "flamegraph.h"
 #include "hashmap.h"
 #include "strpool.h"
@@ -440,23 +441,6 @@ static int cmp_kids(const void *a, const void *b, void *ctx)
 	return c ? c : (int)x->kind - (int)y->kind;
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	n = realloc(*arr, c * size);
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = c;
-	return 0;
-}
-
 static void box_of_node(const struct flamegraph *fg, uint32_t id, double x,
 			struct fg_box *b)
 {
@@ -489,7 +473,7 @@ static int push_children(struct walk *w, uint32_t id, double x,
 	     c = fg->nodes[c - 1].next_sibling) {
 		if (fg->nodes[c - 1].width <= 0)
 			continue;
-		if (grow((void **)&w->kids, &w->kids_cap, nk + 1,
+		if (array__grow((void **)&w->kids, &w->kids_cap, nk + 1,
 			 sizeof(*w->kids)))
 			return -ENOMEM;
 		w->kids[nk++] = c;
@@ -513,7 +497,7 @@ static int push_children(struct walk *w, uint32_t id, double x,
 		nv = lo;
 		qsort_r(tmp, nv, sizeof(*tmp), cmp_kids, fg->nodes);
 	}
-	if (grow((void **)&w->row, &w->row_cap, nk, sizeof(*w->row)))
+	if (array__grow((void **)&w->row, &w->row_cap, nk, sizeof(*w->row)))
 		return -ENOMEM;
 	for (i = 0; i < nk; i++) {
 		const struct fg_node *n = &fg->nodes[w->kids[i] - 1];
@@ -541,7 +525,7 @@ static int push_children(struct walk *w, uint32_t id, double x,
 		e->base += n->base;
 		x += n->width;
 	}
-	if (grow((void **)&w->stack, &w->cap, w->nr + nr, sizeof(*w->stack)))
+	if (array__grow((void **)&w->stack, &w->cap, w->nr + nr, sizeof(*w->stack)))
 		return -ENOMEM;
 	for (i = nr; i-- > 0;)
 		w->stack[w->nr++] = w->row[i];
@@ -555,7 +539,7 @@ int flamegraph__layout(const struct flamegraph *fg, double minwidth,
 	struct fg_box box;
 	int err = 0;
 
-	if (grow((void **)&w.stack, &w.cap, 1, sizeof(*w.stack)))
+	if (array__grow((void **)&w.stack, &w.cap, 1, sizeof(*w.stack)))
 		return -ENOMEM;
 	memset(&w.stack[0], 0, sizeof(w.stack[0]));
 	w.stack[0].node = 1;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "folded_stream.h"
 
 #define CHUNK_MIN	(1u << 20)
@@ -81,23 +82,6 @@ static void frame_kind(struct fg_frame *fr)
 	}
 }
 
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	n = realloc(*arr, c * size);
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = c;
-	return 0;
-}
-
 long folded_stream__parse(const char *line, size_t len,
 			  struct fg_frame **frames, size_t *cap,
 			  double *count)
@@ -113,7 +97,7 @@ long folded_stream__parse(const char *line, size_t len,
 
 		if (i < len && line[i] != ';')
 			continue;
-		if (grow((void **)frames, cap, depth + 1, sizeof(**frames)))
+		if (array__grow((void **)frames, cap, depth + 1, sizeof(**frames)))
 			return -ENOMEM;
 		fr = &(*frames)[depth++];
 		fr->name = line + start;
@@ -195,9 +179,9 @@ static int emit(struct reader *r, const struct fline *prev,
 		size_t end = semi ? (size_t)(semi - cur->s) : cur->len;
 		struct fg_frame *fr;
 
-		if (grow((void **)&r->frames, &r->fcap, n + 1,
+		if (array__grow((void **)&r->frames, &r->fcap, n + 1,
 			 sizeof(*r->frames)) ||
-		    grow((void **)&r->starts, &r->scap, same + n + 1,
+		    array__grow((void **)&r->starts, &r->scap, same + n + 1,
 			 sizeof(*r->starts)))
 			return -ENOMEM;
 		r->starts[same + n] = pos;
@@ -242,7 +226,7 @@ static int do_chunk(struct reader *r, size_t end, unsigned int flags,
 				st->first_bad = st->lines;
 			continue;
 		}
-		if (grow((void **)&r->lines, &r->lcap, r->nr + 1,
+		if (array__grow((void **)&r->lines, &r->lcap, r->nr + 1,
 			 sizeof(*r->lines)))
 			return -ENOMEM;
 		r->lines[r->nr++] = fl;
@@ -270,7 +254,7 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 	bool eof = false;
 	int err = 0;
 
-	if (grow((void **)&r.buf, &r.cap, headlen > CHUNK_MIN ? headlen :
+	if (array__grow((void **)&r.buf, &r.cap, headlen > CHUNK_MIN ? headlen :
 		 CHUNK_MIN, 1))
 		return -ENOMEM;
 	if (headlen)
@@ -285,7 +269,7 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 			char *last = memrchr(r.buf, '\n', r.len);
 
 			if ((r.cap < CHUNK_MAX || !last) &&
-			    grow((void **)&r.buf, &r.cap, r.cap + 1, 1)) {
+			    array__grow((void **)&r.buf, &r.cap, r.cap + 1, 1)) {
 				err = -ENOMEM;
 				break;
 			}

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "pprof.h"
 #include "profile.pb-c.h"
 #include "strbuf.h"
@@ -106,23 +107,6 @@ struct enc {
 	struct hashmap loc_idx;
 	uint32_t *frame_loc;		/* by frame id: its one-frame location */
 };
-
-static int grow(void **arr, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *n;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	n = realloc(*arr, c * size);
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = c;
-	return 0;
-}
 
 /* Length of the valid UTF-8 sequence at @s, or 0. */
 static size_t utf8_seq(const unsigned char *s)
@@ -224,7 +208,7 @@ static int enc_mappings(struct enc *e)
 				return -ENOMEM;
 			id += p->nr_mappings;
 			if (id > e->nr_maps) {
-				if (grow((void **)&e->maps, &cap, id,
+				if (array__grow((void **)&e->maps, &cap, id,
 					 sizeof(*e->maps)))
 					return -ENOMEM;
 				o = &e->maps[id - 1];
@@ -299,7 +283,7 @@ static uint32_t enc_function(struct enc *e, uint32_t fid, bool head)
 	h = hash__u64((uint64_t)k.name, (uint64_t)k.system_name);
 	id = hashmap__find(&e->fn_idx, h, fn_eq, &k, e);
 	if (!id) {
-		if (grow((void **)&e->fns, &e->fns_cap, e->nr_fns + 1,
+		if (array__grow((void **)&e->fns, &e->fns_cap, e->nr_fns + 1,
 			 sizeof(*e->fns))) {
 			e->err = -ENOMEM;
 			return 0;
@@ -342,9 +326,9 @@ static uint32_t enc_location(struct enc *e, const uint32_t *frames, size_t n)
 	h = hash__bytes(frames, n * sizeof(*frames), 7);
 	id = hashmap__find(&e->loc_idx, h, loc_eq, &k, e);
 	if (!id) {
-		if (grow((void **)&e->locs, &e->locs_cap, e->nr_locs + 1,
+		if (array__grow((void **)&e->locs, &e->locs_cap, e->nr_locs + 1,
 			 sizeof(*e->locs)) ||
-		    grow((void **)&e->loc_frames, &e->loc_frames_cap,
+		    array__grow((void **)&e->loc_frames, &e->loc_frames_cap,
 			 e->nr_loc_frames + n, sizeof(*e->loc_frames)))
 			return 0;
 		memcpy(e->loc_frames + e->nr_loc_frames, frames,

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "hashmap.h"
 #include "log.h"
 #include "proc_maps.h"
@@ -127,15 +128,9 @@ static struct pm_module *module_get(struct proc_maps *pm, pid_t pid,
 
 	if (id)
 		return pm->mods[id - 1];
-	if (pm->nr_mods == pm->mods_cap) {
-		size_t cap = pm->mods_cap ? pm->mods_cap * 2 : 64;
-		struct pm_module **n = realloc(pm->mods, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		pm->mods = n;
-		pm->mods_cap = cap;
-	}
+	if (array__grow((void **)&pm->mods, &pm->mods_cap, pm->nr_mods + 1,
+			sizeof(*pm->mods)))
+		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m || !(m->path = strdup(path))) {
 		free(m);
@@ -191,15 +186,9 @@ static struct pm_proc *proc_new(struct proc_maps *pm, pid_t pid)
 {
 	struct pm_proc *p;
 
-	if (pm->nr_procs == pm->procs_cap) {
-		size_t cap = pm->procs_cap ? pm->procs_cap * 2 : 256;
-		struct pm_proc **n = realloc(pm->procs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		pm->procs = n;
-		pm->procs_cap = cap;
-	}
+	if (array__grow((void **)&pm->procs, &pm->procs_cap, pm->nr_procs + 1,
+			sizeof(*pm->procs)))
+		return NULL;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -216,15 +205,9 @@ static struct pm_proc *proc_new(struct proc_maps *pm, pid_t pid)
 static int proc_add_map(struct proc_maps *pm, struct pm_proc *p,
 			const struct pm_map *m)
 {
-	if (p->nr == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct pm_map *n = realloc(p->maps, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		p->maps = n;
-		p->cap = cap;
-	}
+	if (array__grow((void **)&p->maps, &p->cap, p->nr + 1,
+			sizeof(*p->maps)))
+		return -ENOMEM;
 	p->maps[p->nr++] = *m;
 	return 0;
 }
@@ -490,27 +473,11 @@ static int pend_add(struct proc_maps *pm, const void *a, size_t alen,
 {
 	size_t len = alen + blen;
 
-	if (pm->pend_len + len > pm->pend_cap) {
-		size_t cap = pm->pend_cap ? pm->pend_cap : 65536;
-		char *n;
-
-		while (cap < pm->pend_len + len)
-			cap *= 2;
-		n = realloc(pm->pend_buf, cap);
-		if (!n)
-			return -ENOMEM;
-		pm->pend_buf = n;
-		pm->pend_cap = cap;
-	}
-	if (pm->nr_pend == pm->pend_max) {
-		size_t max = pm->pend_max ? pm->pend_max * 2 : 256;
-		struct pend *n = realloc(pm->pend, max * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		pm->pend = n;
-		pm->pend_max = max;
-	}
+	if (array__grow((void **)&pm->pend_buf, &pm->pend_cap,
+			pm->pend_len + len + 8, 1) ||
+	    array__grow((void **)&pm->pend, &pm->pend_max, pm->nr_pend + 1,
+			sizeof(*pm->pend)))
+		return -ENOMEM;
 	memcpy(pm->pend_buf + pm->pend_len, a, alen);
 	memcpy(pm->pend_buf + pm->pend_len + alen, b, blen);
 	pm->pend[pm->nr_pend].off = pm->pend_len;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "profile.h"
 
 struct profile *profile__new(void)
@@ -104,23 +105,6 @@ int profile__add_comment(struct profile *p, const char *text)
 	return 0;
 }
 
-/* Grows an array of @size-byte elements to hold one more. */
-static int reserve(void **arr, size_t *cap, size_t nr, size_t size)
-{
-	void *n;
-	size_t c;
-
-	if (nr < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 64;
-	n = realloc(*arr, c * size);
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = c;
-	return 0;
-}
-
 static bool frame_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct pf_frame *a = &((struct profile *)ctx)->frames[id - 1];
@@ -150,7 +134,7 @@ uint32_t profile__frame(struct profile *p, const struct pf_frame *f)
 	id = hashmap__find(&p->frame_idx, h, frame_eq, &k, p);
 	if (id)
 		return id;
-	if (reserve((void **)&p->frames, &p->frames_cap, p->nr_frames,
+	if (array__grow((void **)&p->frames, &p->frames_cap, p->nr_frames + 1,
 		    sizeof(*p->frames)))
 		return 0;
 	p->frames[p->nr_frames++] = k;
@@ -187,7 +171,8 @@ uint32_t profile__mapping(struct profile *p, const struct pf_mapping *m)
 	id = hashmap__find(&p->mapping_idx, h, mapping_eq, &k, p);
 	if (id)
 		return id;
-	if (reserve((void **)&p->mappings, &p->mappings_cap, p->nr_mappings,
+	if (array__grow((void **)&p->mappings, &p->mappings_cap,
+			p->nr_mappings + 1,
 		    sizeof(*p->mappings)))
 		return 0;
 	p->mappings[p->nr_mappings++] = k;
@@ -247,7 +232,8 @@ int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 			s->values[i] += values[i];
 		return 0;
 	}
-	if (reserve((void **)&p->samples, &p->samples_cap, p->nr_samples,
+	if (array__grow((void **)&p->samples, &p->samples_cap,
+			p->nr_samples + 1,
 		    sizeof(*p->samples)))
 		return -ENOMEM;
 	s = &p->samples[p->nr_samples];

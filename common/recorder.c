@@ -278,7 +278,9 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 		return -ENOMEM;
 	t0 = now_ns();
 	err = unwinder__unwind(r->uw, e->pid, e->ts,
-			       (const uint64_t *)us->regs, us->data,
+			       (const uint64_t *)us->regs,
+			       us->redzone_ok ?
+			       (const uint64_t *)us->redzone : NULL, us->data,
 			       us->size, r->uips, r->umaps, UNWIND_MAX_FRAMES,
 			       &res);
 	st->dwarf_ns += now_ns() - t0;

@@ -96,6 +96,7 @@ struct uw_ctx {
 	pid_t pid;
 	uint64_t ts;
 	const uint64_t *regs;
+	const uint64_t *redzone;	/* below sp, or NULL */
 	const uint8_t *stack;
 	uint64_t sp, size;
 	bool beyond_stack;	/* a read past the copied stack failed */
@@ -494,6 +495,12 @@ static int uw_access_mem(unw_addr_space_t as, unw_word_t addr,
 		memcpy(val, c->stack + (addr - c->sp), sizeof(*val));
 		return 0;
 	}
+	if (c->redzone && addr < c->sp && c->sp - addr <= sizeof(c->redzone[0]) *
+	    SAMPLE_REDZONE_WORDS && !((c->sp - addr) % sizeof(*val))) {
+		*val = c->redzone[SAMPLE_REDZONE_WORDS -
+				  (c->sp - addr) / sizeof(*val)];
+		return 0;
+	}
 	r = region_find(c->p, addr);
 	if (r && !mod_read(&c->u->mods[r->mod], addr - r->bias, val,
 			   sizeof(*val)))
@@ -582,12 +589,14 @@ void unwinder__free(struct unwinder *u)
 }
 
 int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
-		     const uint64_t regs[SREG_NR], const uint8_t *stack,
-		     size_t size, uint64_t *ips, const struct pm_map **maps,
-		     int max, struct unwind_result *res)
+		     const uint64_t regs[SREG_NR], const uint64_t *redzone,
+		     const uint8_t *stack, size_t size, uint64_t *ips,
+		     const struct pm_map **maps, int max,
+		     struct unwind_result *res)
 {
 	struct uw_ctx c = {
-		.u = u, .pid = pid, .ts = ts, .regs = regs, .stack = stack,
+		.u = u, .pid = pid, .ts = ts, .regs = regs, .redzone = redzone,
+		.stack = stack,
 		.sp = regs[SREG_SP], .size = size,
 	};
 	uint64_t prev_ip = 0, prev_sp = 0;

@@ -61,14 +61,16 @@ void unwinder__free(struct unwinder *u);
 
 /*
  * Unwinds one sample: @regs in SREG_* order, @stack the @size bytes copied
- * from regs[SREG_SP].  Writes up to @max return addresses (the first is
+ * from regs[SREG_SP], @redzone (or NULL) the SAMPLE_REDZONE_WORDS words
+ * below it.  Writes up to @max return addresses (the first is
  * the sampled IP) to @ips and, when @maps is not NULL, the mapping of each
  * (NULL when none) to @maps.  0, or -ENOMEM.
  */
 int unwinder__unwind(struct unwinder *u, pid_t pid, uint64_t ts,
-		     const uint64_t regs[SREG_NR], const uint8_t *stack,
-		     size_t size, uint64_t *ips, const struct pm_map **maps,
-		     int max, struct unwind_result *res);
+		     const uint64_t regs[SREG_NR], const uint64_t *redzone,
+		     const uint8_t *stack, size_t size, uint64_t *ips,
+		     const struct pm_map **maps, int max,
+		     struct unwind_result *res);
 
 /*
  * Copies @len bytes of the file-backed code at @addr of @pid at @ts (from

@@ -167,7 +167,7 @@ static __always_inline __u64 wake_flags(void)
 static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 					__u32 tgid, __u32 tid)
 {
-	__u32 cpu = bpf_get_smp_processor_id(), size, want;
+	__u32 cpu = bpf_get_smp_processor_id(), size, want, copied = 0;
 	struct sample_ustack *us;
 	struct sample_event *e;
 	struct pt_regs *regs;
@@ -209,13 +209,15 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 		want = user_stack_bytes;
 		if (want > SAMPLER_MAX_USTACK_BYTES)
 			want = SAMPLER_MAX_USTACK_BYTES;
-		us->size = copy_stack(us->data, us->regs[SREG_SP], want,
-				      &us->err);
+		copied = copy_stack(us->data, us->regs[SREG_SP], want,
+				    &us->err);
+		us->size = copied;
 		us->redzone_ok = !bpf_probe_read_user(us->redzone,
 			sizeof(us->redzone),
 			(void *)(us->regs[SREG_SP] - sizeof(us->redzone)));
 	}
-	size = SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
+	/* From the local copy: the verifier cannot bound a map load. */
+	size = (SAMPLE_USTACK_OFF + sizeof(*us) + copied) & 0x1ffff;
 	if (size > SCRATCH_SIZE)
 		return 0;
 	if (bpf_ringbuf_output(&events, e, size, wake_flags()))

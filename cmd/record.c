@@ -547,11 +547,14 @@ static void print_summary(struct record *r, struct sampler *s,
 			  struct profile *p, double secs)
 {
 	const struct recorder_stats *st = recorder__stats(r->rec);
-	uint64_t n, lost;
+	uint64_t n, lost, runs, ns;
 
 	if (log_verbosity < 0)
 		return;
 	sampler__counters(s, &n, &lost);
+	if (!sampler__prog_stats(s, &runs, &ns) && runs)
+		pr_debug(1, "BPF program: %llu runs, %.0f ns per run",
+			 (unsigned long long)runs, (double)ns / runs);
 	pr_info("%llu samples in %.1f s (%llu lost, %llu side-band records "
 		"lost), %zu distinct stacks",
 		(unsigned long long)st->samples, secs,

@@ -268,3 +268,18 @@ void sampler__counters(const struct sampler *s, uint64_t *samples,
 	}
 	free(vals);
 }
+
+int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
+			uint64_t *ns)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(s->skel->progs.on_sample),
+				    &info, &len))
+		return -errno;
+	*runs = info.run_cnt;
+	*ns = info.run_time_ns;
+	return 0;
+}

@@ -85,4 +85,11 @@ void sampler__stop(struct sampler *s);
 void sampler__counters(const struct sampler *s, uint64_t *samples,
 		       uint64_t *lost);
 
+/*
+ * Runs of the sampling program and the time they took, counted while
+ * kernel.bpf_stats_enabled is 1 (0, 0 otherwise); 0 or -errno.
+ */
+int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
+			uint64_t *ns);
+
 #endif

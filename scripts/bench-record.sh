@@ -43,6 +43,13 @@ awk -v a="$a" -v e="$e" -v p="$p" -v es="$es" -v ps="$ps" 'BEGIN {
 	printf "  ebprof / perf added cost per sample: %.2f\n", ((e - a) / es) / ((p - a) / ps)
 }'
 
+# The BPF program's own cost per sample, from the kernel's BPF statistics.
+old_stats=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || true
+"$EBPROF" -v record -F 4999 -o "$T/stats.folded" -- "$WL/cpusplit-fp" 2 2>"$T/stats.err"
+sysctl -qw kernel.bpf_stats_enabled="$old_stats" 2>/dev/null || true
+sed -n 's/^ebprof record: debug: \(BPF program: .*\)/\1 (kernel.bpf_stats_enabled)/p' "$T/stats.err"
+
 # Start-up: the command runs only once the sampler is attached.
 : >"$T/ready"
 for r in $(seq "$ROUNDS"); do

@@ -761,11 +761,15 @@ static int run_record(struct record *r)
 	while (!stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
 
-		/* Mappings first: a sample may only use mappings read. */
+		/*
+		 * Mappings first: a sample may only use mappings read, and
+		 * samples newer than the horizon wait for the next round.
+		 */
+		sampler__wait(s, 50);
 		proc_maps__drain(pm);
 		r->horizon = now_ns(CLOCK_MONOTONIC);
 		if (recorder__set_horizon(r->rec, r->horizon) ||
-		    sampler__poll(s, 50)) {
+		    sampler__consume(s)) {
 			pr_err("out of memory while recording");
 			goto cleanup;
 		}

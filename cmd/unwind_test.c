@@ -346,9 +346,10 @@ static int run_one(struct selftest *t, const char *wl,
 	close(go[1]);
 	go[1] = -1;
 	for (;;) {
+		sampler__wait(smp, 50);
 		proc_maps__drain(pm);
 		recorder__set_horizon(rec, (uint64_t)(now_s() * 1e9));
-		if (sampler__poll(smp, 50))
+		if (sampler__consume(smp))
 			break;
 		if (waitpid(child, &wstatus, WNOHANG) == child)
 			break;

@@ -7,6 +7,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,14 +39,19 @@ static int on_event(void *ctx, void *data, size_t size)
 	return s->cb(data, size, s->ctx);
 }
 
-/* Ring size: a power of two, ~50 ms of samples at full rate, >= 2 MiB. */
+/*
+ * Ring size: a power of two holding ~200 ms of samples at full rate (the
+ * reader wakes every 50 ms, or when a quarter is used), at least 512 KiB:
+ * its pages count in our RSS twice (libbpf maps the data area twice for
+ * reads across the wrap-around).
+ */
 static size_t ring_size(const struct sampler_opts *o, int ncpu)
 {
 	size_t ev = o->user_stack_bytes ?
 		SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) +
 		o->user_stack_bytes : sizeof(struct sample_event);
-	size_t want = (size_t)o->freq * ncpu * ev / 20;
-	size_t sz = 2u << 20;
+	size_t want = (size_t)o->freq * ncpu * ev / 5;
+	size_t sz = 512u << 10;
 
 	while (sz < want && sz < (256u << 20))
 		sz <<= 1;
@@ -227,13 +233,14 @@ int sampler__add_pid(struct sampler *s, pid_t pid)
 	return 0;
 }
 
-int sampler__poll(struct sampler *s, int timeout_ms)
+int sampler__wait(struct sampler *s, int timeout_ms)
 {
-	int n = ring_buffer__poll(s->rb, timeout_ms);
+	struct epoll_event ev;
 
-	if (n < 0 && n != -EINTR)
-		return n;
-	return sampler__consume(s);
+	if (epoll_wait(ring_buffer__epoll_fd(s->rb), &ev, 1, timeout_ms) < 0 &&
+	    errno != EINTR)
+		return -errno;
+	return 0;
 }
 
 int sampler__consume(struct sampler *s)

@@ -73,8 +73,12 @@ void sampler__free(struct sampler *s);
 /* Adds a process to the target (command mode); 0 or -errno. */
 int sampler__add_pid(struct sampler *s, pid_t pid);
 
-/* Waits up to @timeout_ms for samples, then consumes all pending ones. */
-int sampler__poll(struct sampler *s, int timeout_ms);
+/*
+ * Waits up to @timeout_ms, or until the ring buffer is a quarter full,
+ * without consuming: the caller first reads the side-band records that
+ * the pending samples may need, then calls sampler__consume().
+ */
+int sampler__wait(struct sampler *s, int timeout_ms);
 /* Consumes pending samples without waiting. */
 int sampler__consume(struct sampler *s);
 

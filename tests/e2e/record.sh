@@ -13,8 +13,11 @@ fi
 
 rec() { "$EBPROF" -q record "$@"; }
 
-# --- by command: the 60/30/10 split and the exact chain
-rec -F 499 -o "$TMP/cmd.folded" -- "$WL/cpusplit-fp" 3
+# --- by command: the 60/30/10 split and the exact chain; the command's
+# CPU time (its shell's cutime + cstime, in clock ticks) sets the number
+# of samples to expect, whatever else loads the machine
+rec -F 499 -o "$TMP/cmd.folded" -- sh -c '"$0" 3; cut -d" " -f16,17 /proc/$$/stat > "$1"' \
+	"$WL/cpusplit-fp" "$TMP/cpu.ticks"
 chain="cpusplit-fp;__libc_start_call_main;main;run;work_a;burn"
 if grep -q "^$chain [0-9]*$" "$TMP/cmd.folded"; then
 	pass "record command: exact chain main;run;work_a;burn"
@@ -32,11 +35,12 @@ split_ok() {
 	fi
 }
 split_ok "$TMP/cmd.folded" "record command"
-n=$(total "$TMP/cmd.folded")
-if [ "$n" -ge 1200 ] && [ "$n" -le 1600 ]; then
-	pass "record command: sample count matches 499 Hz x 3 s ($n)"
+n=$(grep '^cpusplit-fp;' "$TMP/cmd.folded" | awk '{ t += $NF } END { print t + 0 }')
+want=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($1 + $2) / hz * 499 }' "$TMP/cpu.ticks")
+if [ "$want" -gt 0 ] && near "$n" "$want" "$(( want / 8 + 10 ))"; then
+	pass "record command: $n samples for $want expected from its CPU time at 499 Hz"
 else
-	fail "record command: sample count" "$n samples for 3 s at 499 Hz"
+	fail "record command: sample count" "$n samples, $want expected from its CPU time"
 fi
 
 # --- by -p: all threads of a running process, stops at -d

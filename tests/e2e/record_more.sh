@@ -18,7 +18,7 @@ if [ -n "$cg_root" ] && mkdir "$cg_root/ebprof-test-$$" 2>/dev/null; then
 	echo "$inside" >"$cg/cgroup.procs"
 	"$EBPROF" -q record -F 499 -d 1.5 --cgroup "$cg" -o "$TMP/cg.folded"
 	kill "$inside" "$outside" 2>/dev/null; wait "$inside" "$outside" 2>/dev/null
-	if [ "$(total "$TMP/cg.folded")" -gt 300 ] && ! grep -qv '^cpusplit-fp;' "$TMP/cg.folded"; then
+	if [ "$(total "$TMP/cg.folded")" -ge 20 ] && ! grep -qv '^cpusplit-fp;' "$TMP/cg.folded"; then
 		pass "record --cgroup: only the cgroup's tasks"
 	else
 		fail "record --cgroup" "$(cut -d';' -f1 "$TMP/cg.folded" | sort | uniq -c | head)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # More of `ebprof record`: a cgroup v2 target, a library loaded with
-# dlopen() during the recording, a binary deleted while it runs, and
-# libc's local symbols from its separate debug file.
+# dlopen() during the recording, a binary deleted while it runs, libc's
+# local symbols from its separate debug file, and processes in another
+# mount namespace (as in a container), long- and short-lived.
 . "$(dirname "$0")/../lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -81,4 +82,43 @@ if grep -q ';__libc_start_call_main;main;run;work_a;burn ' "$TMP/del.folded"; th
 	pass "record libc debug symbols: __libc_start_call_main named"
 else
 	fail "record libc debug symbols" "$(head -c 300 "$TMP/del.folded")"
+fi
+
+# --- a process in another mount namespace (as in a container): the path
+# in its maps does not exist on the host; also short-lived ones there
+if command -v unshare >/dev/null; then
+	mkdir -p "$TMP/ctr"
+	unshare --mount --propagation private --fork sh -c \
+		'mount -t tmpfs none "$1" && cp "$0" "$1/cwl" && exec "$1/cwl" 3' \
+		"$WL/cpusplit-fp" "$TMP/ctr" & ns=$!
+	sleep 0.5
+	pid=$(pgrep -f "^$TMP/ctr/cwl 3" | head -1)
+	if [ -n "$pid" ] && [ ! -e "$TMP/ctr/cwl" ]; then
+		"$EBPROF" -q record -F 499 -d 1.5 -p "$pid" -o "$TMP/ns.folded"
+		s=$(share "$TMP/ns.folded" '^cwl;.*;run;work_a;burn$')
+		if near "$s" 60 8; then
+			pass "record mount namespace: binary only visible inside it symbolized ($s%)"
+		else
+			fail "record mount namespace" "$s%: $(head -c 300 "$TMP/ns.folded")"
+		fi
+	else
+		fail "record mount namespace" "could not start a process in a mount namespace"
+	fi
+	kill "$pid" 2>/dev/null; wait "$ns" 2>/dev/null
+
+	( sleep 0.3; unshare --mount --propagation private --fork sh -c \
+		'mount -t tmpfs none "$1" && cp "$0" "$1/sl" && "$1/sl" 15 30' \
+		"$WL/shortlived-fp" "$TMP/ctr" ) & ns=$!
+	"$EBPROF" -q record -a -F 499 -d 2.5 -o "$TMP/nss.folded"
+	wait "$ns"
+	grep '^sl;' "$TMP/nss.folded" >"$TMP/nss-wl.folded"
+	s=$(share "$TMP/nss-wl.folded" ';main;short_child_work;burn')
+	u=$(share "$TMP/nss-wl.folded" '\[sl\]')
+	if [ "$(total "$TMP/nss-wl.folded")" -ge 50 ] && [ "${s%.*}" -ge 50 ] && near "$u" 0 0; then
+		pass "record mount namespace: 30 ms processes there symbolized ($s%)"
+	else
+		fail "record mount namespace, short-lived" "$s% symbolized, $u% unresolved: $(head -c 300 "$TMP/nss-wl.folded")"
+	fi
+else
+	fail "record mount namespace" "unshare (util-linux) not installed"
 fi

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <linux/capability.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -634,9 +635,33 @@ static int write_output(struct record *r, struct profile *p,
  * starts the next one where it ended, so windows neither overlap nor
  * leave gaps.  Sampling goes on meanwhile: the uploader never blocks.
  */
+struct gc_ctx {
+	struct record *r;
+	struct symbolizer *sym;
+};
+
+static void gc_proc_gone(void *ctx, pid_t pid)
+{
+	recorder__forget_pid(((struct gc_ctx *)ctx)->r->rec, pid);
+}
+
+static void gc_module_gone(void *ctx, struct pm_module *mod)
+{
+	struct gc_ctx *gc = ctx;
+
+	symbolizer__forget(gc->sym, mod);
+	recorder__forget_module(gc->r->rec, mod->id);
+}
+
+static const struct pm_gc_ops gc_ops = {
+	.proc_gone = gc_proc_gone,
+	.module_gone = gc_module_gone,
+};
+
 static int push_window(struct record *r, struct uploader *up,
 		       struct symbolizer *sym, uint64_t *start)
 {
+	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
 	struct profile *p = recorder__build(r->rec, sym);
 
@@ -644,7 +669,9 @@ static int push_window(struct record *r, struct uploader *up,
 		return -ENOMEM;
 	recorder__reset(r->rec);
 	/* Samples older than the horizon are handled: their dead can go. */
-	proc_maps__gc(r->pm, r->horizon);
+	proc_maps__gc(r->pm, r->horizon, &gc_ops, &gc);
+	/* Hand what the window and the dead freed back to the system. */
+	malloc_trim(0);
 	p->time_nanos = *start;
 	p->duration_nanos = end - *start;
 	*start = end;
@@ -699,6 +726,7 @@ static int run_record(struct record *r)
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
+	uint32_t i;
 	double secs;
 
 	if (r->push.server) {
@@ -845,6 +873,9 @@ cleanup:
 		uploader__free(up, 0, NULL);
 	profile__free(p);
 	sampler__free(s);
+	for (i = 1; pm && sym && i <= proc_maps__nr_modules(pm); i++)
+		if (proc_maps__module(pm, i))
+			symbolizer__forget(sym, proc_maps__module(pm, i));
 	symbolizer__free(sym);
 	recorder__free(r->rec);
 	proc_maps__free(pm);

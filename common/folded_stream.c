@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Folded stacks streamed in chunks; see folded_stream.h. */
 #include <ctype.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,6 +37,13 @@ struct reader {
 	size_t fcap;
 	size_t *starts;			/* frame offsets, previous line */
 	size_t scap, depth;
+	struct skey *keys;		/* sorting: the lines' order */
+	size_t kcap;
+	size_t *lcps;			/* sorting: prefix shared with the
+					   line before, by position */
+	size_t pcap;
+	struct srange *ranges;		/* sorting: ranges left to sort */
+	size_t nranges, rcap;
 };
 
 /*
@@ -143,32 +151,330 @@ static int cmp_lines(const void *pa, const void *pb)
 }
 
 /*
+ * Sorting a chunk's lines.  The order must be exactly that of memcmp() on
+ * the stack text (a prefix first), ties in input order: it decides the
+ * order in which tree nodes are created, and so the order in which values
+ * are summed.  Lines of a profile share long prefixes (hundreds of bytes),
+ * which makes comparison sorts slow: every comparison re-reads the common
+ * prefix.  This is a three-way radix quicksort (multikey quicksort) on 8
+ * bytes at a time instead: lines are partitioned by the 8 bytes at the
+ * current depth (cached next to the line's index, big-endian so integers
+ * compare like bytes), and the group that is equal there moves on to the
+ * next depth -- after skipping, in one pass, whatever prefix the whole
+ * group still shares.  Each byte of a line is then looked at about once.
+ */
+
+/* A line being sorted: its 8 bytes at the current depth, and its index. */
+struct skey {
+	uint64_t key;
+	size_t idx;
+};
+
+/* A range of keys equal before @depth, still to sort. */
+struct srange {
+	size_t lo, hi, depth;
+	unsigned int budget;	/* partitions left before falling back */
+};
+
+#define SORT_SMALL	12	/* insertion sort below this many lines */
+
+/*
+ * The 8 bytes of @l at @d, zero-padded past its end.  Stack text holds no
+ * NUL, so a key whose last byte is 0 means the line ends within it.
+ */
+static uint64_t key_at(const struct fline *l, size_t d)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	if (d + 8 <= l->len) {
+		memcpy(&w, l->s + d, 8);
+		return be64toh(w);
+	}
+	for (i = d; i < l->len; i++)
+		w |= (uint64_t)(unsigned char)l->s[i] << (56 - 8 * (i - d));
+	return w;
+}
+
+static bool key_ends(uint64_t key)
+{
+	return (key & 0xff) == 0;
+}
+
+/* Full order of two lines equal before @d, whose keys are at @d. */
+static int cmp_at(const struct skey *a, const struct skey *b,
+		  const struct fline *lines, size_t d)
+{
+	const struct fline *x, *y;
+	size_t n;
+	int c;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (!key_ends(a->key)) {
+		x = &lines[a->idx];
+		y = &lines[b->idx];
+		d += 8;
+		n = (x->len < y->len ? x->len : y->len) - d;
+		c = memcmp(x->s + d, y->s + d, n);
+		if (c)
+			return c;
+		if (x->len != y->len)
+			return x->len < y->len ? -1 : 1;
+	}
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+struct cmp_ctx {
+	const struct fline *lines;
+	size_t depth;
+};
+
+static int cmp_at_r(const void *a, const void *b, void *ctx)
+{
+	const struct cmp_ctx *c = ctx;
+
+	return cmp_at(a, b, c->lines, c->depth);
+}
+
+static int cmp_idx(const void *pa, const void *pb)
+{
+	const struct skey *a = pa, *b = pb;
+
+	return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+static void insertion_sort(struct skey *k, size_t n, const struct fline *lines,
+			   size_t d)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct skey t = k[i];
+
+		for (j = i; j > 0 && cmp_at(&k[j - 1], &t, lines, d) > 0; j--)
+			k[j] = k[j - 1];
+		k[j] = t;
+	}
+}
+
+/*
+ * After sorting k[0..n) (equal before @d) by comparisons: the prefix each
+ * line shares with the one before, into @lcps[1..n).
+ */
+static void set_lcps(const struct skey *k, size_t n, size_t *lcps,
+		     const struct fline *lines, size_t d)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		const struct fline *a = &lines[k[i - 1].idx];
+		const struct fline *b = &lines[k[i].idx];
+
+		lcps[i] = d + common_prefix(a->s + d, b->s + d,
+					    (a->len < b->len ? a->len : b->len) -
+					    d);
+	}
+}
+
+static void swap_keys(struct skey *a, struct skey *b)
+{
+	struct skey t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+static uint64_t median3(uint64_t a, uint64_t b, uint64_t c)
+{
+	if (a < b)
+		return b < c ? b : (a < c ? c : a);
+	return a < c ? a : (b < c ? c : b);
+}
+
+/*
+ * The keys k[0..n) are equal before @d: moves @d past the prefix all
+ * their lines share and reloads the keys there.  Returns the new depth.
+ */
+static size_t skip_shared(struct skey *k, size_t n, const struct fline *lines,
+			  size_t d)
+{
+	const struct fline *first = &lines[k[0].idx];
+	size_t lcp = first->len - d, i;
+
+	for (i = 1; i < n && lcp; i++) {
+		const struct fline *l = &lines[k[i].idx];
+		size_t m = l->len - d;
+
+		/*
+		 * The lines are scattered over the chunk: fetch ahead, as
+		 * much as the group may still share.
+		 */
+		if (i + 8 < n) {
+			const char *ahead = lines[k[i + 8].idx].s + d;
+			size_t off;
+
+			for (off = 0; off < lcp && off < 512; off += 64)
+				__builtin_prefetch(ahead + off);
+		}
+
+		lcp = common_prefix(first->s + d, l->s + d, m < lcp ? m : lcp);
+	}
+	d += lcp;
+	for (i = 0; i < n; i++)
+		k[i].key = key_at(&lines[k[i].idx], d);
+	return d;
+}
+
+static int push_range(struct reader *r, size_t lo, size_t hi, size_t depth,
+		      unsigned int budget)
+{
+	if (hi - lo < 2)
+		return 0;
+	if (array__grow((void **)&r->ranges, &r->rcap, r->nranges + 1,
+			sizeof(*r->ranges)))
+		return -ENOMEM;
+	r->ranges[r->nranges++] = (struct srange){ lo, hi, depth, budget };
+	return 0;
+}
+
+/* Partitions of one depth allowed before a range falls back to qsort. */
+static unsigned int budget_for(size_t n)
+{
+	unsigned int b = 8;
+
+	while (n >>= 1)
+		b += 2;
+	return b;
+}
+
+/* Bytes shared by two keys, big-endian, that differ. */
+static size_t key_prefix(uint64_t a, uint64_t b)
+{
+	return (size_t)__builtin_clzll(a ^ b) / 8;
+}
+
+/*
+ * Sorts r->lines into r->keys[0..r->nr) (indexes into r->lines), and
+ * tells in r->lcps[i] how many bytes the i-th line shares with the one
+ * before (for i > 0): what emit() needs, known here for free.
+ */
+static int sort_lines(struct reader *r)
+{
+	const struct fline *lines = r->lines;
+	struct skey *k;
+	size_t i;
+
+	if (array__grow((void **)&r->keys, &r->kcap, r->nr, sizeof(*r->keys)) ||
+	    array__grow((void **)&r->lcps, &r->pcap, r->nr, sizeof(*r->lcps)))
+		return -ENOMEM;
+	k = r->keys;
+	for (i = 0; i < r->nr; i++)
+		k[i] = (struct skey){ key_at(&lines[i], 0), i };
+	r->nranges = 0;
+	if (push_range(r, 0, r->nr, 0, budget_for(r->nr)))
+		return -ENOMEM;
+	while (r->nranges) {
+		struct srange g = r->ranges[--r->nranges];
+		struct skey *a = k + g.lo;
+		size_t *lcps = r->lcps + g.lo;
+		size_t n = g.hi - g.lo, lt = 0, gt = n, j = 0, d;
+		uint64_t v, below = 0, above = UINT64_MAX;
+
+		if (n < SORT_SMALL) {
+			insertion_sort(a, n, lines, g.depth);
+			set_lcps(a, n, lcps, lines, g.depth);
+			continue;
+		}
+		if (!g.budget) {
+			/* Keys that defeat the pivots: sort by comparisons. */
+			struct cmp_ctx c = { lines, g.depth };
+
+			qsort_r(a, n, sizeof(*a), cmp_at_r, &c);
+			set_lcps(a, n, lcps, lines, g.depth);
+			continue;
+		}
+		/*
+		 * Three-way partition on the key: [0,lt) < v, [gt,n) > v.  The
+		 * largest key below v and the smallest above give the shared
+		 * prefixes across the two boundaries, wherever the lines on
+		 * either side end up.
+		 */
+		v = median3(a[0].key, a[n / 2].key, a[n - 1].key);
+		while (j < gt) {
+			uint64_t x = a[j].key;
+
+			if (x < v) {
+				below = x > below ? x : below;
+				swap_keys(&a[lt++], &a[j++]);
+			} else if (x > v) {
+				above = x < above ? x : above;
+				swap_keys(&a[j], &a[--gt]);
+			} else {
+				j++;
+			}
+		}
+		if (lt)
+			lcps[lt] = g.depth + key_prefix(below, v);
+		if (gt < n)
+			lcps[gt] = g.depth + key_prefix(v, above);
+		if (push_range(r, g.lo + gt, g.hi, g.depth, g.budget - 1) ||
+		    push_range(r, g.lo, g.lo + lt, g.depth, g.budget - 1))
+			return -ENOMEM;
+		if (gt - lt < 2)
+			continue;
+		if (key_ends(v)) {
+			/* Equal lines: input order. */
+			qsort(a + lt, gt - lt, sizeof(*a), cmp_idx);
+			for (j = lt + 1; j < gt; j++)
+				lcps[j] = lines[a[j].idx].len;
+			continue;
+		}
+		/* Pushed last, so sorted next, while its lines are cached. */
+		d = skip_shared(a + lt, gt - lt, lines, g.depth + 8);
+		if (push_range(r, g.lo + lt, g.lo + gt, d, budget_for(gt - lt)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
  * Frames of the previous line (text @prev, r->depth frames starting at
  * r->starts) that @cur repeats: same text, ending at the same place.
  */
-static size_t shared_frames(const struct reader *r, const struct fline *prev,
-			    const struct fline *cur)
+static size_t frame_end(const struct reader *r, const struct fline *prev,
+			size_t k)
 {
-	size_t l = common_prefix(prev->s, cur->s, prev->len < cur->len ?
-				 prev->len : cur->len);
-	size_t k;
-
-	for (k = 0; k < r->depth; k++) {
-		size_t end = k + 1 < r->depth ? r->starts[k + 1] - 1 :
-			prev->len;
-
-		if (end > l)
-			break;
-		if (end == l && !(cur->len == l || cur->s[l] == ';'))
-			break;
-	}
-	return k;
+	return k + 1 < r->depth ? r->starts[k + 1] - 1 : prev->len;
 }
 
-static int emit(struct reader *r, const struct fline *prev,
-		const struct fline *cur, folded_stream_fn fn, void *ctx)
+static size_t shared_frames(const struct reader *r, const struct fline *prev,
+			    const struct fline *cur, size_t l)
 {
-	size_t same = prev ? shared_frames(r, prev, cur) : 0;
+	size_t lo = 0, hi = r->depth;
+
+	/* Frames ending before byte @l: a binary search, stacks are deep. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (frame_end(r, prev, mid) < l)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* One that ends at @l is shared if @cur's frame ends there too. */
+	if (lo < r->depth && frame_end(r, prev, lo) == l &&
+	    (cur->len == l || cur->s[l] == ';'))
+		lo++;
+	return lo;
+}
+
+/* Hands over @cur, which shares @lcp bytes with @prev (NULL: none). */
+static int emit(struct reader *r, const struct fline *prev,
+		const struct fline *cur, size_t lcp, folded_stream_fn fn,
+		void *ctx)
+{
+	size_t same = prev ? shared_frames(r, prev, cur, lcp) : 0;
 	size_t pos, n = 0;
 
 	if (same == r->depth && prev && cur->len == prev->len)
@@ -203,6 +509,8 @@ static int do_chunk(struct reader *r, size_t end, unsigned int flags,
 {
 	bool has_nul = memchr(r->buf, '\0', end) != NULL;
 	char *p = r->buf, *stop = r->buf + end;
+	const struct fline *prev = NULL;
+	const struct skey *sorted = NULL;	/* NULL: input order */
 	size_t i;
 	int err = 0;
 
@@ -236,13 +544,30 @@ static int do_chunk(struct reader *r, size_t end, unsigned int flags,
 		for (i = 1; i < r->nr; i++)
 			if (cmp_lines(&r->lines[i - 1], &r->lines[i]) > 0)
 				break;
-		if (i < r->nr)
-			qsort(r->lines, r->nr, sizeof(*r->lines), cmp_lines);
+		if (i < r->nr) {
+			err = sort_lines(r);
+			if (err)
+				return err;
+			sorted = r->keys;
+		}
 	}
 	r->depth = 0;
-	for (i = 0; i < r->nr && !err; i++)
-		err = emit(r, i ? &r->lines[i - 1] : NULL, &r->lines[i], fn,
-			   ctx);
+	for (i = 0; i < r->nr && !err; i++) {
+		const struct fline *cur = &r->lines[sorted ? sorted[i].idx : i];
+		size_t lcp = 0;
+
+		if (sorted && i + 4 < r->nr)
+			__builtin_prefetch(r->lines[sorted[i + 4].idx].s +
+					   r->lcps[i + 4]);
+		if (sorted && i)
+			lcp = r->lcps[i];
+		else if (prev)
+			lcp = common_prefix(prev->s, cur->s,
+					    prev->len < cur->len ? prev->len :
+					    cur->len);
+		err = emit(r, prev, cur, lcp, fn, ctx);
+		prev = cur;
+	}
 	return err;
 }
 
@@ -305,5 +630,8 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 	free(r.lines);
 	free(r.frames);
 	free(r.starts);
+	free(r.keys);
+	free(r.lcps);
+	free(r.ranges);
 	return err;
 }

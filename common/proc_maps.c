@@ -58,9 +58,11 @@ struct proc_maps {
 	size_t nr_procs, procs_cap;
 	struct hashmap proc_idx;
 
-	struct pm_module **mods;
+	struct pm_module **mods;	/* by id - 1; NULL: a free id */
 	size_t nr_mods, mods_cap;
 	struct hashmap mod_idx;
+	uint32_t *free_ids;		/* ids of retired modules, reused */
+	size_t nr_free, free_cap;
 
 	uint64_t lost;
 };
@@ -77,6 +79,8 @@ static bool mod_eq(uint32_t id, const void *key, void *ctx)
 	const struct pm_module *m = ((struct proc_maps *)ctx)->mods[id - 1];
 	const struct mod_key *k = key;
 
+	if (!m)
+		return false;
 	if (k->ino)
 		return m->dev == k->dev && m->ino == k->ino;
 	return !m->ino && !strcmp(m->path, k->path);
@@ -116,6 +120,14 @@ static int open_mapped(pid_t pid, uint64_t start, uint64_t end,
 	return fd;
 }
 
+static void module_free(struct pm_module *m)
+{
+	if (m->fd >= 0)
+		close(m->fd);
+	free(m->path);
+	free(m);
+}
+
 static struct pm_module *module_get(struct proc_maps *pm, pid_t pid,
 				    const struct pm_map *map, const char *path,
 				    uint64_t dev, uint64_t ino)
@@ -128,8 +140,8 @@ static struct pm_module *module_get(struct proc_maps *pm, pid_t pid,
 
 	if (id)
 		return pm->mods[id - 1];
-	if (array__grow((void **)&pm->mods, &pm->mods_cap, pm->nr_mods + 1,
-			sizeof(*pm->mods)))
+	if (!pm->nr_free && array__grow((void **)&pm->mods, &pm->mods_cap,
+					pm->nr_mods + 1, sizeof(*pm->mods)))
 		return NULL;
 	m = calloc(1, sizeof(*m));
 	if (!m || !(m->path = strdup(path))) {
@@ -143,14 +155,15 @@ static struct pm_module *module_get(struct proc_maps *pm, pid_t pid,
 	m->special = path[0] != '/';
 	m->fd = m->special ? -1 : open_mapped(pid, map->start, map->end,
 					      path, dev, ino);
-	m->id = pm->nr_mods + 1;
-	pm->mods[pm->nr_mods++] = m;
+	m->id = pm->nr_free ? pm->free_ids[--pm->nr_free] : ++pm->nr_mods;
+	pm->mods[m->id - 1] = m;
 	if (hashmap__insert(&pm->mod_idx, h, m->id)) {
-		pm->nr_mods--;
-		if (m->fd >= 0)
-			close(m->fd);
-		free(m->path);
-		free(m);
+		pm->mods[m->id - 1] = NULL;
+		if (m->id == pm->nr_mods)
+			pm->nr_mods--;
+		else	/* it came from the free list: there is room */
+			pm->free_ids[pm->nr_free++] = m->id;
+		module_free(m);
 		return NULL;
 	}
 	return m;
@@ -322,28 +335,84 @@ const struct pm_map *proc_maps__lookup(struct proc_maps *pm, pid_t pid,
 	return best;
 }
 
-void proc_maps__gc(struct proc_maps *pm, uint64_t ts)
+/* Retires the modules no mapping of a remaining process uses. */
+static void modules_gc(struct proc_maps *pm, const struct pm_gc_ops *ops,
+		       void *ctx)
 {
-	size_t i, kept = 0;
+	bool *used = calloc(pm->nr_mods + 1, sizeof(*used));
+	size_t i, j;
+	bool retired = false;
+
+	if (!used)
+		return;
+	for (i = 0; i < pm->nr_procs; i++)
+		for (j = 0; j < pm->procs[i]->nr; j++)
+			used[pm->procs[i]->maps[j].mod->id] = true;
+	for (i = 1; i <= pm->nr_mods; i++) {
+		struct pm_module *m = pm->mods[i - 1];
+
+		if (!m || used[i])
+			continue;
+		if (array__grow((void **)&pm->free_ids, &pm->free_cap,
+				pm->nr_free + 1, sizeof(*pm->free_ids)))
+			break;
+		if (ops && ops->module_gone)
+			ops->module_gone(ctx, m);
+		pm->mods[i - 1] = NULL;
+		pm->free_ids[pm->nr_free++] = i;
+		module_free(m);
+		retired = true;
+	}
+	free(used);
+	if (!retired)
+		return;
+	/* The index has no deletion: rebuild it over the survivors. */
+	hashmap__release(&pm->mod_idx);
+	for (i = 1; i <= pm->nr_mods; i++) {
+		struct pm_module *m = pm->mods[i - 1];
+		struct mod_key k;
+
+		if (!m)
+			continue;
+		k.dev = m->dev;
+		k.ino = m->ino;
+		k.path = m->path;
+		hashmap__insert(&pm->mod_idx, mod_hash(&k), i);
+	}
+}
+
+void proc_maps__gc(struct proc_maps *pm, uint64_t ts,
+		   const struct pm_gc_ops *ops, void *ctx)
+{
+	size_t i, j, n, kept = 0;
 
 	for (i = 0; i < pm->nr_procs; i++) {
 		struct pm_proc *p = pm->procs[i];
 
 		if (p->exited && p->exited < ts) {
+			if (ops && ops->proc_gone)
+				ops->proc_gone(ctx, p->pid);
 			free(p->maps);
 			free(p);
-		} else {
-			pm->procs[kept++] = p;
+			continue;
 		}
+		/* Mappings replaced (exec) before @ts serve no sample. */
+		for (j = 0, n = 0; j < p->nr; j++)
+			if (p->maps[j].dead >= ts)
+				p->maps[n++] = p->maps[j];
+		p->nr = n;
+		p->last = 0;
+		pm->procs[kept++] = p;
 	}
-	if (kept == pm->nr_procs)
-		return;
-	pm->nr_procs = kept;
-	/* Ids are indexes: rebuild the index over the survivors. */
-	hashmap__release(&pm->proc_idx);
-	for (i = 0; i < kept; i++)
-		hashmap__insert(&pm->proc_idx, hash__u64(pm->procs[i]->pid, 0),
-				i + 1);
+	if (kept != pm->nr_procs) {
+		pm->nr_procs = kept;
+		/* Ids are indexes: rebuild the index over the survivors. */
+		hashmap__release(&pm->proc_idx);
+		for (i = 0; i < kept; i++)
+			hashmap__insert(&pm->proc_idx,
+					hash__u64(pm->procs[i]->pid, 0), i + 1);
+	}
+	modules_gc(pm, ops, ctx);
 }
 
 /* ---- side-band records ---- */
@@ -621,13 +690,11 @@ void proc_maps__free(struct proc_maps *pm)
 		free(pm->procs[i]->maps);
 		free(pm->procs[i]);
 	}
-	for (i = 0; i < pm->nr_mods; i++) {
-		if (pm->mods[i]->fd >= 0)
-			close(pm->mods[i]->fd);
-		free(pm->mods[i]->path);
-		free(pm->mods[i]);
-	}
+	for (i = 0; i < pm->nr_mods; i++)
+		if (pm->mods[i])
+			module_free(pm->mods[i]);
 	free(pm->mods);
+	free(pm->free_ids);
 	free(pm->procs);
 	free(pm->rings);
 	free(pm->pend);

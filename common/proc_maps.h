@@ -58,14 +58,27 @@ int proc_maps__drain(struct proc_maps *pm);
 const struct pm_map *proc_maps__lookup(struct proc_maps *pm, pid_t pid,
 				       uint64_t addr, uint64_t ts);
 
-/*
- * Forgets the processes that exited before @ts (CLOCK_MONOTONIC ns):
- * continuous recordings call it after each window so that memory follows
- * the live processes, not every process ever seen.
- */
-void proc_maps__gc(struct proc_maps *pm, uint64_t ts);
+/* What proc_maps__gc() lets go of, so that other caches follow. */
+struct pm_gc_ops {
+	void (*proc_gone)(void *ctx, pid_t pid);
+	/* Before the module is freed; its id may be given to a new one. */
+	void (*module_gone)(void *ctx, struct pm_module *mod);
+};
 
-/* Every module seen so far, by id (1..count). */
+/*
+ * Forgets what no sample newer than @ts (CLOCK_MONOTONIC ns) can need:
+ * processes that exited before it, mappings that died before it, and the
+ * modules no remaining mapping uses (their files are closed).  Continuous
+ * recordings call it after each window, so that memory follows the live
+ * processes, not every process and file ever seen.
+ */
+void proc_maps__gc(struct proc_maps *pm, uint64_t ts,
+		   const struct pm_gc_ops *ops, void *ctx);
+
+/*
+ * Modules by id, 1..proc_maps__nr_modules(); NULL for an id that is free
+ * (its module was retired by proc_maps__gc()).
+ */
 uint32_t proc_maps__nr_modules(const struct proc_maps *pm);
 struct pm_module *proc_maps__module(const struct proc_maps *pm, uint32_t id);
 

@@ -149,6 +149,18 @@ const struct recorder_stats *recorder__stats(const struct recorder *r)
 	return &r->stats;
 }
 
+void recorder__forget_pid(struct recorder *r, pid_t pid)
+{
+	if (r->uw)
+		unwinder__forget(r->uw, pid);
+}
+
+void recorder__forget_module(struct recorder *r, uint32_t id)
+{
+	if (r->uw)
+		unwinder__forget_module(r->uw, id);
+}
+
 static bool rmap_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct rmap *a = &((struct recorder *)ctx)->rmaps[id - 1];

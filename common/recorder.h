@@ -68,6 +68,10 @@ void recorder__reset(struct recorder *r);
 
 const struct recorder_stats *recorder__stats(const struct recorder *r);
 
+/* Drops per-process / per-module caches (proc_maps__gc() callbacks). */
+void recorder__forget_pid(struct recorder *r, pid_t pid);
+void recorder__forget_module(struct recorder *r, uint32_t id);
+
 /*
  * Writes the per-module share of unresolved frames of the last build,
  * for modules above @min_share percent, as "  module: P% of N frames

@@ -2,7 +2,10 @@
 /*
  * Address -> symbol for user modules and the kernel (see symbolizer.h).
  * The per-module ELF state hangs off pm_module.priv, so it is loaded once
- * per mapped file whatever the number of processes mapping it.
+ * per mapped file whatever the number of processes mapping it, and goes
+ * with the module (symbolizer__forget()).  Nothing else accumulates: a
+ * result's strings live in the module state, the kernel symbols or one
+ * scratch buffer, so a recording that runs for days stays flat.
  */
 #include <elf.h>
 #include <errno.h>
@@ -16,14 +19,15 @@
 #include "demangle.h"
 #include "elf_syms.h"
 #include "ksyms.h"
-#include "strpool.h"
+#include "strbuf.h"
 #include "symbolizer.h"
+
+static const char unknown[] = "[unknown]";
+static const char kernel_module[] = "[kernel.kallsyms]";
 
 struct sym_module {
 	struct elf_syms *es;	/* NULL: no symbols could be read */
-	const char *unresolved;	/* "[libfoo.so]" */
-	const char *path;	/* interned module path */
-	const char *build_id;
+	char *unresolved;	/* "[libfoo.so]" */
 };
 
 struct symbolizer {
@@ -31,8 +35,7 @@ struct symbolizer {
 	struct ksyms *ksyms;
 	bool ksyms_tried;
 	int ksyms_errno;
-	struct strpool strings;
-	const char *unknown, *kernel_module;
+	struct strbuf name;	/* the last demangled name */
 };
 
 struct symbolizer *symbolizer__new(const char *debug_dir)
@@ -41,17 +44,11 @@ struct symbolizer *symbolizer__new(const char *debug_dir)
 
 	if (!s)
 		return NULL;
-	strpool__init(&s->strings);
-	if (debug_dir && !(s->debug_dir = strdup(debug_dir)))
-		goto fail;
-	s->unknown = strpool__intern(&s->strings, "[unknown]");
-	s->kernel_module = strpool__intern(&s->strings, "[kernel.kallsyms]");
-	if (!s->unknown || !s->kernel_module)
-		goto fail;
+	if (debug_dir && !(s->debug_dir = strdup(debug_dir))) {
+		free(s);
+		return NULL;
+	}
 	return s;
-fail:
-	symbolizer__free(s);
-	return NULL;
 }
 
 void symbolizer__free(struct symbolizer *s)
@@ -59,7 +56,7 @@ void symbolizer__free(struct symbolizer *s)
 	if (!s)
 		return;
 	ksyms__free(s->ksyms);
-	strpool__release(&s->strings);
+	strbuf__release(&s->name);
 	free(s->debug_dir);
 	free(s);
 }
@@ -71,6 +68,7 @@ void symbolizer__forget(struct symbolizer *s, struct pm_module *mod)
 	if (!sm)
 		return;
 	elf_syms__free(sm->es);
+	free(sm->unresolved);
 	free(sm);
 	mod->priv = NULL;
 }
@@ -131,59 +129,49 @@ static struct sym_module *module_state(struct symbolizer *s,
 				       struct pm_module *mod, pid_t pid)
 {
 	struct sym_module *sm = mod->priv;
-	char buf[4096];
 
 	if (sm)
 		return sm;
 	sm = calloc(1, sizeof(*sm));
 	if (!sm)
 		return NULL;
-	sm->es = open_module(s, mod, pid);
-	snprintf(buf, sizeof(buf), "[%s]", mod->name);
-	sm->unresolved = strpool__intern(&s->strings, buf);
-	sm->path = strpool__intern(&s->strings, mod->path);
-	if (sm->es && elf_syms__build_id(sm->es))
-		sm->build_id = strpool__intern(&s->strings,
-					       elf_syms__build_id(sm->es));
-	if (!sm->unresolved || !sm->path) {
-		elf_syms__free(sm->es);
+	if (asprintf(&sm->unresolved, "[%s]", mod->name) < 0) {
 		free(sm);
 		return NULL;
 	}
+	sm->es = open_module(s, mod, pid);
 	mod->priv = sm;
 	return sm;
 }
 
 /*
- * Interns the demangled form of @name (or @name itself), without a symbol
- * version ("clock_gettime@@GLIBC_2.17" is clock_gettime).
+ * The demangled form of @name (or @name itself), without a symbol
+ * version ("clock_gettime@@GLIBC_2.17" is clock_gettime), in the scratch
+ * buffer: valid until the next call.
  */
 static const char *pretty_name(struct symbolizer *s, const char *name)
 {
 	const char *at = strchr(name, '@');
-	char *d, *c, *base = NULL;
-	const char *r;
+	size_t len = at && at != name ? (size_t)(at - name) : strlen(name);
+	char *d, *c;
 
-	if (at && at != name) {
-		base = strndup(name, at - name);
-		if (!base)
+	strbuf__reset(&s->name);
+	if (strbuf__add(&s->name, name, len))
+		return NULL;
+	d = demangle(s->name.buf);
+	if (d) {
+		strbuf__reset(&s->name);
+		if (strbuf__adds(&s->name, d)) {
+			free(d);
 			return NULL;
-		name = base;
+		}
+		free(d);
 	}
-	d = demangle(name);
-	if (!d) {
-		r = strpool__intern(&s->strings, name);
-		free(base);
-		return r;
-	}
-	free(base);
 	/* ';' separates frames in folded stacks (e.g. in a Rust name). */
-	for (c = d; *c; c++)
+	for (c = s->name.buf; *c; c++)
 		if (*c == ';')
 			*c = ':';
-	r = strpool__intern(&s->strings, d);
-	free(d);
-	return r;
+	return s->name.buf;
 }
 
 int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
@@ -196,18 +184,18 @@ int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
 	memset(res, 0, sizeof(*res));
 	if (!sm)
 		return -ENOMEM;
-	res->module = sm->path;
-	res->build_id = sm->build_id;
+	res->module = mod->path;
+	res->build_id = sm->es ? elf_syms__build_id(sm->es) : NULL;
 	if (sm->es && !elf_syms__offset_to_vaddr(sm->es, off, &vaddr))
 		name = elf_syms__lookup(sm->es, vaddr, &start);
 	if (!name) {
 		res->name = sm->unresolved;
 		return 0;
 	}
-	res->mangled = strpool__intern(&s->strings, name);
+	res->mangled = name;
 	res->name = pretty_name(s, name);
 	res->resolved = true;
-	return res->name && res->mangled ? 0 : -ENOMEM;
+	return res->name ? 0 : -ENOMEM;
 }
 
 int symbolizer__kernel(struct symbolizer *s, uint64_t addr,
@@ -224,17 +212,11 @@ int symbolizer__kernel(struct symbolizer *s, uint64_t addr,
 	}
 	if (s->ksyms)
 		name = ksyms__lookup(s->ksyms, addr, NULL, &module);
-	res->module = s->kernel_module;
-	if (!name) {
-		res->name = s->unknown;
-		return 0;
-	}
-	if (module && strcmp(module, "[kernel.kallsyms]"))
-		res->module = strpool__intern(&s->strings, module);
-	res->name = strpool__intern(&s->strings, name);
-	res->mangled = res->name;
-	res->resolved = true;
-	return res->name && res->module ? 0 : -ENOMEM;
+	res->module = module ? module : kernel_module;
+	res->name = name ? name : unknown;
+	res->mangled = name;
+	res->resolved = name != NULL;
+	return 0;
 }
 
 int symbolizer__kernel_error(const struct symbolizer *s)

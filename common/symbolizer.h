@@ -31,12 +31,12 @@ struct symbolizer *symbolizer__new(const char *debug_dir);
 void symbolizer__free(struct symbolizer *s);
 
 /*
- * Resolves file offset @off of @mod (mapped by @pid).  The strings live as
- * long as the symbolizer.  0 or -ENOMEM.
+ * Resolves file offset @off of @mod (mapped by @pid).  The strings are
+ * valid until the next call (copy or intern them).  0 or -ENOMEM.
  */
 int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
 		     uint64_t off, struct sym_result *res);
-/* Resolves a kernel address; 0 or -ENOMEM. */
+/* Resolves a kernel address, with the same string lifetime; 0. */
 int symbolizer__kernel(struct symbolizer *s, uint64_t addr,
 		       struct sym_result *res);
 

@@ -285,6 +285,32 @@ static int mod_read(const struct uw_mod *m, uint64_t vaddr, void *buf,
 	return -ENOENT;
 }
 
+/*
+ * A word for libunwind, which reads aligned words and takes the bytes it
+ * wants from them: the last fields of a segment that does not end on a
+ * word boundary (the last FDE of an .eh_frame without terminator) come in
+ * a word that goes past the segment.  The bytes past it read as zeros.
+ */
+static int mod_read_word(const struct uw_mod *m, uint64_t vaddr,
+			 uint64_t *val)
+{
+	int i;
+
+	if (!mod_read(m, vaddr, val, sizeof(*val)))
+		return 0;
+	for (i = 0; i < m->nsegs; i++) {
+		const struct uw_seg *s = &m->segs[i];
+		uint64_t d = vaddr - s->vaddr;
+
+		if (vaddr < s->vaddr || d >= s->filesz ||
+		    s->filesz - d >= sizeof(*val))
+			continue;
+		*val = 0;
+		return mod_read(m, vaddr, val, s->filesz - d);
+	}
+	return -ENOENT;
+}
+
 /* ---- per-process state ---- */
 
 static bool proc_eq(uint32_t id, const void *key, void *ctx)
@@ -348,10 +374,36 @@ void unwinder__forget(struct unwinder *u, pid_t pid)
 		return;
 	/* Keep the slot (ids are indices); empty it. */
 	p = &u->procs[id - 1];
-	p->nr = 0;
+	free(p->regions);
+	p->regions = NULL;
+	p->nr = p->cap = 0;
 	p->last = 0;
 	if (u->cached_pid == pid)
 		u->cached_pid = 0;
+}
+
+void unwinder__forget_module(struct unwinder *u, uint32_t id)
+{
+	struct uw_mod *m;
+	size_t i, j, kept;
+
+	if (id >= u->nr_mods)
+		return;
+	m = &u->mods[id];
+	if (m->mapped)
+		munmap((void *)m->img, m->size);
+	memset(m, 0, sizeof(*m));
+	/* The id may name another file next: no region may point at it. */
+	for (i = 0; i < u->nr_procs; i++) {
+		struct uw_proc *p = &u->procs[i];
+
+		for (j = kept = 0; j < p->nr; j++)
+			if (p->regions[j].mod != id)
+				p->regions[kept++] = p->regions[j];
+		p->nr = kept;
+		p->last = 0;
+	}
+	unw_flush_cache(u->as, 0, 0);
 }
 
 static const struct uw_region *region_find(struct uw_proc *p, uint64_t addr)
@@ -502,8 +554,7 @@ static int uw_access_mem(unw_addr_space_t as, unw_word_t addr,
 		return 0;
 	}
 	r = region_find(c->p, addr);
-	if (r && !mod_read(&c->u->mods[r->mod], addr - r->bias, val,
-			   sizeof(*val)))
+	if (r && !mod_read_word(&c->u->mods[r->mod], addr - r->bias, val))
 		return 0;
 	/* Above the copy, within any plausible stack: the copy was short. */
 	if (addr >= c->sp && addr - c->sp < (64ULL << 20))

@@ -82,6 +82,8 @@ int unwinder__read(struct unwinder *u, pid_t pid, uint64_t ts, uint64_t addr,
 
 /* Drops the per-process state of @pid (it exited). */
 void unwinder__forget(struct unwinder *u, pid_t pid);
+/* Drops what is cached of module @id (proc_maps retired it). */
+void unwinder__forget_module(struct unwinder *u, uint32_t id);
 
 /* "complete", "stack copy too short", ... */
 const char *unwind_stop__name(enum unwind_stop s);

@@ -107,8 +107,9 @@ wait "$pid"
 grep '^shortlived-fp;' "$TMP/short.folded" > "$TMP/short-wl.folded"
 s=$(share "$TMP/short-wl.folded" ';main;short_child_work;burn')
 u=$(share "$TMP/short-wl.folded" '\[shortlived-fp\]')
-# The rest is exec and dynamic loading of each child: real, symbolized.
-if [ "$(total "$TMP/short-wl.folded")" -ge 100 ] && [ "${s%.*}" -ge 50 ] && near "$u" 0 0; then
+# The rest is exec and dynamic loading of each child: real, symbolized
+# (a sample in a PLT stub, which has no symbol, is "[shortlived-fp]").
+if [ "$(total "$TMP/short-wl.folded")" -ge 100 ] && [ "${s%.*}" -ge 50 ] && near "$u" 0 3; then
 	pass "record short-lived: 30 ms processes symbolized ($s% in short_child_work)"
 else
 	fail "record short-lived" "$s% symbolized, $u% unresolved: $(head -c 300 "$TMP/short-wl.folded")"

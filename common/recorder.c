@@ -668,8 +668,11 @@ void recorder__print_unresolved(const struct recorder *r, FILE *f,
 		share = 100.0 * m->unresolved / m->frames;
 		if (share < min_share)
 			continue;
-		if (!mod)
+		if (!mod && r->stats.dwarf_samples)
 			hint = "addresses outside every known mapping";
+		else if (!mod)
+			hint = "frame-pointer walks through code built without "
+			       "frame pointers: try --call-graph dwarf";
 		else if (mod->special)
 			hint = "anonymous or JIT code without a symbol map";
 		else if (!symbolizer__module_has_symbols(mod))

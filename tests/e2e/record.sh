@@ -189,3 +189,11 @@ if grep -Eq '^ebprof record: [0-9]+ samples in [0-9.]+ s \([0-9]+ lost' "$TMP/su
 else
 	fail "record: summary on stderr" "$(cat "$TMP/sum.err")"
 fi
+
+# --- without frame pointers: the summary says what to do
+"$EBPROF" record -F 499 -o "$TMP/nofp.folded" -- "$WL/cpusplit-nofp" 0.5 2>"$TMP/nofp.err"
+if grep -q 'try --call-graph dwarf' "$TMP/nofp.err"; then
+	pass "record: summary hints --call-graph dwarf for code without frame pointers"
+else
+	fail "record: --call-graph dwarf hint" "$(cat "$TMP/nofp.err")"
+fi

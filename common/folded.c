@@ -12,14 +12,6 @@
 #include "folded.h"
 #include "strbuf.h"
 
-static const struct {
-	const char *suffix;
-	uint8_t kind;
-} kind_suffixes[] = {
-	{ "_[k]", PF_KERNEL }, { "_[j]", PF_JIT },
-	{ "_[i]", PF_INLINE }, { "_[w]", PF_WAKER },
-};
-
 /* Splits the trailing count off [line, line+len); -1 when there is none. */
 static int split_count(const char *line, size_t *len, double *count)
 {
@@ -64,21 +56,16 @@ int folded__parse_line(struct profile *p, char *line, size_t len)
 	vals[p->default_type] = count;
 	for (start = 0, i = 0; i <= len; i++) {
 		struct pf_frame f = { 0 };
-		size_t n, k;
+		size_t n;
+		int kind;
 
 		if (i < len && line[i] != ';')
 			continue;
 		n = i - start;
-		for (k = 0; k < sizeof(kind_suffixes) / sizeof(*kind_suffixes);
-		     k++) {
-			size_t sl = strlen(kind_suffixes[k].suffix);
-
-			if (n > sl && !memcmp(line + start + n - sl,
-					      kind_suffixes[k].suffix, sl)) {
-				f.kind = kind_suffixes[k].kind;
-				n -= sl;
-				break;
-			}
+		kind = pf_kind__from_suffix(line + start, n);
+		if (kind >= 0) {
+			f.kind = kind;
+			n -= 4;
 		}
 		f.name = strpool__intern_len(&p->strings, line + start, n);
 		if (!f.name)

@@ -51,25 +51,6 @@ static uint8_t inferred_kind(const char *mapping_file)
 	return kernel_file(mapping_file) ? PF_KERNEL : PF_USER;
 }
 
-static const struct {
-	const char *suffix;
-	uint8_t kind;
-} kind_suffixes[] = {
-	{ "_[k]", PF_KERNEL }, { "_[j]", PF_JIT },
-	{ "_[i]", PF_INLINE }, { "_[w]", PF_WAKER },
-};
-
-/* The kind whose folded suffix ends @name, or -1. */
-static int kind_suffix_of(const char *name)
-{
-	size_t n = strlen(name), i;
-
-	for (i = 0; i < sizeof(kind_suffixes) / sizeof(*kind_suffixes); i++)
-		if (n > 4 && !memcmp(name + n - 4, kind_suffixes[i].suffix, 4))
-			return kind_suffixes[i].kind;
-	return -1;
-}
-
 /* ---- writer ---------------------------------------------------------- */
 
 struct enc_fn {
@@ -266,7 +247,7 @@ static uint32_t enc_function(struct enc *e, uint32_t fid, bool head)
 	 * the kind needs it or when the name itself ends like a suffix.
 	 */
 	if (head && (f->kind != inferred_kind(file) ||
-		     (f->kind != PF_USER && kind_suffix_of(f->name) >= 0))) {
+		     (f->kind != PF_USER && pf_kind__from_suffix(f->name, strlen(f->name)) >= 0))) {
 		strbuf__reset(&e->name);
 		if (strbuf__adds(&e->name, f->name) ||
 		    strbuf__adds(&e->name, pf_kind__suffix(f->kind))) {
@@ -1051,7 +1032,7 @@ static uint32_t dec_frame(struct dec *d, const PbLocation *loc,
 	 * Inlined lines are inlined whatever their name says.
 	 */
 	n = strlen(f.name);
-	k = inlined ? -1 : kind_suffix_of(f.name);
+	k = inlined ? -1 : pf_kind__from_suffix(f.name, strlen(f.name));
 	if (k >= 0) {
 		f.name = strpool__intern_len(&d->t->strings, f.name, n - 4);
 		if (!f.name)

@@ -356,6 +356,18 @@ double profile__total(const struct profile *p)
 	return t;
 }
 
+int pf_kind__from_suffix(const char *name, size_t len)
+{
+	int k;
+
+	if (len <= 4)
+		return -1;
+	for (k = PF_USER + 1; k < PF_NR_KINDS; k++)
+		if (!memcmp(name + len - 4, pf_kind__suffix(k), 4))
+			return k;
+	return -1;
+}
+
 const char *pf_kind__suffix(uint8_t kind)
 {
 	static const char *const suffix[PF_NR_KINDS] = {

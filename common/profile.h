@@ -141,5 +141,10 @@ double profile__total(const struct profile *p);
 
 /* Folded-format suffix of a frame kind: "_[k]" etc., "" for PF_USER. */
 const char *pf_kind__suffix(uint8_t kind);
+/*
+ * The kind whose suffix ends name[0..len) (a longer name than the suffix
+ * alone), or -1.  Every suffix is 4 bytes long.
+ */
+int pf_kind__from_suffix(const char *name, size_t len);
 
 #endif

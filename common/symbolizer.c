@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "ksyms.h"
 #include "strbuf.h"
 #include "symbolizer.h"
+#include "vdso.h"
 
 static const char unknown[] = "[unknown]";
 static const char kernel_module[] = "[kernel.kallsyms]";
@@ -83,21 +83,10 @@ bool symbolizer__module_has_symbols(const struct pm_module *mod)
 /* Our own vDSO: the kernel maps the same image into every process. */
 static struct elf_syms *open_vdso(void)
 {
-	const unsigned char *img = (const void *)getauxval(AT_SYSINFO_EHDR);
-	const Elf64_Ehdr *eh = (const void *)img;
-	size_t size, i;
+	size_t size;
+	const void *img = vdso__image(&size);
 
-	if (!img || memcmp(eh->e_ident, ELFMAG, SELFMAG))
-		return NULL;
-	size = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
-	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const void *)(img + eh->e_phoff +
-						      i * eh->e_phentsize);
-
-		if (ph->p_type == PT_LOAD && ph->p_offset + ph->p_filesz > size)
-			size = ph->p_offset + ph->p_filesz;
-	}
-	return elf_syms__open_mem(img, size, "[vdso]");
+	return img ? elf_syms__open_mem(img, size, "[vdso]") : NULL;
 }
 
 static struct elf_syms *open_module(struct symbolizer *s,

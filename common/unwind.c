@@ -26,6 +26,7 @@
 
 #include "hashmap.h"
 #include "unwind.h"
+#include "vdso.h"
 
 /* Not in libunwind's public headers, but exported (perf uses it too). */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as,
@@ -207,22 +208,7 @@ static void mod_parse(struct uw_mod *m)
 /* Our own vDSO image: the kernel maps the same one into every process. */
 static void mod_vdso(struct uw_mod *m)
 {
-	const uint8_t *img = (const void *)getauxval(AT_SYSINFO_EHDR);
-	const Elf64_Ehdr *eh = (const void *)img;
-	size_t size, i;
-
-	if (!img || memcmp(eh->e_ident, ELFMAG, SELFMAG))
-		return;
-	size = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
-	for (i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *ph = (const void *)(img + eh->e_phoff +
-						      i * eh->e_phentsize);
-
-		if (ph->p_type == PT_LOAD && ph->p_offset + ph->p_filesz > size)
-			size = ph->p_offset + ph->p_filesz;
-	}
-	m->img = img;
-	m->size = size;
+	m->img = vdso__image(&m->size);
 }
 
 static struct uw_mod *mod_get(struct unwinder *u, const struct pm_module *pm)

@@ -15,8 +15,7 @@
 #include "strpool.h"
 
 struct fg_node {
-	const char *name;	/* interned in fg->names */
-	uint32_t name_id;	/* its strpool id */
+	uint32_t name_id;	/* interned in fg->names: node_name() */
 	uint32_t parent;	/* node id, 0 for the root */
 	uint32_t first_child, last_child, next_sibling;
 	uint32_t depth;
@@ -129,7 +128,6 @@ static uint32_t node_new(struct flamegraph *fg, uint32_t parent,
 	}
 	n = &fg->nodes[fg->nr++];
 	memset(n, 0, sizeof(*n));
-	n->name = fg->names.strs[name_id - 1];
 	n->name_id = name_id;
 	n->kind = kind;
 	n->parent = parent;
@@ -505,12 +503,19 @@ struct walk {
 	size_t row_cap;
 };
 
+static const char *node_name(const struct flamegraph *fg,
+			     const struct fg_node *n)
+{
+	return fg->names.strs[n->name_id - 1];
+}
+
 static int cmp_kids(const void *a, const void *b, void *ctx)
 {
-	const struct fg_node *nodes = ctx;
-	const struct fg_node *x = &nodes[*(const uint32_t *)a - 1];
-	const struct fg_node *y = &nodes[*(const uint32_t *)b - 1];
-	int c = x->name == y->name ? 0 : strcmp(x->name, y->name);
+	const struct flamegraph *fg = ctx;
+	const struct fg_node *x = &fg->nodes[*(const uint32_t *)a - 1];
+	const struct fg_node *y = &fg->nodes[*(const uint32_t *)b - 1];
+	int c = x->name_id == y->name_id ? 0 :
+		strcmp(node_name(fg, x), node_name(fg, y));
 
 	return c ? c : (int)x->kind - (int)y->kind;
 }
@@ -521,7 +526,7 @@ static void box_of_node(const struct flamegraph *fg, uint32_t id, double x,
 	const struct fg_node *n = &fg->nodes[id - 1];
 
 	memset(b, 0, sizeof(*b));
-	b->name = n->name;
+	b->name = node_name(fg, n);
 	b->kind = n->kind;
 	b->depth = n->depth;
 	b->x = x;
@@ -569,7 +574,7 @@ static int push_children(struct walk *w, uint32_t id, double x,
 			}
 		}
 		nv = lo;
-		qsort_r(tmp, nv, sizeof(*tmp), cmp_kids, fg->nodes);
+		qsort_r(tmp, nv, sizeof(*tmp), cmp_kids, (void *)fg);
 	}
 	if (array__grow((void **)&w->row, &w->row_cap, nk, sizeof(*w->row)))
 		return -ENOMEM;

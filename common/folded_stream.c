@@ -161,7 +161,9 @@ static int cmp_lines(const void *pa, const void *pb)
  * current depth (cached next to the line's index, big-endian so integers
  * compare like bytes), and the group that is equal there moves on to the
  * next depth -- after skipping, in one pass, whatever prefix the whole
- * group still shares.  Each byte of a line is then looked at about once.
+ * group still shares.  A line's bytes are then read about once, not once
+ * per comparison; what remains is a cache miss each time a group that
+ * holds the line is split (about ten times per line on the benchmark).
  */
 
 /* A line being sorted: its 8 bytes at the current depth, and its index. */
@@ -311,13 +313,13 @@ static size_t skip_shared(struct skey *k, size_t n, const struct fline *lines,
 		 * much as the group may still share.
 		 */
 		if (i + 8 < n) {
-			const char *ahead = lines[k[i + 8].idx].s + d;
+			const struct fline *ahead = &lines[k[i + 8].idx];
 			size_t off;
 
-			for (off = 0; off < lcp && off < 512; off += 64)
-				__builtin_prefetch(ahead + off);
+			for (off = 0; off < lcp && off < 512 &&
+			     d + off < ahead->len; off += 64)
+				__builtin_prefetch(ahead->s + d + off);
 		}
-
 		lcp = common_prefix(first->s + d, l->s + d, m < lcp ? m : lcp);
 	}
 	d += lcp;
@@ -438,16 +440,18 @@ static int sort_lines(struct reader *r)
 	return 0;
 }
 
-/*
- * Frames of the previous line (text @prev, r->depth frames starting at
- * r->starts) that @cur repeats: same text, ending at the same place.
- */
+/* Where frame @k of the previous line (text @prev) ends. */
 static size_t frame_end(const struct reader *r, const struct fline *prev,
 			size_t k)
 {
 	return k + 1 < r->depth ? r->starts[k + 1] - 1 : prev->len;
 }
 
+/*
+ * Frames of the previous line (text @prev, r->depth frames starting at
+ * r->starts) that @cur repeats: same text, ending at the same place.  The
+ * two lines share @l bytes.
+ */
 static size_t shared_frames(const struct reader *r, const struct fline *prev,
 			    const struct fline *cur, size_t l)
 {
@@ -477,8 +481,11 @@ static int emit(struct reader *r, const struct fline *prev,
 	size_t same = prev ? shared_frames(r, prev, cur, lcp) : 0;
 	size_t pos, n = 0;
 
-	if (same == r->depth && prev && cur->len == prev->len)
+	if (same && frame_end(r, prev, same - 1) == cur->len) {
+		/* @prev again, or (in input order only) a prefix of it. */
+		r->depth = same;
 		return fn(same, NULL, 0, cur->count, ctx);
+	}
 	pos = same ? (same < r->depth ? r->starts[same] : prev->len + 1) : 0;
 	for (;;) {
 		const char *semi = memchr(cur->s + pos, ';', cur->len - pos);

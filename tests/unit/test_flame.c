@@ -195,6 +195,14 @@ static void test_flamechart(void)
 	      "flamechart: a run of narrow frames merges in place (%s)",
 	      order(&bx));
 	flamegraph__free(fg);
+
+	/* A stack that is a prefix of the one before (once a crash). */
+	fg = graph("a;b 1\na 2\na;c 1\n", FG_FLAMECHART);
+	layout(fg, 0, &bx);
+	CHECK(!strcmp(order(&bx), "all:0 a:1 b:2 c:2") && bx.b[1].value == 4,
+	      "flamechart: a stack ending inside the one before (%s)",
+	      order(&bx));
+	flamegraph__free(fg);
 }
 
 static void test_reverse(void)
@@ -282,6 +290,126 @@ static void test_stream(void)
 	      fr[0].kind == PF_KERNEL && fr[1].len == 3 &&
 	      fr[2].kind == PF_JIT, "stream: frames, spaces, kinds, count");
 	free(fr);
+}
+
+/* What folded_stream__read() handed over, rebuilt as text. */
+struct replay {
+	char *path[64];		/* the last stack's frames, "name#kind" */
+	size_t depth;
+	FILE *out;
+	bool ok;
+};
+
+static int replay_line(size_t same, const struct fg_frame *rest,
+		       size_t nrest, double count, void *ctx)
+{
+	struct replay *r = ctx;
+	size_t i;
+
+	if (same > r->depth || same + nrest > 64) {
+		r->ok = false;
+		return -1;
+	}
+	for (i = same; i < r->depth; i++)
+		free(r->path[i]);
+	for (i = 0; i < nrest; i++)
+		if (asprintf(&r->path[same + i], "%.*s#%u", (int)rest[i].len,
+			     rest[i].name, rest[i].kind) < 0)
+			return -1;
+	r->depth = same + nrest;
+	for (i = 0; i < r->depth; i++)
+		fprintf(r->out, "%s%s", i ? ";" : "", r->path[i]);
+	fprintf(r->out, " %g\n", count);
+	return 0;
+}
+
+struct sline {
+	char text[160];		/* the stack, without its count */
+	size_t idx;
+	double count;
+};
+
+static int cmp_sline(const void *pa, const void *pb)
+{
+	const struct sline *a = pa, *b = pb;
+	int c = strcmp(a->text, b->text);
+
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/*
+ * The sorting stream hands lines over in byte order (ties in input
+ * order) and tells rightly what each shares with the line before: names
+ * that are prefixes of others, that sort before and after ';', that differ
+ * at and around the 8-byte steps of the sort, suffixes, duplicates.
+ */
+static void test_stream_sort(void)
+{
+	static const char *const names[] = {
+		"a", "a.b", "a:b", "ab", "a b", "c_[k]", "c", "c_[j]",
+		"aaaaaaa", "aaaaaaaa", "aaaaaaaaa", "aaaaaaaab",
+		"ns::Cls::fn_1()", "ns::Cls::fn_2()", "ns::Cls::fn_10()",
+	};
+	enum { N = 4000 };
+	struct sline *sl = calloc(N, sizeof(*sl));
+	struct replay r = { .ok = true };
+	struct folded_stats st = { 0 };
+	struct fg_frame *fr = NULL;
+	char *text = NULL, *got = NULL, *want = NULL;
+	size_t tlen = 0, glen = 0, wlen = 0, cap = 0, i, j;
+	uint32_t x = 12345;
+	FILE *in = open_memstream(&text, &tlen), *f, *w;
+	double c;
+	long d;
+
+	for (i = 0; i < N; i++) {
+		size_t len = 0, depth;
+
+		x = x * 1103515245 + 12345;
+		depth = 1 + (x >> 16) % 8;
+		for (j = 0; j < depth; j++) {
+			x = x * 1103515245 + 12345;
+			/* Few names near the root: long shared prefixes. */
+			len += snprintf(sl[i].text + len,
+					sizeof(sl[i].text) - len, "%s%s",
+					j ? ";" : "",
+					names[(x >> 16) % (j < 3 ? 3 : 15)]);
+		}
+		sl[i].idx = i;
+		sl[i].count = 1 + (x >> 8) % 4 + ((x >> 20) % 2 ? 0.25 : 0);
+		fprintf(in, "%s %g\n", sl[i].text, sl[i].count);
+	}
+	fclose(in);
+	f = fmemopen(text, tlen, "r");
+	r.out = open_memstream(&got, &glen);
+	CHECK(folded_stream__read(f, NULL, 0, FOLDED_STREAM_SORT, replay_line,
+				  &r, &st) == 0 && r.ok && st.lines == N,
+	      "stream sort: read");
+	fclose(f);
+	fclose(r.out);
+	qsort(sl, N, sizeof(*sl), cmp_sline);
+	w = open_memstream(&want, &wlen);
+	for (i = 0; i < N; i++) {
+		char line[176];
+
+		snprintf(line, sizeof(line), "%s 1", sl[i].text);
+		d = folded_stream__parse(line, strlen(line), &fr, &cap, &c);
+		for (j = 0; j < (size_t)(d > 0 ? d : 0); j++)
+			fprintf(w, "%s%.*s#%u", j ? ";" : "", (int)fr[j].len,
+				fr[j].name, fr[j].kind);
+		fprintf(w, " %g\n", sl[i].count);
+	}
+	fclose(w);
+
+	CHECK(got && want && !strcmp(got, want),
+	      "stream sort: byte order, input order for ties, shared frames");
+	for (i = 0; i < r.depth; i++)
+		free(r.path[i]);
+	free(fr);
+	free(text);
+	free(got);
+	free(want);
+	free(sl);
 }
 
 static char *escaped(const char *s, size_t max, size_t *chars)
@@ -383,6 +511,7 @@ int main(void)
 	test_reverse();
 	test_diff();
 	test_stream();
+	test_stream_sort();
 	test_escape();
 	test_numbers();
 	test_palette();

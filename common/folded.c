@@ -12,23 +12,20 @@
 #include "folded.h"
 #include "strbuf.h"
 
-/* Splits the trailing count off [line, line+len); -1 when there is none. */
-static int split_count(const char *line, size_t *len, double *count)
+int folded__split_count(const char *line, size_t *len, double *count)
 {
-	size_t end = *len, i = end, dot = 0;
+	size_t end = *len, i = end, dots = 0;
 	char num[64];
 
 	while (i > 0 && (isdigit((unsigned char)line[i - 1]) ||
 			 line[i - 1] == '.')) {
-		if (line[i - 1] == '.')
-			dot++;
+		dots += line[i - 1] == '.';
 		i--;
 	}
-	/* \d+(\.\d*)? : starts with a digit, at most one dot. */
-	if (i == end || dot > 1 || !isdigit((unsigned char)line[i]) ||
-	    end - i >= sizeof(num))
-		return -1;
-	if (i == 0 || !isspace((unsigned char)line[i - 1]))
+	/* \d+(\.\d*)? after white space: starts with a digit, one dot. */
+	if (i == end || dots > 1 || !isdigit((unsigned char)line[i]) ||
+	    end - i >= sizeof(num) || i == 0 ||
+	    !isspace((unsigned char)line[i - 1]))
 		return -1;
 	memcpy(num, line + i, end - i);
 	num[end - i] = '\0';
@@ -48,7 +45,7 @@ int folded__parse_line(struct profile *p, char *line, size_t len)
 
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (split_count(line, &len, &count) || len == 0)
+	if (folded__split_count(line, &len, &count) || len == 0)
 		return -EINVAL;
 	vals = calloc(p->nr_types, sizeof(*vals));
 	if (!vals)

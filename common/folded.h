@@ -25,6 +25,13 @@ struct folded_stats {
  */
 int folded__read(struct profile *p, FILE *f, struct folded_stats *st);
 
+/*
+ * Splits the trailing count off line[0..*len) as flamegraph.pl does
+ * (`^(.*)\s+?(\d+(?:\.\d*)?)$`): *len becomes the stack's length, white
+ * space before the count excluded.  0, or -1 when there is no count.
+ */
+int folded__split_count(const char *line, size_t *len, double *count);
+
 /* Parses one line (no newline); 0 or -EINVAL, -ENOMEM. */
 int folded__parse_line(struct profile *p, char *line, size_t len);
 

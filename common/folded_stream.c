@@ -46,33 +46,6 @@ struct reader {
 	size_t nranges, rcap;
 };
 
-/*
- * flamegraph.pl's `^(.*)\s+?(\d+(?:\.\d*)?)$`: a count made of digits with
- * at most one dot, starting with a digit, after at least one space.
- */
-static int split_count(const char *line, size_t *len, double *count)
-{
-	size_t end = *len, i = end, dots = 0;
-	char num[64];
-
-	while (i > 0 && (isdigit((unsigned char)line[i - 1]) ||
-			 line[i - 1] == '.')) {
-		dots += line[i - 1] == '.';
-		i--;
-	}
-	if (i == end || dots > 1 || !isdigit((unsigned char)line[i]) ||
-	    end - i >= sizeof(num) || i == 0 ||
-	    !isspace((unsigned char)line[i - 1]))
-		return -1;
-	memcpy(num, line + i, end - i);
-	num[end - i] = '\0';
-	*count = strtod(num, NULL);
-	while (i > 0 && isspace((unsigned char)line[i - 1]))
-		i--;
-	*len = i;
-	return 0;
-}
-
 static void frame_kind(struct fg_frame *fr)
 {
 	size_t k;
@@ -98,7 +71,7 @@ long folded_stream__parse(const char *line, size_t len,
 
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	if (split_count(line, &len, count) || len == 0)
+	if (folded__split_count(line, &len, count) || len == 0)
 		return -EINVAL;
 	for (i = 0; i <= len; i++) {
 		struct fg_frame *fr;
@@ -535,7 +508,7 @@ static int do_chunk(struct reader *r, size_t end, unsigned int flags,
 		if (!len)
 			continue;
 		if ((has_nul && memchr(fl.s, '\0', fl.len)) ||
-		    split_count(fl.s, &fl.len, &fl.count) || !fl.len) {
+		    folded__split_count(fl.s, &fl.len, &fl.count) || !fl.len) {
 			st->bad++;
 			if (!st->first_bad)
 				st->first_bad = st->lines;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "flamesvg.h"
+#include "utf8.h"
 #include "gen/flame_js.h"
 
 #define XPAD		10.0
@@ -30,48 +31,6 @@ void flamesvg__defaults(struct flamesvg_opts *o)
 	o->palette = PAL_HOT;
 }
 
-/* One code point of @s: its length in bytes; *cp is U+FFFD if invalid. */
-static size_t utf8_next(const unsigned char *s, uint32_t *cp)
-{
-	uint32_t c = s[0], min;
-	size_t n, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		/* A NUL terminator is not a continuation byte: no overrun. */
-		if ((s[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return 1;
-		}
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	*cp = c;
-	return n;
-}
-
 size_t flamesvg__put_escaped(FILE *f, const char *str, size_t max)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -79,7 +38,12 @@ size_t flamesvg__put_escaped(FILE *f, const char *str, size_t max)
 
 	while (*s) {
 		uint32_t cp;
-		size_t n = utf8_next(s, &cp);
+		size_t n = utf8__decode(s, &cp);
+
+		if (!n) {		/* invalid: one byte, shown as U+FFFD */
+			cp = 0xfffd;
+			n = 1;
+		}
 
 		if (f && chars < max) {
 			/* XML 1.0 allows neither C0 controls nor U+FFFE/F. */

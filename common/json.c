@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 void json__init(struct json *j, FILE *f)
 {
@@ -60,41 +61,10 @@ void json__end_object(struct json *j) { end(j, '}'); }
 void json__begin_array(struct json *j) { begin(j, '['); }
 void json__end_array(struct json *j) { end(j, ']'); }
 
-/* Length of the valid UTF-8 sequence at @s, or 0 when it is not valid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* also stops at NUL */
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 void json__escape(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp;
 
 	while (*s) {
 		size_t n;
@@ -113,7 +83,7 @@ void json__escape(FILE *f, const char *str)
 			s++;
 			continue;
 		}
-		n = utf8_len(s);
+		n = utf8__decode(s, &cp);
 		if (!n) {
 			fputs("\\ufffd", f);
 			s++;

@@ -19,6 +19,7 @@
 #include "pprof.h"
 #include "profile.pb-c.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 typedef Perftools__Profiles__Profile PbProfile;
 typedef Perftools__Profiles__ValueType PbValueType;
@@ -89,34 +90,6 @@ struct enc {
 	uint32_t *frame_loc;		/* by frame id: its one-frame location */
 };
 
-/* Length of the valid UTF-8 sequence at @s, or 0. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	unsigned int c = s[0];
-	size_t n, i;
-	unsigned int cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /*
  * String index of @s (NULL: 0, the empty string).  protobuf strings must be
  * UTF-8 (decoders may refuse others), so invalid bytes become '?'.
@@ -125,18 +98,19 @@ static int64_t enc_str(struct enc *e, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, n;
+	uint32_t cp;
 	uint32_t id;
 
 	if (!s || !*s || e->err)
 		return 0;
-	while (u[i] && (n = utf8_seq(u + i)))
+	while (u[i] && (n = utf8__decode(u + i, &cp)))
 		i += n;
 	if (!u[i]) {
 		id = strpool__id(&e->strs, s, i);
 	} else {
 		strbuf__reset(&e->tmp);
 		for (i = 0; u[i]; i += n) {
-			n = utf8_seq(u + i);
+			n = utf8__decode(u + i, &cp);
 			if (strbuf__add(&e->tmp, n ? s + i : "?", n ? n : 1)) {
 				e->err = -ENOMEM;
 				return 0;

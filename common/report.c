@@ -799,7 +799,7 @@ struct report_diff *report__diff(const struct report *base,
 	for (i = 0; i < base->nr_rows; i++) {
 		struct report_diff_row *dr = &d->rows[n];
 
-		if (matched[i] || !metric(&base->rows[i], g->by_total))
+		if (matched[i] || metric(&base->rows[i], g->by_total) == 0)
 			continue;
 		dr->id = base->rows[i].id;
 		dr->base = metric(&base->rows[i], g->by_total);

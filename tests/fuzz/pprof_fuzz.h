@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "folded.h"
 #include "pprof.h"
 
@@ -38,28 +39,12 @@ static char *fuzz_folded_of(const struct profile *p)
 
 static int fuzz_utf8_ok(const unsigned char *s)
 {
-	while (*s) {
-		unsigned int c = *s, n, i, cp;
+	uint32_t cp;
+	size_t n;
 
-		if (c < 0x80) {
-			s++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 2, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 3, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 4, cp = c & 0x07;
-		else
-			return 0;
-		for (i = 1; i < n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i] & 0x3f);
-		}
-		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+	while (*s) {
+		n = utf8__decode(s, &cp);
+		if (!n)
 			return 0;
 		s += n;
 	}

@@ -16,7 +16,7 @@ rec() { "$EBPROF" -q record "$@"; }
 # --- by command: the 60/30/10 split and the exact chain; the command's
 # CPU time (its shell's cutime + cstime, in clock ticks) sets the number
 # of samples to expect, whatever else loads the machine
-rec -F 499 -o "$TMP/cmd.folded" -- sh -c '"$0" 3; cut -d" " -f16,17 /proc/$$/stat > "$1"' \
+rec -F 999 -o "$TMP/cmd.folded" -- sh -c '"$0" 3; cut -d" " -f16,17 /proc/$$/stat > "$1"' \
 	"$WL/cpusplit-fp" "$TMP/cpu.ticks"
 chain="cpusplit-fp;__libc_start_call_main;main;run;work_a;burn"
 if grep -q "^$chain [0-9]*$" "$TMP/cmd.folded"; then
@@ -36,9 +36,9 @@ split_ok() {
 }
 split_ok "$TMP/cmd.folded" "record command"
 n=$(grep '^cpusplit-fp;' "$TMP/cmd.folded" | awk '{ t += $NF } END { print t + 0 }')
-want=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($1 + $2) / hz * 499 }' "$TMP/cpu.ticks")
+want=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($1 + $2) / hz * 999 }' "$TMP/cpu.ticks")
 if [ "$want" -gt 0 ] && near "$n" "$want" "$(( want / 8 + 10 ))"; then
-	pass "record command: $n samples for $want expected from its CPU time at 499 Hz"
+	pass "record command: $n samples for $want expected from its CPU time at 999 Hz"
 else
 	fail "record command: sample count" "$n samples, $want expected from its CPU time"
 fi
@@ -46,7 +46,7 @@ fi
 # --- by -p: all threads of a running process, stops at -d
 "$WL/cpusplit-fp" 6 & pid=$!
 sleep 0.3
-rec -F 499 -d 2 -p "$pid" -o "$TMP/pid.folded"
+rec -F 999 -d 3 -p "$pid" -o "$TMP/pid.folded"
 split_ok "$TMP/pid.folded" "record -p"
 if ! grep -qv '^cpusplit-fp;' "$TMP/pid.folded"; then
 	pass "record -p: only the target's samples"
@@ -68,9 +68,9 @@ else
 fi
 
 # --- -a: system-wide, then the workload's share
-"$WL/cpusplit-fp" 3 & pid=$!
+"$WL/cpusplit-fp" 4 & pid=$!
 sleep 0.2
-rec -a -F 499 -d 2 -o "$TMP/all.folded"
+rec -a -F 999 -d 3 -o "$TMP/all.folded"
 wait "$pid"
 grep '^cpusplit-fp;' "$TMP/all.folded" > "$TMP/all-wl.folded"
 split_ok "$TMP/all-wl.folded" "record -a"

@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "array.h"
 #include "elf_syms.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
@@ -145,15 +146,9 @@ static int syms__load_table(struct elf_syms *es, Elf *elf, Elf_Scn *scn,
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name || !*name)
 			continue;
-		if (es->nr_syms == es->syms_cap) {
-			size_t cap = es->syms_cap ? es->syms_cap * 2 : 256;
-			struct sym *p = reallocarray(es->syms, cap, sizeof(*p));
-
-			if (!p)
-				return -ENOMEM;
-			es->syms = p;
-			es->syms_cap = cap;
-		}
+		if (array__grow((void **)&es->syms, &es->syms_cap,
+				es->nr_syms + 1, sizeof(*es->syms)))
+			return -ENOMEM;
 		sym = &es->syms[es->nr_syms];
 		err = syms__add_name(es, name, &sym->name);
 		if (err)

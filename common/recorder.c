@@ -14,6 +14,7 @@
 
 #include <time.h>
 
+#include "array.h"
 #include "hashmap.h"
 #include "leaf_fixup.h"
 #include "recorder.h"
@@ -178,15 +179,9 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 
 	if (id)
 		return id;
-	if (r->nr_rmaps == r->rmaps_cap) {
-		size_t cap = r->rmaps_cap ? r->rmaps_cap * 2 : 256;
-		struct rmap *n = realloc(r->rmaps, cap * sizeof(*n));
-
-		if (!n)
-			return 0;
-		r->rmaps = n;
-		r->rmaps_cap = cap;
-	}
+	if (array__grow((void **)&r->rmaps, &r->rmaps_cap, r->nr_rmaps + 1,
+			sizeof(*r->rmaps)))
+		return 0;
 	r->rmaps[r->nr_rmaps++] = k;
 	if (hashmap__insert(&r->rmap_idx, h, r->nr_rmaps)) {
 		r->nr_rmaps--;
@@ -214,15 +209,9 @@ static int stack_add(struct recorder *r, size_t len)
 		r->stacks[id - 1].count++;
 		return 0;
 	}
-	if (r->nr_stacks == r->stacks_cap) {
-		size_t cap = r->stacks_cap ? r->stacks_cap * 2 : 1024;
-		struct rstack *n = realloc(r->stacks, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		r->stacks = n;
-		r->stacks_cap = cap;
-	}
+	if (array__grow((void **)&r->stacks, &r->stacks_cap, r->nr_stacks + 1,
+			sizeof(*r->stacks)))
+		return -ENOMEM;
 	s = &r->stacks[r->nr_stacks];
 	s->key = malloc(len * sizeof(uint64_t));
 	if (!s->key)
@@ -418,16 +407,9 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 
 	if (e->ts <= r->horizon)
 		return handle(r, e);
-	if (r->nr_deferred == r->deferred_cap) {
-		size_t cap = r->deferred_cap ? r->deferred_cap * 2 : 64;
-		struct sample_event **n = realloc(r->deferred,
-						  cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		r->deferred = n;
-		r->deferred_cap = cap;
-	}
+	if (array__grow((void **)&r->deferred, &r->deferred_cap,
+			r->nr_deferred + 1, sizeof(*r->deferred)))
+		return -ENOMEM;
 	copy = malloc(sample_event__size(e));
 	if (!copy)
 		return -ENOMEM;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "report.h"
 
 static const char *const key_names[REPORT_NR_KEYS] = {
@@ -111,25 +112,6 @@ const char *report__sample_comm(const struct pf_sample *s)
 	return s->labels.comm ? s->labels.comm : s->labels.process;
 }
 
-/* Grows @arr of @size-byte elements so that index @nr fits. */
-static int reserve(void **arr, size_t *cap, size_t nr, size_t size)
-{
-	size_t c;
-	void *n;
-
-	if (nr < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 256;
-	while (c <= nr)
-		c *= 2;
-	n = realloc(*arr, c * size);
-	if (!n)
-		return -ENOMEM;
-	*arr = n;
-	*cap = c;
-	return 0;
-}
-
 /* --- rankings */
 
 static bool row_eq(uint32_t id, const void *key, void *ctx)
@@ -147,7 +129,8 @@ static long row_get(struct report *r, const struct report_id *id,
 	if (i)
 		return i - 1;
 	if (r->nr_rows >= UINT32_MAX - 1 ||
-	    reserve((void **)&r->rows, &r->cap, r->nr_rows, sizeof(*r->rows)))
+	    array__grow((void **)&r->rows, &r->cap, r->nr_rows + 1,
+			sizeof(*r->rows)))
 		return -1;
 	row = &r->rows[r->nr_rows];
 	memset(row, 0, sizeof(*row));
@@ -162,7 +145,7 @@ static int stamp_fit(size_t **stamp, size_t *cap, size_t row)
 {
 	size_t old = *cap;
 
-	if (reserve((void **)stamp, cap, row, sizeof(**stamp)))
+	if (array__grow((void **)stamp, cap, row + 1, sizeof(**stamp)))
 		return -ENOMEM;
 	if (*cap > old)
 		memset(*stamp + old, 0, (*cap - old) * sizeof(**stamp));
@@ -403,7 +386,8 @@ static int copier__add(struct copier *c, const struct pf_sample *s,
 {
 	size_t j, n = s->depth - skip;
 
-	if (reserve((void **)&c->stack, &c->stack_cap, n, sizeof(*c->stack)))
+	if (array__grow((void **)&c->stack, &c->stack_cap, n + 1,
+			sizeof(*c->stack)))
 		return -ENOMEM;
 	for (j = 0; j < n; j++) {
 		c->stack[j] = copier__frame(c, s->frames[skip + j]);
@@ -587,7 +571,7 @@ static long node_get(struct report_tree *t, const struct node_key *k,
 	if (i)
 		return i;
 	if (t->nr_nodes >= UINT32_MAX - 1 ||
-	    reserve((void **)&t->nodes, &t->cap, t->nr_nodes,
+	    array__grow((void **)&t->nodes, &t->cap, t->nr_nodes + 1,
 		    sizeof(*t->nodes)))
 		return -1;
 	n = &t->nodes[t->nr_nodes];
@@ -627,7 +611,7 @@ static int tree_sort(struct report_tree *t)
 		uint32_t c;
 
 		for (c = t->nodes[i].child; c; c = t->nodes[c].next) {
-			if (reserve((void **)&kids, &cap, n, sizeof(*kids))) {
+			if (array__grow((void **)&kids, &cap, n + 1, sizeof(*kids))) {
 				free(kids);
 				return -ENOMEM;
 			}
@@ -661,7 +645,7 @@ struct report_tree *report__tree(const struct profile *p, size_t type,
 	t->callee = callee;
 	hashmap__init(&t->idx);
 	fh = calloc(p->nr_frames + 1, sizeof(*fh));
-	if (!fh || reserve((void **)&t->nodes, &t->cap, 0, sizeof(*t->nodes)))
+	if (!fh || array__grow((void **)&t->nodes, &t->cap, 1, sizeof(*t->nodes)))
 		goto nomem;
 	memset(&t->nodes[0], 0, sizeof(t->nodes[0]));
 	t->nodes[0].sym = "";

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "spool.h"
 #include "strbuf.h"
 
@@ -92,15 +93,8 @@ static int cmp_entry(const void *a, const void *b)
 
 static int push_entry(struct spool *s, uint64_t id, uint64_t size)
 {
-	if (s->nr == s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 16;
-		struct spool_entry *n = realloc(s->e, ncap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		s->e = n;
-		s->cap = ncap;
-	}
+	if (array__grow((void **)&s->e, &s->cap, s->nr + 1, sizeof(*s->e)))
+		return -ENOMEM;
 	s->e[s->nr].id = id;
 	s->e[s->nr].size = size;
 	s->nr++;

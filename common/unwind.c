@@ -24,6 +24,7 @@
 
 #include <libunwind-x86_64.h>
 
+#include "array.h"
 #include "hashmap.h"
 #include "unwind.h"
 #include "vdso.h"
@@ -330,15 +331,9 @@ static struct uw_proc *proc_get(struct unwinder *u, pid_t pid)
 		procs_drop(u);
 		u->cached_pid = 0;
 	}
-	if (u->nr_procs == u->procs_cap) {
-		size_t cap = u->procs_cap ? u->procs_cap * 2 : 16;
-		struct uw_proc *n = realloc(u->procs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		u->procs = n;
-		u->procs_cap = cap;
-	}
+	if (array__grow((void **)&u->procs, &u->procs_cap, u->nr_procs + 1,
+			sizeof(*u->procs)))
+		return NULL;
 	p = &u->procs[u->nr_procs];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -460,15 +455,9 @@ static const struct uw_region *region_for(struct unwinder *u,
 	p->nr = kept;
 	if (flush)
 		unw_flush_cache(u->as, 0, 0);
-	if (p->nr == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct uw_region *n = realloc(p->regions, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		p->regions = n;
-		p->cap = cap;
-	}
+	if (array__grow((void **)&p->regions, &p->cap, p->nr + 1,
+			sizeof(*p->regions)))
+		return NULL;
 	p->regions[p->nr] = nr;
 	p->last = p->nr;
 	return &p->regions[p->nr++];

@@ -2,9 +2,10 @@
 /*
  * Unit tests of small common/ pieces: atomic output files (also onto
  * /dev/null and through symbolic links), /proc/PID/maps lines, kernel
- * symbol lookup, and the string pool.
+ * symbol lookup, the string pool, and opening untrusted files.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "ksyms.h"
 #include "outfile.h"
 #include "proc_maps.h"
+#include "safe_open.h"
 #include "strpool.h"
 #include "test.h"
 
@@ -159,6 +161,58 @@ static void test_strpool(void)
 	strpool__release(&sp);
 }
 
+static void test_safe_open(void)
+{
+	struct safe_open_opts o = { .owner = SAFE_ANY_OWNER };
+	char path[256], fifo[256], link[256], sub[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/regular", dir);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd >= 0 && write(fd, "0123456789", 10) != 10)
+		fd = -1;
+	if (fd >= 0)
+		close(fd);
+	fd = safe_open(path, &o);
+	CHECK(fd >= 0, "safe_open: a regular file opens");
+	if (fd >= 0)
+		close(fd);
+	/* A FIFO with no writer would block a plain open() forever. */
+	CHECK(mkfifo(fifo, 0666) == 0 && safe_open(fifo, &o) == -EINVAL,
+	      "safe_open: a FIFO is refused without blocking");
+	CHECK(safe_open("/dev/zero", &o) == -EINVAL,
+	      "safe_open: a device is refused");
+	CHECK(safe_open(dir, &o) == -EINVAL, "safe_open: a directory is refused");
+	CHECK(symlink(fifo, link) == 0 && safe_open(link, &o) == -EINVAL,
+	      "safe_open: a link to a FIFO is refused");
+	o.max_size = 5;
+	CHECK(safe_open(path, &o) == -EFBIG, "safe_open: size limit");
+	o.max_size = 0;
+	o.owner = 12345;
+	CHECK(chown(path, 23456, 23456) == 0 && safe_open(path, &o) == -EPERM,
+	      "safe_open: owner check refuses another user's file");
+	o.owner = SAFE_ANY_OWNER;
+	o.nofollow = 1;
+	unlink(link);
+	CHECK(symlink(path, link) == 0 && safe_open(link, &o) == -ELOOP,
+	      "safe_open: nofollow refuses a final link");
+	/* In a root, an absolute link resolves inside that root. */
+	o.nofollow = 0;
+	o.root = dir;
+	snprintf(sub, sizeof(sub), "%s/abs", dir);
+	CHECK(symlink("/regular", sub) == 0 && (fd = safe_open("/abs", &o)) >= 0,
+	      "safe_open: an absolute link stays inside the root");
+	if (fd >= 0)
+		close(fd);
+	unlink(sub);
+	CHECK(symlink("/etc/passwd", sub) == 0 && safe_open("/abs", &o) == -ENOENT,
+	      "safe_open: a link cannot escape the root");
+	CHECK(safe_open("/../../../etc/passwd", &o) == -ENOENT,
+	      "safe_open: .. cannot escape the root");
+}
+
 int main(void)
 {
 	char cmd[64];
@@ -169,6 +223,7 @@ int main(void)
 	test_maps_line();
 	test_ksyms();
 	test_strpool();
+	test_safe_open();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		return 1;

@@ -179,18 +179,25 @@ static int add_header(struct push_opts *o, const char *arg, const char *cmd)
 		usage_error(cmd, "at most %d headers", PUSH_MAX_HEADERS);
 		return -1;
 	}
-	if (!colon || colon == arg || pyro__check_header_value(arg)) {
-		usage_error(cmd, "--header '%s' is not 'Key: value'", arg);
+	/* Messages show the name only: a value may be a secret. */
+	if (!colon || colon == arg) {
+		usage_error(cmd, "--header wants 'Key: value' (no name and "
+			    "':' found; the argument is not shown)");
 		return -1;
 	}
 	klen = colon - arg;
 	for (i = 0; i < klen; i++) {
 		if (!isalnum((unsigned char)arg[i]) &&
 		    !strchr("!#$%&'*+-.^_`|~", arg[i])) {
-			usage_error(cmd, "--header '%s': bad character in the "
-				    "name", arg);
+			usage_error(cmd, "--header: bad character in the name "
+				    "'%.*s'", (int)klen, arg);
 			return -1;
 		}
+	}
+	if (pyro__check_header_value(arg)) {
+		usage_error(cmd, "--header '%.*s: ...': the value holds a "
+			    "control character", (int)klen, arg);
+		return -1;
 	}
 	if ((klen == 13 && !strncasecmp(arg, "Authorization", 13)) ||
 	    (klen == 19 && !strncasecmp(arg, "Proxy-Authorization", 19))) {

@@ -66,8 +66,12 @@ expect_error harden_push_token_file_ctrl 1 "one token on one line" \
 	"$EBPROF" push --server "$FAKE_URL" --app app --token-file "$TMP/token" "$TMP/a.folded"
 expect_error harden_push_tenant_ctrl 2 "control characters" \
 	"$EBPROF" push --server "$FAKE_URL" --app app --tenant $'t\x01' "$TMP/a.folded"
-expect_error harden_push_header_ctrl 2 "not 'Key: value'" \
+expect_error harden_push_header_ctrl 2 "'X-A: \.\.\.': the value holds a control character" \
 	"$EBPROF" push --server "$FAKE_URL" --app app --header $'X-A: b\vc' "$TMP/a.folded"
+# A header may carry a secret (X-Api-Key): errors never echo its value.
+"$EBPROF" push --server "$FAKE_URL" --app app --header "X-Api-Key hdr-secret-9" \
+	"$TMP/a.folded" >"$TMP/hdr.err" 2>&1
+check harden_push_header_value_not_shown sh -c "grep -q 'wants' '$TMP/hdr.err' && ! grep -q hdr-secret-9 '$TMP/hdr.err'"
 check harden_push_ctrl_nothing_sent [ "$(fq 'len(reqs)')" = 0 ]
 fake_stop
 

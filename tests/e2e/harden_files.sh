@@ -96,7 +96,9 @@ awk 'BEGIN { srand(1); for (i = 0; i < 150000; i++)
 mkdir "$TMP/out"
 echo previous >"$TMP/out/r.pb.gz"
 # The signal comes as soon as a temporary file shows (the moment that left
-# FILE.tmp.* behind), else after DELAY seconds.
+# FILE.tmp.* behind), else after DELAY seconds.  Job control on: background
+# jobs must not start with SIGINT ignored.
+set -m
 left="" seen=0
 for sig in INT TERM HUP; do
 	for delay in 0.5 1.5; do
@@ -117,7 +119,7 @@ for sig in INT TERM HUP; do
 			wait "$pid" 2>/dev/null
 			extra=$(ls -A "$TMP/out" | grep -vx -e r.pb.gz -e r.svg)
 			[ -n "$extra" ] && left="$left $cmd-SIG$sig:$extra"
-			rm -f "$TMP/out/$extra"
+			[ -n "$extra" ] && rm -f "$TMP/out/$extra"
 		done
 	done
 done
@@ -132,6 +134,67 @@ if [ "$(cat "$TMP/out/r.pb.gz" | head -c 8)" = previous ] || gzip -t "$TMP/out/r
 else
 	fail harden_signal_file_whole "a partial file of $sz bytes"
 fi
+# A file system without O_TMPFILE (NFS, vfat), mimicked by a preloaded
+# openat() that refuses it: the named fallback .ebprof.tmp.* shows while
+# writing, and SIGINT/SIGTERM/SIGHUP still leave nothing behind.
+cat >"$TMP/notmpfile.c" <<'EOF'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	static int (*real)(int, const char *, int, ...);
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, mode_t);
+	va_end(ap);
+	if ((flags & O_TMPFILE) == O_TMPFILE) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	if (!real)
+		real = (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat");
+	return real(dirfd, path, flags, mode);
+}
+EOF
+if cc -shared -fPIC -o "$TMP/notmpfile.so" "$TMP/notmpfile.c" -ldl 2>"$TMP/cc.err"; then
+	pre="env LD_PRELOAD=$TMP/notmpfile.so"
+	mkdir "$TMP/nt"
+	check harden_fallback_write $pre $T "$EBPROF" report --format folded -o "$TMP/nt/a.folded" "$TMP/in.folded"
+	check harden_fallback_mode [ "$(stat -c %a "$TMP/nt/a.folded")" = 600 -a "$(ls -A "$TMP/nt")" = a.folded ]
+	seen=0 left=""
+	for sig in INT TERM HUP; do
+		$pre $T "$EBPROF" report --format pprof -o "$TMP/nt/r.pb.gz" "$TMP/huge.folded" 2>/dev/null &
+		pid=$!
+		for i in $(seq 1000); do
+			if ls -A "$TMP/nt" | grep -q '^\.ebprof\.tmp\.'; then
+				seen=$((seen + 1))
+				break
+			fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.01
+		done
+		kill -"$sig" "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		extra=$(ls -A "$TMP/nt" | grep -vx -e a.folded -e r.pb.gz)
+		[ -n "$extra" ] && left="$left SIG$sig:$extra"
+		[ -n "$extra" ] && rm -f "$TMP/nt/$extra"
+	done
+	if [ "$seen" -ge 1 ] && [ -z "$left" ]; then
+		pass "harden_fallback_signal_no_temp: temp seen $seen times, none left"
+	else
+		fail harden_fallback_signal_no_temp "seen=$seen left:$left"
+	fi
+else
+	skip harden_fallback "no C compiler: $(head -c 200 "$TMP/cc.err")"
+fi
+
+set +m
+
 # Standard input spilled for flame: memory, not /tmp.
 before=$(ls /tmp | grep -c ebprof-flame)
 "$EBPROF" report --format pprof -o "$TMP/in.pb.gz" "$TMP/in.folded"

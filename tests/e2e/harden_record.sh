@@ -72,6 +72,10 @@ kill -KILL "$rp"
 wait "$rp" 2>/dev/null
 check harden_sigkill_no_temp [ -z "$(ls -A "$TMP/out")" ]
 
+# -- a closed stdout is an error before sampling, not a recording lost --
+expect_error harden_record_stdout_closed 1 "standard output is closed" \
+	sh -c "exec >&-; exec $T '$EBPROF' record -d 0.5 -o - -p $wl"
+
 # -- a command killed by a signal is said, as perf does --
 (
 	ulimit -c 0

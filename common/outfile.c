@@ -208,6 +208,10 @@ static int resolve(const char *path, int *dirfd, char **name, bool *magic)
 	*magic = false;
 	if (!rest)
 		return -ENOMEM;
+	if (!*path) {
+		free(rest);
+		return -ENOENT;
+	}
 	*dirfd = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY |
 		      O_CLOEXEC);
 	if (*dirfd < 0) {
@@ -234,8 +238,14 @@ static int resolve(const char *path, int *dirfd, char **name, bool *magic)
 			*next++ = '\0';
 		else
 			next = p + strlen(p);
+		while (*next == '/')
+			next++;
 		last = !*next;
 		p = next;
+		if (last && next != comp + strlen(comp)) {
+			err = -EISDIR;		/* "FILE/": a directory */
+			break;
+		}
 		if (!strcmp(comp, ".") || !strcmp(comp, "..")) {
 			err = last ? -EISDIR : reopen(dirfd, comp);
 			if (err)

@@ -161,7 +161,9 @@ int openat(int dirfd, const char *path, int flags, ...)
 	return real(dirfd, path, flags, mode);
 }
 EOF
-if cc -shared -fPIC -o "$TMP/notmpfile.so" "$TMP/notmpfile.c" -ldl 2>"$TMP/cc.err"; then
+if ldd "$EBPROF" | grep -q libasan; then
+	skip harden_fallback "a sanitizer build cannot take LD_PRELOAD"
+elif cc -shared -fPIC -o "$TMP/notmpfile.so" "$TMP/notmpfile.c" -ldl 2>"$TMP/cc.err"; then
 	pre="env LD_PRELOAD=$TMP/notmpfile.so"
 	mkdir "$TMP/nt"
 	check harden_fallback_write $pre $T "$EBPROF" report --format folded -o "$TMP/nt/a.folded" "$TMP/in.folded"

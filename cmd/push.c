@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,6 +454,11 @@ int push_opts__finish(struct push_opts *o, const char *cmd)
 			    "token, not both");
 		return EXIT_USAGE;
 	}
+	/*
+	 * libcurl runs with CURLOPT_NOSIGNAL, so a server that drops a TLS
+	 * connection could raise SIGPIPE: that must not kill a recording.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* Commands we run (record -- CMD) must not inherit secrets. */
 	scrub_env("EBPROF_PUSH_PASSWORD");
 	scrub_env("EBPROF_PUSH_TOKEN");

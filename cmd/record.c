@@ -424,6 +424,7 @@ static int fork_command(struct record *r)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);	/* push ignores it */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(r->command[0], r->command);

@@ -89,7 +89,8 @@ check harden_command_signal_said \
 # -- secrets: not in our environ, not in the command's --
 fake_start env || { fail harden_record_server3 "fake server"; exit 0; }
 EBPROF_PUSH_TOKEN=tok-rec-55 "$EBPROF" -q record --push "$FAKE_URL" --app app \
-	--spool-dir none -- sh -c "tr '\\0' '\\n' </proc/\$\$/environ >'$TMP/child.env'; sleep 2" &
+	--spool-dir none -- sh -c "tr '\\0' '\\n' </proc/\$\$/environ >'$TMP/child.env'
+		grep SigIgn /proc/\$\$/status >'$TMP/child.sig'; sleep 2" &
 rp=$!
 sleep 1.5
 tr '\0' '\n' </proc/$rp/environ >"$TMP/ebprof.env" 2>/dev/null
@@ -101,5 +102,8 @@ if [ -s "$TMP/ebprof.env" ] && [ -s "$TMP/child.env" ] &&
 else
 	fail harden_record_token_not_in_environ "$(grep -h EBPROF_PUSH "$TMP/ebprof.env" "$TMP/child.env")"
 fi
+# push ignores SIGPIPE (libcurl); the command gets it back.
+ign=$(awk '{ print $2 }' "$TMP/child.sig" 2>/dev/null)
+check harden_record_command_sigpipe [ -n "$ign" -a $((0x${ign:-1000} & 0x1000)) -eq 0 ]
 kill "$wl" 2>/dev/null
 wait "$wl" 2>/dev/null || true

@@ -123,6 +123,8 @@ void push_opts__release(struct push_opts *o);
 /*
  * Handles option @c with argument @arg: 1 when it is one of the above,
  * 0 when it is not, -1 after a usage message (prefixed with @cmd).
+ * @arg is argv's own string: a password in a --server/--push URL is
+ * copied, then overwritten there so that ps no longer shows it.
  */
 int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		     const char *cmd);

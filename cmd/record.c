@@ -736,7 +736,7 @@ static int run_record(struct record *r)
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
@@ -763,8 +763,12 @@ static int run_record(struct record *r)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	/* A dropped SSH session stops the recording; it is not lost. */
-	sigaction(SIGHUP, &sa, NULL);
+	/*
+	 * A dropped SSH session stops the recording; it is not lost.  Under
+	 * nohup (SIGHUP ignored) it goes on, as asked.
+	 */
+	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	if (r->command) {
 		if (fork_command(r))
 			goto cleanup;

@@ -64,6 +64,16 @@ check harden_push_sighup_exit0 [ "$rc" -eq 0 ]
 check harden_push_sighup_window_sent [ "$(fq 'len(ok)')" -ge 1 ]
 fake_stop
 
+# -- under nohup (SIGHUP ignored), a hang-up does not stop the recording --
+s0=$(date +%s%N)
+( trap '' HUP; exec "$EBPROF" -q record -p "$wl" -d 2.5 -o "$TMP/nohup.folded" ) & rp=$!
+sleep 1
+kill -HUP "$rp"
+wait "$rp"
+rc=$?
+ms=$((($(date +%s%N) - s0) / 1000000))
+check harden_nohup_keeps_recording [ "$rc" -eq 0 -a "$ms" -ge 2400 -a -s "$TMP/nohup.folded" ]
+
 # -- SIGKILL while recording: no temporary file in the directory --
 mkdir "$TMP/out"
 "$EBPROF" -q record -p "$wl" -o "$TMP/out/k.folded" & rp=$!

@@ -278,8 +278,9 @@ static int resolve(const char *path, int *dirfd, char **name, bool *magic)
 			}
 			n = readlinkat(*dirfd, comp, target,
 				       sizeof(target) - 1);
-			if (n <= 0) {
-				err = n < 0 ? -errno : -ENOENT;
+			if (n <= 0 || n >= (ssize_t)sizeof(target) - 1) {
+				err = n < 0 ? -errno : n ? -ENAMETOOLONG :
+				      -ENOENT;
 				break;
 			}
 			target[n] = '\0';

@@ -424,6 +424,8 @@ static int fork_command(struct record *r)
 		close(errp[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);	/* push ignores it */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(r->command[0], r->command);
@@ -605,6 +607,17 @@ static void print_summary(struct record *r, struct sampler *s,
 	recorder__print_unresolved(r->rec, stderr, 1.0);
 }
 
+/* How the command ended, when not well (perf prints the signal too). */
+static void report_child(int st)
+{
+	if (WIFEXITED(st) && WEXITSTATUS(st))
+		pr_info("the command exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		pr_warn("the command was killed by signal %d (%s)%s",
+			WTERMSIG(st), strsignal(WTERMSIG(st)),
+			WCOREDUMP(st) ? ", core dumped" : "");
+}
+
 /* The recording's metadata, as comments (pprof keeps them). */
 static int add_comments(struct record *r, struct profile *p, char **argv,
 			uint64_t lost, uint64_t lost_sideband)
@@ -643,9 +656,10 @@ static int write_output(struct record *r, struct profile *p,
 	if (!err)
 		err = outfile__commit(out);
 	else
-		outfile__abort(out);
+		err = outfile__abort(out) ?: err;
 	if (err) {
-		pr_err("cannot write '%s': %s", r->output, strerror(-err));
+		pr_err("cannot write '%s': %s", r->output,
+		       outfile__strerror(err));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -743,7 +757,7 @@ static int run_record(struct record *r)
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
@@ -764,12 +778,18 @@ static int run_record(struct record *r)
 		err = outfile__open(&out, r->output);
 		if (err) {
 			pr_err("cannot create '%s': %s", r->output,
-			       strerror(-err));
+			       outfile__strerror(err));
 			return EXIT_FAIL;
 		}
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A dropped SSH session stops the recording; it is not lost.  Under
+	 * nohup (SIGHUP ignored) it goes on, as asked.
+	 */
+	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	if (r->command) {
 		if (fork_command(r))
 			goto cleanup;
@@ -845,8 +865,11 @@ static int run_record(struct record *r)
 			last_status = t;
 		}
 	}
-	if (stop_signal == SIGTERM && r->child)
-		kill(r->child, SIGTERM);
+	if ((stop_signal == SIGTERM || stop_signal == SIGHUP) && r->child)
+		kill(r->child, stop_signal);
+	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
+	if (stop_signal == SIGHUP)
+		signal(SIGPIPE, SIG_IGN);
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
@@ -880,10 +903,8 @@ static int run_record(struct record *r)
 	print_summary(r, s, pm, sym, p, secs);
 	if (!status && strcmp(r->output, "-"))
 		pr_info("wrote %s", r->output);
-	if (r->command && r->child == 0 && WIFEXITED(child_status) &&
-	    WEXITSTATUS(child_status))
-		pr_info("the command exited with status %d",
-			WEXITSTATUS(child_status));
+	if (r->command && r->child == 0)
+		report_child(child_status);
 cleanup:
 	if (status && out.f)
 		outfile__abort(&out);

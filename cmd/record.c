@@ -481,13 +481,6 @@ static struct profile *build_profile(struct record *r, struct symbolizer *sym)
 	return p;
 }
 
-static int on_sample(const struct sample_event *e, size_t size, void *ctx)
-{
-	struct record *r = ctx;
-
-	return recorder__sample(r->rec, e) == -ENOMEM ? -ENOMEM : 0;
-}
-
 static bool targets_gone(struct record *r)
 {
 	size_t i;
@@ -566,6 +559,17 @@ static void print_unwind_summary(const struct recorder_stats *st)
 		st->dwarf_ns / 1e3 / st->dwarf_samples);
 }
 
+/* A rate the reader kept up with, with room to spare. */
+static unsigned int suggest_freq(unsigned int freq, uint64_t kept,
+				 uint64_t lost)
+{
+	double f = (double)freq * kept / (kept + lost) / 2;
+
+	if (f >= 999)
+		return f >= 9999 ? 9999 : 999;
+	return f >= 99 ? 99 : 49;
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -584,6 +588,12 @@ static void print_summary(struct record *r, struct sampler *s,
 		(unsigned long long)st->samples, secs,
 		(unsigned long long)lost,
 		(unsigned long long)proc_maps__lost(pm), p->nr_samples);
+	if (lost && lost * 100 >= st->samples + lost)
+		pr_warn("%.0f%% of the samples were lost: ebprof could not "
+			"keep up with %u Hz on %s; use a lower -F (e.g. -F %u)",
+			100.0 * lost / (st->samples + lost), r->freq,
+			r->nr_pids + r->nr_tids || r->command ? "its targets" :
+			"these CPUs", suggest_freq(r->freq, st->samples, lost));
 	if (r->user)
 		pr_info("user stacks: %llu missing (%llu unreadable), %llu "
 			"truncated at %d frames, %llu addresses outside any "
@@ -816,7 +826,8 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
-	err = sampler__new(&so, on_sample, r, &s);
+	so.stop = &stop_signal;
+	err = sampler__new(&so, recorder__on_sample, r->rec, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
@@ -840,7 +851,7 @@ static int run_record(struct record *r)
 		proc_maps__drain(pm);
 		r->horizon = now_ns(CLOCK_MONOTONIC);
 		if (recorder__set_horizon(r->rec, r->horizon) ||
-		    sampler__consume(s)) {
+		    sampler__consume(s, 100) < 0) {
 			pr_err("out of memory while recording");
 			goto cleanup;
 		}
@@ -873,7 +884,7 @@ static int run_record(struct record *r)
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
-	sampler__consume(s);
+	sampler__drain(s, 2000);
 	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	if (tty)
 		fprintf(stderr, "\r\033[K");

@@ -234,11 +234,6 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int on_sample(const struct sample_event *e, size_t size, void *ctx)
-{
-	return recorder__sample(ctx, e) == -ENOMEM ? -ENOMEM : 0;
-}
-
 static void score_profile(const struct profile *p, const struct scenario *sc,
 			  regex_t *leaf, regex_t *chain, struct score *s)
 {
@@ -333,7 +328,7 @@ static int run_one(struct selftest *t, const char *wl,
 	if (!err) {
 		rec = recorder__new(pm, t->freq);
 		sym = symbolizer__new(NULL);
-		err = rec && sym ? sampler__new(&so, on_sample, rec, &smp) :
+		err = rec && sym ? sampler__new(&so, recorder__on_sample, rec, &smp) :
 			-ENOMEM;
 	}
 	if (err || write(go[1], &c, 1) != 1) {
@@ -349,7 +344,7 @@ static int run_one(struct selftest *t, const char *wl,
 		sampler__wait(smp, 50);
 		proc_maps__drain(pm);
 		recorder__set_horizon(rec, (uint64_t)(now_s() * 1e9));
-		if (sampler__consume(smp))
+		if (sampler__consume(smp, 100) < 0)
 			break;
 		if (waitpid(child, &wstatus, WNOHANG) == child)
 			break;
@@ -357,7 +352,7 @@ static int run_one(struct selftest *t, const char *wl,
 	sampler__stop(smp);
 	proc_maps__drain(pm);
 	recorder__set_horizon(rec, UINT64_MAX);
-	sampler__consume(smp);
+	sampler__drain(smp, 2000);
 	p = recorder__build(rec, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));

@@ -27,6 +27,7 @@
 #include "log.h"
 #include "proc_maps.h"
 #include "recorder.h"
+#include "safe_open.h"
 #include "sampler.h"
 #include "strbuf.h"
 #include "symbolizer.h"
@@ -54,18 +55,33 @@ struct audit_total {
 	size_t files, no_table, low_fp;
 };
 
+/* -p: files of /proc/PID/maps are resolved inside /proc/PID/root. */
+static const char *pid_root(const char *path, char *buf, size_t size)
+{
+	int n = 0;
+
+	if (sscanf(path, "/proc/%*d/root/%n", &n) < 0 || n <= 0)
+		return NULL;
+	snprintf(buf, size, "%.*s", n - 1, path);
+	return buf;
+}
+
 static int audit_file(const char *path, struct leaf_fixup *lf,
 		      struct audit_total *t)
 {
+	struct safe_open_opts so = { .owner = SAFE_ANY_OWNER };
 	struct unwind_file_info info;
 	struct elf_syms *es;
 	size_t funcs = 0, with_fp = 0;
+	char root[64];
 	double share;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Regular files only: a FIFO would block, a device open act. */
+	so.root = pid_root(path, root, sizeof(root));
+	fd = safe_open(so.root ? path + strlen(so.root) : path, &so);
 	if (fd < 0) {
-		pr_err("cannot open '%s': %s", path, strerror(errno));
+		pr_err("cannot open '%s': %s", path, safe_open__strerror(fd));
 		return -1;
 	}
 	err = unwind__file_info(fd, &info);
@@ -74,10 +90,11 @@ static int audit_file(const char *path, struct leaf_fixup *lf,
 	close(fd);
 	if (err) {
 		pr_err("cannot read '%s': %s", path, err == -ENOEXEC ?
-		       "not a 64-bit ELF file" : strerror(-err));
+		       "not a 64-bit ELF file" : err == -EBADMSG ?
+		       "its symbol table is malformed" : strerror(-err));
 		return -1;
 	}
-	es = elf_syms__open(path, NULL, NULL);
+	es = elf_syms__open(path, so.root, NULL);
 	share = funcs ? 100.0 * with_fp / funcs : 0;
 	/* -p: /proc/PID/root/usr/lib/... is shown as /usr/lib/... */
 	if (!strncmp(path, "/proc/", 6) && strstr(path, "/root/"))
@@ -558,6 +575,12 @@ static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 			pr_err("cannot read the mappings of process %d: %s",
 			       pid, err == -ENOENT ? "no such process" :
 			       strerror(-err));
+			return EXIT_FAIL;
+		}
+		if (!nr) {
+			pr_err("process %d maps no executable file (a kernel "
+			       "thread has none)", pid);
+			free(files);
 			return EXIT_FAIL;
 		}
 		status = audit(files, nr);

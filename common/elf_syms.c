@@ -27,6 +27,7 @@
 
 #include "array.h"
 #include "elf_syms.h"
+#include "safe_open.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 #define MAX_BUILD_ID 64		/* bytes; GNU ld writes 20 (sha1) */
@@ -397,24 +398,26 @@ static int file_crc(int fd, size_t size, uint32_t *crc)
 }
 
 /*
- * Opens @path if it is a debug file for the binary described by @w and
- * loads its .symtab into @es.  1 when it was used, 0 when it is not a
- * match (or not there), -ENOMEM.
+ * Opens @path (inside @root when not NULL) if it is a debug file for the
+ * binary described by @w and loads its .symtab into @es.  1 when it was
+ * used, 0 when it is not a match (or not there), -ENOMEM.  The binary
+ * names the file (.gnu_debuglink): regular files only, never a FIFO that
+ * would block us or a device, and a link stays inside @root.
  */
-static int try_debug_file(struct elf_syms *es, const char *path,
-			  const struct want *w)
+static int try_debug_file(struct elf_syms *es, const char *root,
+			  const char *path, const struct want *w)
 {
+	struct safe_open_opts so = { .root = root, .owner = SAFE_ANY_OWNER };
 	struct stat st;
 	Elf *elf = NULL;
 	char *id = NULL;
 	uint32_t crc = 0;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = safe_open(path, &so);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (st.st_dev == w->dev && st.st_ino == w->ino))
+	if (fstat(fd, &st) || (st.st_dev == w->dev && st.st_ino == w->ino))
 		goto out;
 	if (w->check_crc && (file_crc(fd, st.st_size, &crc) || crc != w->crc))
 		goto out;
@@ -429,7 +432,8 @@ static int try_debug_file(struct elf_syms *es, const char *path,
 	ret = syms__load(es, elf, SHT_SYMTAB);
 	if (ret || !es->nr_syms)
 		goto out;
-	es->debug_file = strdup(path);
+	if (asprintf(&es->debug_file, "%s%s", root ? root : "", path) < 0)
+		es->debug_file = NULL;
 	ret = es->debug_file ? 1 : -ENOMEM;
 out:
 	free(id);
@@ -443,18 +447,14 @@ out:
 static int try_rooted(struct elf_syms *es, const char *root,
 		      const char *path, const struct want *w)
 {
-	char *p;
 	int ret;
 
 	if (root && *root) {
-		if (asprintf(&p, "%s%s", root, path) < 0)
-			return -ENOMEM;
-		ret = try_debug_file(es, p, w);
-		free(p);
+		ret = try_debug_file(es, root, path, w);
 		if (ret)
 			return ret;
 	}
-	return try_debug_file(es, path, w);
+	return try_debug_file(es, NULL, path, w);
 }
 
 /* As try_rooted() on the path made from @fmt: 1 used, 0 not, -ENOMEM. */
@@ -556,21 +556,30 @@ static int syms__read(struct elf_syms *es, Elf *elf, const char *path,
 struct elf_syms *elf_syms__open(const char *path, const char *root,
 				const char *debug_dir)
 {
+	struct safe_open_opts so = { .owner = SAFE_ANY_OWNER };
 	struct elf_syms *es = NULL;
 	struct stat st;
 	Elf *elf = NULL;
 	int fd, err;
 
 	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/*
+	 * A FIFO or device at a mapping's path must not block or open; a
+	 * path under @root resolves inside it (its links too).
+	 */
+	if (root && *root && !strncmp(path, root, strlen(root)) &&
+	    path[strlen(root)] == '/') {
+		so.root = root;
+		fd = safe_open(path + strlen(root), &so);
+	} else {
+		fd = safe_open(path, &so);
+	}
+	if (fd < 0) {
+		errno = fd == -EINVAL ? ENOEXEC : -fd;
 		return NULL;
+	}
 	if (fstat(fd, &st)) {
 		err = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = -ENOEXEC;
 		goto out;
 	}
 	es = calloc(1, sizeof(*es));

@@ -435,6 +435,12 @@ static struct profile *load(char *const *paths, size_t n)
 				"(first: line %zu)", paths[i], st.bad_lines,
 				st.bad_lines == 1 ? " is" : "s are",
 				st.first_bad);
+		if (one->cut_stacks)
+			pr_warn("'%s': cut %zu stack%s deeper than %d frames "
+				"(the frames in the middle are replaced by "
+				"'%s')", paths[i], one->cut_stacks,
+				one->cut_stacks == 1 ? "" : "s",
+				PROFILE_MAX_DEPTH, PROFILE_CUT_FRAME);
 		if (st.format == INPUT_FOLDED) {
 			norm = report__comm_from_root(one);
 			if (!norm) {

@@ -6,6 +6,7 @@
  * stacks a million frames deep cannot overflow the C stack.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,6 +461,40 @@ double flamegraph__width(const struct flamegraph *fg)
 static bool visible(const struct fg_node *n, double minwidth)
 {
 	return n->width > 0 && n->width >= minwidth;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y) - (x > y);
+}
+
+double flamegraph__cap_minwidth(const struct flamegraph *fg, double minwidth,
+				size_t max, size_t *dropped)
+{
+	double *w, cap;
+	size_t i, n = 0;
+
+	*dropped = 0;
+	for (i = 1; i < fg->nr; i++)
+		n += visible(&fg->nodes[i], minwidth);
+	if (n <= max)
+		return minwidth;
+	w = malloc(n * sizeof(*w));
+	if (!w)
+		return INFINITY;	/* draw nothing rather than too much */
+	for (i = 1, n = 0; i < fg->nr; i++)
+		if (visible(&fg->nodes[i], minwidth))
+			w[n++] = fg->nodes[i].width;
+	qsort(w, n, sizeof(*w), cmp_desc);
+	/* Ties with the first left out go too. */
+	cap = nextafter(w[max], INFINITY);
+	for (i = max; i > 0 && w[i - 1] < cap; i--)
+		;
+	*dropped = n - i;
+	free(w);
+	return cap;
 }
 
 uint32_t flamegraph__max_depth(const struct flamegraph *fg, double minwidth)

@@ -804,8 +804,7 @@ static void test_input(void)
 	write_file(path, "\x01\x00\x02garbage\n", 11);
 	q = profile__new();
 	r = input__read(q, path, &st, err, sizeof(err));
-	CHECK(r == -EINVAL && st.format == INPUT_PPROF &&
-	      strstr(err, "not a pprof profile"),
+	CHECK(r == -EPROTO && strstr(err, "not a recording"),
 	      "input: binary junk is one clear error (%s)", err);
 	profile__free(q);
 

@@ -64,6 +64,10 @@ if [ "$rc" -eq 0 ] && size_ok "$TMP/deep.txt" $((4 << 20)) &&
 else
 	fail "amplification: report -g caller of a 5M-frame stack" "exit $rc, $(stat -c %s "$TMP/deep.txt") bytes; $(cat "$TMP/deep.rerr")"
 fi
+timeout -s KILL 60 "$EBPROF" report -g caller -F json "$TMP/deep.gz" >"$TMP/deep.json" 2>/dev/null
+# JSON indentation is bounded (it was quadratic in the depth: 370 MB).
+check "amplification: report -g caller -F json of a 5M-frame stack is small" \
+	size_ok "$TMP/deep.json" $((8 << 20))
 timeout -s KILL 60 "$EBPROF" report -F folded "$TMP/deep.gz" >"$TMP/deep.folded" 2>/dev/null
 check "amplification: report -F folded writes the cut stack" \
 	awk -F';' 'NF == 4096 && /frames cut/ { ok = 1 } END { exit !ok }' "$TMP/deep.folded"

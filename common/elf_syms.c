@@ -381,6 +381,13 @@ static int read_debuglink(Elf *elf, const char **name, uint32_t *crc)
 	return -ENOENT;
 }
 
+/*
+ * Largest debug file read (the largest distro debug files are a few GB):
+ * the binary names the file, and a huge sparse one would keep root
+ * computing its CRC.
+ */
+#define DEBUG_FILE_MAX (8ULL << 30)
+
 static int file_crc(int fd, size_t size, uint32_t *crc)
 {
 	void *p;
@@ -407,7 +414,8 @@ static int file_crc(int fd, size_t size, uint32_t *crc)
 static int try_debug_file(struct elf_syms *es, const char *root,
 			  const char *path, const struct want *w)
 {
-	struct safe_open_opts so = { .root = root, .owner = SAFE_ANY_OWNER };
+	struct safe_open_opts so = { .root = root, .owner = SAFE_ANY_OWNER,
+				     .max_size = DEBUG_FILE_MAX };
 	struct stat st;
 	Elf *elf = NULL;
 	char *id = NULL;
@@ -419,8 +427,6 @@ static int try_debug_file(struct elf_syms *es, const char *root,
 		return 0;
 	if (fstat(fd, &st) || (st.st_dev == w->dev && st.st_ino == w->ino))
 		goto out;
-	if (w->check_crc && (file_crc(fd, st.st_size, &crc) || crc != w->crc))
-		goto out;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
 		goto out;
@@ -429,6 +435,9 @@ static int try_debug_file(struct elf_syms *es, const char *root,
 		if (!id || strcmp(id, w->build_id))
 			goto out;
 	}
+	/* Last: the CRC reads the whole file, the checks above do not. */
+	if (w->check_crc && (file_crc(fd, st.st_size, &crc) || crc != w->crc))
+		goto out;
 	ret = syms__load(es, elf, SHT_SYMTAB);
 	if (ret || !es->nr_syms)
 		goto out;

@@ -63,6 +63,21 @@ if [ "$rc" -eq 0 ] && grep -q "debug file: *none found" "$TMP/ut.out"; then
 else
 	fail "fifo: unwind-test FILE with a FIFO as its debug link" "exit $rc; $(cat "$TMP/ut.err")"
 fi
+# The same with a 1 TB sparse file (a real debug file, extended): root
+# would read it all to check its CRC.
+B2=$UDIR/huge
+objcopy --only-keep-debug "$WL/demo-nofp" "$B2.debug"
+objcopy --strip-all --add-gnu-debuglink="$B2.debug" "$WL/demo-nofp" "$B2"
+truncate -s 1T "$B2.debug"
+timeout -s KILL 20 "$EBPROF" unwind-test "$B2" >"$TMP/ut2.out" 2>"$TMP/ut2.err"
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q "debug file: *none found" "$TMP/ut2.out"; then
+	pass "huge: unwind-test FILE with a 1 TB sparse debug link"
+else
+	fail "huge: unwind-test FILE with a 1 TB sparse debug link" "exit $rc; $(cat "$TMP/ut2.err")"
+fi
+rm -f "$B2.debug"
+
 setpriv --reuid="$NOBODY" --regid=65534 --clear-groups "$B" 8 >/dev/null &
 victim=$!
 sleep 0.3

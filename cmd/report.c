@@ -964,11 +964,17 @@ static int do_tree(FILE *f, const struct profile *fp, size_t type,
 {
 	struct report_tree *t = report__tree(fp, type, a->call_graph == 2);
 	double limit = a->limit >= 0 ? a->limit : TREE_LIMIT;
+	size_t hidden;
 
 	if (!t) {
 		pr_err("cannot build the call tree: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
+	limit = report_tree__cap_limit(t, limit, REPORT_MAX_NODES, &hidden);
+	if (hidden)
+		pr_warn("%zu call-tree nodes hidden: at most %d are shown "
+			"(a larger --percent-limit shows fewer)", hidden,
+			REPORT_MAX_NODES);
 	if (a->fmt == FMT_JSON)
 		tree_json(f, t, limit, fp, type, a);
 	else

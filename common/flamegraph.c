@@ -14,6 +14,7 @@
 #include "flamegraph.h"
 #include "hashmap.h"
 #include "strpool.h"
+#include "topn.h"
 
 struct fg_node {
 	uint32_t name_id;	/* interned in fg->names: node_name() */
@@ -463,13 +464,6 @@ static bool visible(const struct fg_node *n, double minwidth)
 	return n->width > 0 && n->width >= minwidth;
 }
 
-static int cmp_desc(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x < y) - (x > y);
-}
-
 double flamegraph__cap_minwidth(const struct flamegraph *fg, double minwidth,
 				size_t max, size_t *dropped)
 {
@@ -487,9 +481,7 @@ double flamegraph__cap_minwidth(const struct flamegraph *fg, double minwidth,
 	for (i = 1, n = 0; i < fg->nr; i++)
 		if (visible(&fg->nodes[i], minwidth))
 			w[n++] = fg->nodes[i].width;
-	qsort(w, n, sizeof(*w), cmp_desc);
-	/* Ties with the first left out go too. */
-	cap = nextafter(w[max], INFINITY);
+	cap = topn__threshold(w, n, max);
 	for (i = max; i > 0 && w[i - 1] < cap; i--)
 		;
 	*dropped = n - i;

@@ -82,3 +82,12 @@ if [ "$rc" -eq 0 ] && size_ok "$TMP/wide.svg" $((80 << 20)) &&
 else
 	fail "amplification: flame of 4 million frames is bounded" "exit $rc, $(stat -c %s "$TMP/wide.svg" 2>/dev/null) bytes; $(cat "$TMP/wide.err")"
 fi
+timeout -s KILL 60 "$EBPROF" report -g caller --percent-limit 0 -F json "$TMP/wide.gz" >"$TMP/wide.json" 2>"$TMP/wide.rerr"
+rc=$?
+# At most 100000 nodes; it was 3.3 GB of JSON.
+if [ "$rc" -eq 0 ] && size_ok "$TMP/wide.json" $((80 << 20)) &&
+   grep -q "call-tree nodes hidden: at most 100000 are shown" "$TMP/wide.rerr"; then
+	pass "amplification: report -g --percent-limit 0 of 4 million nodes is bounded ($(stat -c %s "$TMP/wide.json") bytes)"
+else
+	fail "amplification: report -g --percent-limit 0 of 4 million nodes" "exit $rc, $(stat -c %s "$TMP/wide.json") bytes; $(cat "$TMP/wide.rerr")"
+fi

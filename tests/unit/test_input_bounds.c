@@ -5,6 +5,7 @@
  * the frames a flame graph draws.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,7 +16,9 @@
 #include "folded_stream.h"
 #include "input.h"
 #include "pprof.h"
+#include "report.h"
 #include "test.h"
+#include "topn.h"
 
 static char dir[] = "/tmp/ebprof-test-bounds.XXXXXX";
 
@@ -217,6 +220,50 @@ static void test_flame_cap(void)
 	flamegraph__free(fg);
 }
 
+static void test_topn(void)
+{
+	double v[] = { 1, 5, 3, 3, 3, 9 };
+
+	CHECK(topn__threshold(v, 6, 6) == -INFINITY,
+	      "topn: all kept when few enough");
+	CHECK(topn__threshold(v, 6, 2) > 3 && topn__threshold(v, 6, 2) <= 5,
+	      "topn: the two largest kept");
+	CHECK(topn__threshold(v, 6, 3) > 3 && topn__threshold(v, 6, 3) <= 5,
+	      "topn: ties with the first left out go too");
+}
+
+static void test_tree_cap(void)
+{
+	struct profile *p = profile__new();
+	struct pf_frame f = { 0 };
+	uint32_t st[2];
+	char name[32];
+	struct report_tree *t;
+	size_t i, hidden;
+	double v, limit;
+
+	profile__set_types(p, &(struct pf_value_type){ "samples", "count" },
+			   1);
+	f.name = "root";
+	st[0] = profile__frame(p, &f);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "f%zu", i);
+		f.name = name;
+		st[1] = profile__frame(p, &f);
+		v = i < 100 ? 1 : 2;
+		profile__add(p, st, 2, NULL, &v);
+	}
+	t = report__tree(p, 0, false);
+	limit = report_tree__cap_limit(t, 0, 1000, &hidden);
+	CHECK(t && limit == 0 && hidden == 0, "tree cap: under the cap");
+	limit = report_tree__cap_limit(t, 0, 250, &hidden);
+	CHECK(hidden == 100 && limit > 100.0 / 500 && limit <= 200.0 / 500,
+	      "tree cap: the 100 smallest nodes hidden (%zu, %g%%)", hidden,
+	      limit);
+	report_tree__free(t);
+	profile__free(p);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -225,6 +272,8 @@ int main(void)
 	test_profile_depth();
 	test_stream_depth();
 	test_flame_cap();
+	test_topn();
+	test_tree_cap();
 	{
 		char cmd[300];
 

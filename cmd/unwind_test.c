@@ -21,8 +21,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "builtin.h"
 #include "elf_syms.h"
+#include "hashmap.h"
 #include "leaf_fixup.h"
 #include "log.h"
 #include "proc_maps.h"
@@ -130,43 +132,60 @@ static int audit_file(const char *path, struct leaf_fixup *lf,
 	return 0;
 }
 
+struct seen {
+	char **files;
+	size_t skip;		/* "/proc/PID/root" before each path */
+};
+
+static bool seen_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct seen *s = ctx;
+
+	return !strcmp(s->files[id - 1] + s->skip, key);
+}
+
 /* Files behind the executable mappings of @pid, once each. */
 static int pid_files(pid_t pid, char ***out, size_t *nr)
 {
-	char fn[64], line[4096];
+	char root[64], *line = NULL;
+	struct seen s = { NULL, 0 };
+	struct hashmap idx;
+	size_t cap = 0, fcap = 0;
 	FILE *f;
 
-	snprintf(fn, sizeof(fn), "/proc/%d/maps", pid);
-	f = fopen(fn, "re");
+	snprintf(root, sizeof(root), "/proc/%d/maps", pid);
+	f = fopen(root, "re");
 	if (!f)
 		return -errno;
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	s.skip = strlen(root);
+	hashmap__init(&idx);
 	*nr = 0;
-	*out = NULL;
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t start, end, pgoff, dev, ino;
+	/* A process may map tens of thousands of files: no quadratic scan. */
+	while (getline(&line, &cap, f) > 0) {
+		uint64_t start, end, pgoff, dev, ino, h;
 		const char *path;
-		char perms[5], **n;
-		size_t i;
-		bool dup = false;
+		char perms[5];
 
 		line[strcspn(line, "\n")] = '\0';
 		if (proc_maps__parse_line(line, &start, &end, perms, &pgoff,
 					  &dev, &ino, &path) ||
 		    perms[2] != 'x' || !path || path[0] != '/')
 			continue;
-		for (i = 0; i < *nr; i++)
-			dup |= !strcmp((*out)[i], path);
-		if (dup)
+		h = hash__bytes(path, strlen(path), 0);
+		if (hashmap__find(&idx, h, seen_eq, path, &s))
 			continue;
-		n = realloc(*out, (*nr + 1) * sizeof(*n));
-		if (!n)
-			break;
-		*out = n;
-		snprintf(fn, sizeof(fn), "/proc/%d/root", pid);
-		if (asprintf(&n[*nr], "%s%s", fn, path) < 0)
+		if (array__grow((void **)&s.files, &fcap, *nr + 1,
+				sizeof(*s.files)) ||
+		    asprintf(&s.files[*nr], "%s%s", root, path) < 0)
 			break;
 		(*nr)++;
+		if (hashmap__insert(&idx, h, *nr))
+			break;
 	}
+	*out = s.files;
+	hashmap__release(&idx);
+	free(line);
 	fclose(f);
 	return 0;
 }

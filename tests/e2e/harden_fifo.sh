@@ -49,34 +49,38 @@ else
 fi
 wait "$mapper"
 
+# stripped_with_link BIN: BIN, stripped, names BIN.debug (its debug info)
+# in .gnu_debuglink; the caller then replaces BIN.debug.
+stripped_with_link() {
+	objcopy --only-keep-debug "$WL/demo-nofp" "$1.debug"
+	objcopy --strip-all --add-gnu-debuglink="$1.debug" "$WL/demo-nofp" "$1"
+}
+
+# audit_finishes NAME BIN: unwind-test BIN finishes, finding no debug file.
+audit_finishes() {
+	local rc
+	timeout -s KILL 20 "$EBPROF" unwind-test "$2" >"$TMP/ut.out" 2>"$TMP/ut.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q "debug file: *none found" "$TMP/ut.out"; then
+		pass "$1"
+	else
+		fail "$1" "exit $rc (137: blocked); $(cat "$TMP/ut.err")"
+	fi
+}
+
 # 2. A stripped binary whose .gnu_debuglink names a FIFO beside it.
 B=$UDIR/stripped
-objcopy --only-keep-debug "$WL/demo-nofp" "$B.debug"
-objcopy --strip-all --add-gnu-debuglink="$B.debug" "$WL/demo-nofp" "$B"
+stripped_with_link "$B"
 rm -f "$B.debug"
 mkfifo "$B.debug"
 chown "$NOBODY" "$B" "$B.debug"
-timeout -s KILL 20 "$EBPROF" unwind-test "$B" >"$TMP/ut.out" 2>"$TMP/ut.err"
-rc=$?
-if [ "$rc" -eq 0 ] && grep -q "debug file: *none found" "$TMP/ut.out"; then
-	pass "fifo: unwind-test FILE with a FIFO as its debug link"
-else
-	fail "fifo: unwind-test FILE with a FIFO as its debug link" "exit $rc; $(cat "$TMP/ut.err")"
-fi
+audit_finishes "fifo: unwind-test FILE with a FIFO as its debug link" "$B"
 # The same with a 1 TB sparse file (a real debug file, extended): root
 # would read it all to check its CRC.
-B2=$UDIR/huge
-objcopy --only-keep-debug "$WL/demo-nofp" "$B2.debug"
-objcopy --strip-all --add-gnu-debuglink="$B2.debug" "$WL/demo-nofp" "$B2"
-truncate -s 1T "$B2.debug"
-timeout -s KILL 20 "$EBPROF" unwind-test "$B2" >"$TMP/ut2.out" 2>"$TMP/ut2.err"
-rc=$?
-if [ "$rc" -eq 0 ] && grep -q "debug file: *none found" "$TMP/ut2.out"; then
-	pass "huge: unwind-test FILE with a 1 TB sparse debug link"
-else
-	fail "huge: unwind-test FILE with a 1 TB sparse debug link" "exit $rc; $(cat "$TMP/ut2.err")"
-fi
-rm -f "$B2.debug"
+stripped_with_link "$UDIR/huge"
+truncate -s 1T "$UDIR/huge.debug"
+audit_finishes "huge: unwind-test FILE with a 1 TB sparse debug link" "$UDIR/huge"
+rm -f "$UDIR/huge.debug"
 
 setpriv --reuid="$NOBODY" --regid=65534 --clear-groups "$B" 8 >/dev/null &
 victim=$!

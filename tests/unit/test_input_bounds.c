@@ -16,6 +16,7 @@
 #include "folded_stream.h"
 #include "input.h"
 #include "pprof.h"
+#include "recorder.h"
 #include "report.h"
 #include "test.h"
 #include "topn.h"
@@ -264,6 +265,29 @@ static void test_tree_cap(void)
 	profile__free(p);
 }
 
+/* Samples newer than the horizon are kept aside, in bounded memory. */
+static void test_deferred_cap(void)
+{
+	struct recorder *r = recorder__new(NULL, 99);
+	struct sample_event *e = calloc(1, sizeof(*e));
+	size_t n = 0;
+	int ret = 0;
+
+	recorder__set_horizon(r, 0);
+	while (r && e && n < 1000000) {
+		e->ts = ++n;
+		ret = recorder__sample(r, e);
+		if (ret)
+			break;
+	}
+	CHECK(ret == 1 && n * sizeof(*e) >= RECORDER_MAX_DEFERRED_BYTES &&
+	      (n - 1) * sizeof(*e) < RECORDER_MAX_DEFERRED_BYTES,
+	      "recorder: reading stops at %u MiB kept aside (%zu samples)",
+	      RECORDER_MAX_DEFERRED_BYTES >> 20, n);
+	free(e);
+	recorder__free(r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -274,6 +298,7 @@ int main(void)
 	test_flame_cap();
 	test_topn();
 	test_tree_cap();
+	test_deferred_cap();
 	{
 		char cmd[300];
 

@@ -54,6 +54,8 @@ struct elf_syms {
 	size_t nr_syms, syms_cap;
 	char *names;
 	size_t names_len, names_cap;
+	dev_t dev;			/* the file read (0 in memory) */
+	ino_t ino;
 };
 
 /* How a candidate debug file must match the binary. */
@@ -596,6 +598,8 @@ struct elf_syms *elf_syms__open(const char *path, const char *root,
 		err = -ENOMEM;
 		goto out;
 	}
+	es->dev = st.st_dev;
+	es->ino = st.st_ino;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf) {
 		err = -ENOEXEC;
@@ -663,6 +667,11 @@ void elf_syms__free(struct elf_syms *es)
 	free(es->syms);
 	free(es->names);
 	free(es);
+}
+
+bool elf_syms__is_file(const struct elf_syms *es, dev_t dev, ino_t ino)
+{
+	return es->ino == ino && es->dev == dev;
 }
 
 const char *elf_syms__build_id(const struct elf_syms *es)

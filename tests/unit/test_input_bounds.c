@@ -8,8 +8,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf_syms.h"
 #include "flamegraph.h"
 #include "flamesvg.h"
 #include "folded.h"
@@ -288,6 +290,22 @@ static void test_deferred_cap(void)
 	recorder__free(r);
 }
 
+/* Which file the symbols came from: a path can be swapped under us. */
+static void test_elf_identity(void)
+{
+	struct elf_syms *es = elf_syms__open("/proc/self/exe", NULL, NULL);
+	struct stat st;
+
+	CHECK(es && !stat("/proc/self/exe", &st) &&
+	      elf_syms__is_file(es, st.st_dev, st.st_ino) &&
+	      !elf_syms__is_file(es, st.st_dev, st.st_ino + 1),
+	      "elf_syms: tells the file it read");
+	elf_syms__free(es);
+	errno = 0;
+	es = elf_syms__open("/dev/null", NULL, NULL);
+	CHECK(!es && errno == ENOEXEC, "elf_syms: a device is not opened");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -299,6 +317,7 @@ int main(void)
 	test_topn();
 	test_tree_cap();
 	test_deferred_cap();
+	test_elf_identity();
 	{
 		char cmd[300];
 

@@ -35,11 +35,22 @@
 #include "recorder.h"
 #include "sampler.h"
 #include "symbolizer.h"
+#include "wallclock.h"
 
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
+	OPT_OFF_CPU, OPT_OFF_CPU_MIN,
 };
+
+/*
+ * --off-cpu-min default: blocks this short get no stack of their own (their
+ * time is still charged, summed per thread and state).  20 us is some ten
+ * times what a context switch plus a stack capture cost, so the stacks
+ * taken are of waits long against the scheduler's own latency, while a
+ * context-switch storm of hand-offs costs a map update per switch.
+ */
+#define OFF_CPU_MIN_DEFAULT_NS 20000ULL
 
 static const struct opt_spec record_opts[] = {
 	{ "pid", 'p', required_argument, "PID[,PID...]",
@@ -71,6 +82,11 @@ static const struct opt_spec record_opts[] = {
 	  "SIZE bytes of stack (default 8192)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
+	{ "off-cpu", OPT_OFF_CPU, no_argument, NULL,
+	  "also record where threads wait off the CPU (wall-clock profile)" },
+	{ "off-cpu-min", OPT_OFF_CPU_MIN, required_argument, "DURATION",
+	  "shorter blocks are summed per thread without a stack "
+	  "(default 20us; units ns, us, ms, s)" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -91,6 +107,8 @@ struct record {
 	enum out_format format;
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
+	bool off_cpu;
+	uint64_t off_cpu_min_ns;
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -222,6 +240,34 @@ static int parse_call_graph(const char *arg, unsigned int *bytes)
 	return 0;
 }
 
+/* "20us", "1.5ms", "0"; bare numbers are microseconds.  -1 if bad. */
+static int parse_duration_ns(const char *arg, uint64_t *ns)
+{
+	static const struct { const char *unit; double mul; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "", 1e3 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return -1;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v * units[i].mul > 3600e9)
+			return -1;
+		*ns = (uint64_t)(v * units[i].mul + 0.5);
+		return 0;
+	}
+	return -1;
+}
+
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
@@ -274,6 +320,13 @@ static int parse_args(struct record *r, int argc, char **argv,
 			if (out_format__parse(optarg, &r->format))
 				goto bad_value;
 			r->format_set = true;
+			break;
+		case OPT_OFF_CPU:
+			r->off_cpu = true;
+			break;
+		case OPT_OFF_CPU_MIN:
+			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
+				goto bad_value;
 			break;
 		case OPT_USER_ONLY:
 			r->kernel = false;
@@ -458,6 +511,20 @@ static int start_command(struct record *r)
 	return 0;
 }
 
+static int on_short(const struct off_short_key *k,
+		    const struct off_short_val *v, void *ctx)
+{
+	return recorder__off_cpu_short(ctx, k, v);
+}
+
+/* Off-CPU time of short blocks, summed in the kernel, joins the profile. */
+static int take_short_blocks(struct record *r, struct sampler *s)
+{
+	if (!r->off_cpu)
+		return 0;
+	return sampler__offcpu_short(s, true, on_short, r->rec);
+}
+
 static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 {
 	struct record *r = ctx;
@@ -572,6 +639,22 @@ static void print_summary(struct record *r, struct sampler *s,
 			(unsigned long long)st->unmapped_frames);
 	if (r->user)
 		print_unwind_summary(st);
+	if (r->off_cpu) {
+		struct sampler_offcpu_stats os;
+
+		sampler__offcpu_stats(s, &os);
+		pr_info("off-CPU: %llu blocks with stacks (%.3f s), %llu under "
+			"%.0f us summed per thread (%.3f s); lost: %llu blocks "
+			"(%.3f s) ring buffer full, %llu (%.3f s) short-block "
+			"map full, %llu switch-outs untracked",
+			(unsigned long long)st->off_blocks, st->off_ns / 1e9,
+			(unsigned long long)st->off_short_blocks,
+			r->off_cpu_min_ns / 1e3, st->off_short_ns / 1e9,
+			(unsigned long long)os.lost, os.lost_ns / 1e9,
+			(unsigned long long)os.short_lost,
+			os.short_lost_ns / 1e9,
+			(unsigned long long)os.no_start);
+	}
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
 			"frames%s",
@@ -586,7 +669,8 @@ static void print_summary(struct record *r, struct sampler *s,
 
 /* The recording's metadata, as comments (pprof keeps them). */
 static int add_comments(struct record *r, struct profile *p, char **argv,
-			uint64_t lost, uint64_t lost_sideband)
+			uint64_t lost, uint64_t lost_sideband,
+			const struct sampler_offcpu_stats *os)
 {
 	struct utsname u;
 	char buf[4096];
@@ -610,6 +694,16 @@ static int add_comments(struct record *r, struct profile *p, char **argv,
 		 "records: %llu", (unsigned long long)lost,
 		 (unsigned long long)lost_sideband);
 	err |= profile__add_comment(p, buf);
+	if (r->off_cpu) {
+		snprintf(buf, sizeof(buf), "off-cpu: blocks under %.0f us "
+			 "summed per thread; lost off-CPU blocks: %llu "
+			 "(%.0f us); values: %s", r->off_cpu_min_ns / 1e3,
+			 (unsigned long long)(os->lost + os->short_lost),
+			 (os->lost_ns + os->short_lost_ns) / 1e3,
+			 r->format == OUT_PPROF ? "cpu and off_cpu in "
+			 "nanoseconds" : "wall-clock microseconds");
+		err |= profile__add_comment(p, buf);
+	}
 	return err ? -ENOMEM : 0;
 }
 
@@ -659,12 +753,16 @@ static const struct pm_gc_ops gc_ops = {
 };
 
 static int push_window(struct record *r, struct uploader *up,
-		       struct symbolizer *sym, uint64_t *start)
+		       struct sampler *s, struct symbolizer *sym,
+		       uint64_t *start)
 {
 	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
-	struct profile *p = recorder__build(r->rec, sym);
+	struct profile *p;
 
+	if (take_short_blocks(r, s))
+		return -ENOMEM;
+	p = recorder__build(r->rec, sym);
 	if (!p)
 		return -ENOMEM;
 	recorder__reset(r->rec);
@@ -687,7 +785,7 @@ static int finish_push(struct record *r, struct uploader *up,
 	struct uploader_stats st;
 	struct profile *p;
 	size_t left;
-	int err = push_window(r, up, sym, window_start);
+	int err = push_window(r, up, s, sym, window_start);
 
 	/* The last build is kept for the unsymbolized-frames summary. */
 	p = profile__new();
@@ -715,6 +813,7 @@ static int run_record(struct record *r)
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
+		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;
@@ -775,6 +874,8 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
+	if (r->off_cpu)
+		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
 	err = sampler__new(&so, on_sample, r, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
@@ -812,7 +913,7 @@ static int run_record(struct record *r)
 			break;
 		if (up && t - last_push >= r->push.interval_ms * 1000000ULL) {
 			last_push = t;
-			if (push_window(r, up, sym, &window_start)) {
+			if (push_window(r, up, s, sym, &window_start)) {
 				pr_err("out of memory while recording");
 				goto cleanup;
 			}
@@ -837,6 +938,10 @@ static int run_record(struct record *r)
 		up = NULL;
 		goto cleanup;
 	}
+	if (take_short_blocks(r, s)) {
+		pr_err("cannot read the off-CPU sums: %s", strerror(errno));
+		goto cleanup;
+	}
 	p = recorder__build(r->rec, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -845,10 +950,15 @@ static int run_record(struct record *r)
 	p->time_nanos = t_real;
 	p->duration_nanos = secs * 1e9;
 	{
+		struct sampler_offcpu_stats os;
 		uint64_t n, lost;
 
 		sampler__counters(s, &n, &lost);
-		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm))) {
+		sampler__offcpu_stats(s, &os);
+		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm),
+				 &os) ||
+		    (r->off_cpu && r->format != OUT_PPROF &&
+		     wallclock__folded_view(p))) {
 			pr_err("out of memory");
 			goto cleanup;
 		}
@@ -888,6 +998,7 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
 		.go_fd = -1, .err_fd = -1, .argv = argv,
+		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
 	};
 	int status;
 

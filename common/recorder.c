@@ -9,6 +9,7 @@
  * stack bytes themselves cannot be aggregated.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "leaf_fixup.h"
 #include "recorder.h"
 #include "strpool.h"
+#include "wallclock.h"
 
 #define HDR 4	/* u64 words of header in a raw stack */
 /* Most user frames of a raw stack. */
@@ -35,7 +37,8 @@ struct rmap {
 struct rstack {
 	uint64_t *key;		/* HDR + 2 * nu + nk words */
 	size_t len;		/* in words */
-	double count;
+	double count;		/* samples, or off-CPU blocks */
+	double off_ns;		/* off-CPU time */
 };
 
 struct modstat {
@@ -69,6 +72,8 @@ struct recorder {
 	struct modstat *modstats;	/* by module id, of the last build */
 	size_t nr_modstats;
 	uint64_t first_ts, last_ts;
+	bool off_cpu;			/* record --off-cpu: three types */
+	uint64_t off_cpu_min_ns;
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
@@ -199,14 +204,16 @@ static bool stack_eq(uint32_t id, const void *key, void *ctx)
 	return s->len == len && !memcmp(s->key, k, len * sizeof(*k));
 }
 
-static int stack_add(struct recorder *r, size_t len)
+static int stack_add(struct recorder *r, size_t len, double count,
+		     double off_ns)
 {
 	uint64_t h = hash__bytes(r->scratch, len * sizeof(uint64_t), 0);
 	uint32_t id = hashmap__find(&r->stack_idx, h, stack_eq, r->scratch, r);
 	struct rstack *s;
 
 	if (id) {
-		r->stacks[id - 1].count++;
+		r->stacks[id - 1].count += count;
+		r->stacks[id - 1].off_ns += off_ns;
 		return 0;
 	}
 	if (array__grow((void **)&r->stacks, &r->stacks_cap, r->nr_stacks + 1,
@@ -218,7 +225,8 @@ static int stack_add(struct recorder *r, size_t len)
 		return -ENOMEM;
 	memcpy(s->key, r->scratch, len * sizeof(uint64_t));
 	s->len = len;
-	s->count = 1;
+	s->count = count;
+	s->off_ns = off_ns;
 	r->nr_stacks++;
 	if (hashmap__insert(&r->stack_idx, h, r->nr_stacks)) {
 		free(s->key);
@@ -231,6 +239,9 @@ static int stack_add(struct recorder *r, size_t len)
 /* Flags in the low bits of header word 3 (above the kernel depth). */
 #define RS_USER_MISSING		(1u << 16)
 #define RS_KERNEL_MISSING	(1u << 17)
+#define RS_OFFCPU		(1u << 18)	/* off-CPU block(s) */
+#define RS_OFF_SHORT		(1u << 19)	/*   summed short blocks */
+#define RS_OFF_STATE_SHIFT	20		/*   enum off_state, 2 bits */
 
 static const struct pm_map *pm_lookup(void *ctx, pid_t pid, uint64_t addr,
 				      uint64_t ts)
@@ -364,6 +375,12 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		st->kernel_missing++;
 		flags |= RS_KERNEL_MISSING;
 	}
+	if (e->flags & SAMPLE_F_OFFCPU) {
+		flags |= RS_OFFCPU |
+			 SAMPLE_OFF_STATE(e->flags) << RS_OFF_STATE_SHIFT;
+		st->off_blocks++;
+		st->off_ns += e->off_ns;
+	}
 	if (!us && nu == SAMPLER_MAX_STACK)
 		st->user_truncated++;
 	if (nk == SAMPLER_MAX_STACK)
@@ -398,7 +415,39 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
-	return stack_add(r, len);
+	if (flags & RS_OFFCPU)
+		return stack_add(r, len, 1, e->off_ns);
+	return stack_add(r, len, 1, 0);
+}
+
+void recorder__set_off_cpu(struct recorder *r, uint64_t min_ns)
+{
+	r->off_cpu = true;
+	r->off_cpu_min_ns = min_ns;
+}
+
+int recorder__off_cpu_short(struct recorder *r, const struct off_short_key *sk,
+			    const struct off_short_val *v)
+{
+	uint32_t comm, pcomm;
+	uint64_t *k = r->scratch;
+
+	if (sk->state >= OFF_NR_STATES)
+		return 0;
+	comm = strpool__id(&r->names, v->comm, strnlen(v->comm,
+						       sizeof(v->comm)));
+	pcomm = strpool__id(&r->names, v->pcomm, strnlen(v->pcomm,
+							 sizeof(v->pcomm)));
+	if (!comm || !pcomm)
+		return -ENOMEM;
+	k[0] = (uint64_t)sk->pid << 32 | sk->tid;
+	k[1] = (uint64_t)comm << 32 | pcomm;
+	k[2] = 0;
+	k[3] = RS_OFFCPU | RS_OFF_SHORT |
+	       (uint64_t)sk->state << RS_OFF_STATE_SHIFT;
+	r->stats.off_short_blocks += v->blocks;
+	r->stats.off_short_ns += v->ns;
+	return stack_add(r, HDR, v->blocks, v->ns);
 }
 
 int recorder__sample(struct recorder *r, const struct sample_event *e)
@@ -439,6 +488,30 @@ int recorder__set_horizon(struct recorder *r, uint64_t ts)
 }
 
 /* ---- building the profile ---- */
+
+/*
+ * The leaf frames that name why a thread was off the CPU, and the parent
+ * of the per-thread sums of short blocks (which have no stacks).
+ */
+static int off_cpu_markers(struct recorder *r, struct profile *p,
+			   uint32_t markers[OFF_NR_STATES], uint32_t *short_id)
+{
+	char name[64];
+	struct pf_frame f = { .name = name };
+	int i;
+
+	for (i = 0; i < OFF_NR_STATES; i++) {
+		snprintf(name, sizeof(name), "[off-cpu: %s]",
+			 off_state__name(i));
+		markers[i] = profile__frame(p, &f);
+		if (!markers[i])
+			return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "[off-cpu: blocks under %.0f us]",
+		 r->off_cpu_min_ns / 1e3);
+	*short_id = profile__frame(p, &f);
+	return *short_id ? 0 : -ENOMEM;
+}
 
 struct frame_memo {
 	struct hashmap idx;
@@ -533,11 +606,12 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 
 static int build_types(struct recorder *r, struct profile *p)
 {
-	struct pf_value_type t[2] = {
+	struct pf_value_type t[3] = {
 		{ "samples", "count" }, { "cpu", "nanoseconds" },
+		{ "off_cpu", "nanoseconds" },
 	};
 
-	if (profile__set_types(p, t, 2))
+	if (profile__set_types(p, t, r->off_cpu ? 3 : 2))
 		return -ENOMEM;
 	p->period_type.type = profile__intern(p, "cpu");
 	p->period_type.unit = profile__intern(p, "nanoseconds");
@@ -549,9 +623,10 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2) *
+	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 4) *
 				 sizeof(*stack));
-	uint32_t missed_user = 0, missed_kernel = 0;
+	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
+	uint32_t markers[OFF_NR_STATES] = { 0 };
 	size_t i;
 	int err = -ENOMEM;
 
@@ -575,17 +650,25 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		if (!fm.mapping_ids[0] || !missed_user || !missed_kernel)
 			goto out;
 	}
+	if (r->off_cpu && off_cpu_markers(r, p, markers, &short_id))
+		goto out;
 	for (i = 0; i < r->nr_stacks; i++) {
 		const struct rstack *s = &r->stacks[i];
 		const uint64_t *k = s->key;
 		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
-		double vals[2] = { s->count, s->count * p->period };
+		double vals[3] = { s->count, s->count * p->period, 0 };
 		struct pf_labels l = {
 			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
 			.comm = r->names.strs[(k[1] >> 32) - 1],
 			.process = r->names.strs[(uint32_t)k[1] - 1],
 		};
 
+		if (k[3] & RS_OFFCPU) {
+			vals[1] = 0;
+			vals[2] = s->off_ns;
+		}
+		if (k[3] & RS_OFF_SHORT)
+			stack[d++] = short_id;
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
 		/* Root first: the BPF stacks are leaf first. */
@@ -613,6 +696,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		}
 		if (k[3] & RS_KERNEL_MISSING)
 			stack[d++] = missed_kernel;
+		if (k[3] & RS_OFFCPU)
+			stack[d++] = markers[(k[3] >> RS_OFF_STATE_SHIFT) & 3];
 		if (profile__add(p, stack, d, &l, vals))
 			goto out;
 	}

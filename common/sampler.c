@@ -156,7 +156,8 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	s->skel->rodata->include_idle = o->idle;
 	s->skel->rodata->want_user = o->user;
 	s->skel->rodata->want_kernel = o->kernel;
-	if (o->user_stack_bytes > SAMPLER_MAX_USTACK_BYTES) {
+	if (o->user_stack_bytes > SAMPLER_MAX_USTACK_BYTES ||
+	    (o->off_cpu && o->user_stack_bytes)) {
 		err = -EINVAL;
 		goto fail;
 	}
@@ -168,6 +169,10 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		bpf_map__max_entries(s->skel->maps.events) / 4;
 	if (!o->follow_forks)
 		bpf_program__set_autoload(s->skel->progs.on_fork, false);
+	s->skel->rodata->off_cpu_min_ns = o->off_cpu_min_ns;
+	if (!o->off_cpu) {
+		bpf_program__set_autoload(s->skel->progs.on_switch, false);
+	}
 
 	err = sampler_bpf__load(s->skel);
 	if (err)
@@ -175,7 +180,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	err = fill_targets(s, o);
 	if (err)
 		goto fail;
-	if (o->follow_forks) {
+	if (o->follow_forks || o->off_cpu) {
 		err = sampler_bpf__attach(s->skel);
 		if (err)
 			goto fail;
@@ -207,6 +212,9 @@ void sampler__stop(struct sampler *s)
 			close(s->pfds[cpu]);
 		s->pfds[cpu] = -1;
 	}
+	/* Off-CPU tracing stops too: blocks still open are not charged. */
+	if (s->skel)
+		sampler_bpf__detach(s->skel);
 }
 
 void sampler__free(struct sampler *s)
@@ -250,30 +258,83 @@ int sampler__consume(struct sampler *s)
 	return n < 0 && n != -EINTR ? n : 0;
 }
 
-void sampler__counters(const struct sampler *s, uint64_t *samples,
-		       uint64_t *lost)
+/* All counters, summed over CPUs (zeros where unreadable). */
+static void read_counters(const struct sampler *s, uint64_t sums[CNT_NR])
 {
 	int ncpu = s->ncpu, i;
 	__u64 *vals = calloc(ncpu, sizeof(*vals));
 	__u32 k;
 
-	*samples = *lost = 0;
+	memset(sums, 0, CNT_NR * sizeof(*sums));
 	if (!vals)
 		return;
 	for (k = 0; k < CNT_NR; k++) {
-		uint64_t sum = 0;
-
 		if (bpf_map__lookup_elem(s->skel->maps.counters, &k, sizeof(k),
 					 vals, ncpu * sizeof(*vals), 0))
 			continue;
 		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-		if (k == CNT_SAMPLES)
-			*samples = sum;
-		else if (k == CNT_LOST)
-			*lost = sum;
+			sums[k] += vals[i];
 	}
 	free(vals);
+}
+
+void sampler__counters(const struct sampler *s, uint64_t *samples,
+		       uint64_t *lost)
+{
+	uint64_t c[CNT_NR];
+
+	read_counters(s, c);
+	*samples = c[CNT_SAMPLES];
+	*lost = c[CNT_LOST];
+}
+
+void sampler__offcpu_stats(const struct sampler *s,
+			   struct sampler_offcpu_stats *st)
+{
+	uint64_t c[CNT_NR];
+
+	read_counters(s, c);
+	st->blocks = c[CNT_OFF_BLOCKS];
+	st->lost = c[CNT_OFF_LOST];
+	st->lost_ns = c[CNT_OFF_LOST_NS];
+	st->short_blocks = c[CNT_OFF_SHORT];
+	st->short_lost = c[CNT_OFF_SHORT_LOST];
+	st->short_lost_ns = c[CNT_OFF_SHORT_LOST_NS];
+	st->no_start = c[CNT_OFF_NO_START];
+}
+
+int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
+			  void *ctx)
+{
+	const struct bpf_map *m = s->skel->maps.off_short;
+	struct off_short_key k, next, *prev = NULL;
+	struct off_short_val v;
+	int err;
+
+	/*
+	 * Taking deletes the entry just read: the walk restarts from the
+	 * beginning each time, as the deleted key cannot be followed.
+	 */
+	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		if (take)
+			err = bpf_map__lookup_and_delete_elem(m, &next,
+				sizeof(next), &v, sizeof(v), 0);
+		else
+			err = bpf_map__lookup_elem(m, &next, sizeof(next), &v,
+						   sizeof(v), 0);
+		if (!err) {
+			err = cb(&next, &v, ctx);
+			if (err)
+				return err;
+		} else if (errno != ENOENT) {
+			return -errno;
+		}
+		if (!take) {
+			k = next;
+			prev = &k;
+		}
+	}
+	return errno == ENOENT ? 0 : -errno;
 }
 
 int sampler__prog_stats(const struct sampler *s, uint64_t *runs,

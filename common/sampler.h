@@ -15,6 +15,7 @@
 
 #include <linux/types.h>
 #include "../bpf/sampler.h"
+#include "../bpf/offcpu.h"
 
 struct sampler_opts {
 	unsigned int freq;		/* Hz */
@@ -29,6 +30,17 @@ struct sampler_opts {
 	unsigned int user_stack_bytes;	/* DWARF mode: user stack bytes to
 					 * copy per sample (<= 65536); 0 for
 					 * frame pointers */
+	bool off_cpu;			/* also trace blocks off the CPU */
+	uint64_t off_cpu_min_ns;	/* shorter blocks are only summed */
+};
+
+/* Off-CPU counters (record --off-cpu), summed over CPUs. */
+struct sampler_offcpu_stats {
+	uint64_t blocks;		/* sent with their stacks */
+	uint64_t lost, lost_ns;		/* ring buffer full */
+	uint64_t short_blocks;		/* under the minimum, summed */
+	uint64_t short_lost, short_lost_ns; /* short-block map full */
+	uint64_t no_start;		/* task storage refused */
 };
 
 struct sampler;
@@ -88,6 +100,19 @@ void sampler__stop(struct sampler *s);
 /* Samples that passed the filters, and those lost (ring buffer full). */
 void sampler__counters(const struct sampler *s, uint64_t *samples,
 		       uint64_t *lost);
+
+void sampler__offcpu_stats(const struct sampler *s,
+			   struct sampler_offcpu_stats *st);
+
+/*
+ * Calls @cb for each per-thread sum of short off-CPU blocks; with @take
+ * the entries are removed as they are read (atomically), so the next call
+ * sees only what came since.  0 or -errno.
+ */
+typedef int (*sampler_short_cb)(const struct off_short_key *k,
+				const struct off_short_val *v, void *ctx);
+int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
+			  void *ctx);
 
 /*
  * Runs of the sampling program and the time they took, counted while

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types shared by the off-CPU block of bpf/sampler.bpf.c and user space
+ * (record --off-cpu): the state a thread left the CPU in, and the per-thread
+ * sums of blocks shorter than --off-cpu-min, which cross to user space as
+ * map entries instead of one ring record each.
+ */
+#ifndef EBPROF_OFFCPU_BPF_H
+#define EBPROF_OFFCPU_BPF_H
+
+/* Why the thread was off the CPU (bits 8-9 of a sample's flags). */
+enum off_state {
+	OFF_SLEEPING,		/* TASK_INTERRUPTIBLE, stopped, TASK_IDLE */
+	OFF_DISK,		/* TASK_UNINTERRUPTIBLE: I/O, kernel locks */
+	OFF_RUNNABLE,		/* preempted or yielded: waiting for a CPU */
+	OFF_NR_STATES,
+};
+
+#define SAMPLE_OFF_STATE_SHIFT	8
+#define SAMPLE_OFF_STATE(flags)	(((flags) >> SAMPLE_OFF_STATE_SHIFT) & 0x3)
+
+/* Entries of the short-block map; a full map counts CNT_OFF_SHORT_LOST. */
+#define OFF_SHORT_ENTRIES 16384
+
+struct off_short_key {
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u32 state;		/* enum off_state */
+};
+
+struct off_short_val {
+	__u64 ns;		/* summed time off the CPU */
+	__u64 blocks;
+	char comm[16];		/* thread name when first seen */
+	char pcomm[16];		/* process name */
+};
+
+#endif

@@ -107,7 +107,7 @@ struct record {
 	enum out_format format;
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
-	bool off_cpu;
+	bool off_cpu, off_cpu_min_set;
 	uint64_t off_cpu_min_ns;
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
@@ -327,6 +327,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 		case OPT_OFF_CPU_MIN:
 			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
 				goto bad_value;
+			r->off_cpu_min_set = true;
 			break;
 		case OPT_USER_ONLY:
 			r->kernel = false;
@@ -385,6 +386,15 @@ static int parse_args(struct record *r, int argc, char **argv,
 	if (n > 1) {
 		usage_error(r->cmdname, "give one target: -p, -t, -a, "
 			    "--cgroup or a command");
+		return EXIT_USAGE;
+	}
+	if (r->off_cpu_min_set && !r->off_cpu) {
+		usage_error(r->cmdname, "--off-cpu-min needs --off-cpu");
+		return EXIT_USAGE;
+	}
+	if (r->off_cpu && r->user && r->user_stack_bytes) {
+		usage_error(r->cmdname, "--off-cpu takes frame-pointer stacks "
+			    "only: drop --call-graph dwarf");
 		return EXIT_USAGE;
 	}
 	if (!r->user && !r->kernel) {

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,28 @@ int wallclock__add_views(struct profile *p)
 		}
 	}
 	return 1;
+}
+
+int wallclock__select(struct profile *p, const char *sample_type, char *err,
+		      size_t errlen)
+{
+	int views = wallclock__add_views(p), t;
+
+	if (views < 0) {
+		snprintf(err, errlen, "out of memory");
+		return views;
+	}
+	if (!sample_type && !views)
+		return 0;
+	t = profile__find_type(p, sample_type ?
+			       wallclock__type_name(sample_type) : "wall");
+	if (t < 0) {
+		snprintf(err, errlen, "no sample type '%s' in the input",
+			 sample_type);
+		return -EINVAL;
+	}
+	p->default_type = t;
+	return 0;
 }
 
 int wallclock__folded_view(struct profile *p)

@@ -41,6 +41,14 @@ int wallclock__add_views(struct profile *p);
  */
 int wallclock__folded_view(struct profile *p);
 
+/*
+ * Adds the views (wallclock__add_views()) and makes @sample_type (NULL:
+ * wall for wall-clock recordings, else the file's default) the default
+ * type.  0, or -EINVAL with @err set when @p has no such type, -ENOMEM.
+ */
+int wallclock__select(struct profile *p, const char *sample_type, char *err,
+		      size_t errlen);
+
 struct wallclock_thread {
 	int32_t pid, tid;
 	const char *comm;		/* interned in the profile, or NULL */

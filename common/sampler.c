@@ -53,6 +53,12 @@ static size_t ring_size(const struct sampler_opts *o, int ncpu)
 	size_t want = (size_t)o->freq * ncpu * ev / 5;
 	size_t sz = 512u << 10;
 
+	/*
+	 * Off-CPU blocks come in bursts at any rate the target switches
+	 * at: room for some 50k blocks per second between two reads.
+	 */
+	if (o->off_cpu)
+		want += (size_t)50000 * sizeof(struct sample_event) / 5;
 	while (sz < want && sz < (256u << 20))
 		sz <<= 1;
 	return sz;

@@ -132,6 +132,16 @@ else
 	fail "offcpu storm" "ping $ping pong $pong of $us us; $(grep off-CPU "$TMP/pp.err")"
 fi
 
+# The blocked time against the workload's own count: wall - thread CPU.
+want=$(sed -n 's/.*seconds=\([0-9.]*\).*ping_cpu=\([0-9.]*\).*/\1 \2/p' "$TMP/pp.out" |
+	awk '{ printf "%.0f", ($1 - $2) * 1e6 }')
+off=$(sum "$TMP/pp.folded" '^wc-ping;.*\[off-cpu: [a-z]*\]$')
+if [ -n "$want" ] && near "$off" "$want" "$((want / 10))"; then
+	pass "offcpu storm: wc-ping blocked $off us, wall - CPU time $want us"
+else
+	fail "offcpu storm: blocked time" "$off us vs $want us ±10%"
+fi
+
 # --- usage errors
 expect_error "offcpu: --off-cpu-min needs --off-cpu" 2 'needs --off-cpu' \
 	"$EBPROF" record --off-cpu-min 1ms -a

@@ -9,7 +9,8 @@
  *                              measured wall time of each phase
  *   offcpu disk DIR [SECONDS]  thread wc-disk: write + fsync in DIR
  *   offcpu lock [SECONDS]      4 threads wc-lock contend for one mutex
- *   offcpu pingpong [SECONDS]  wc-ping and wc-pong bounce a byte over two
+ *   offcpu pingpong [SECONDS [DELAY]]  after DELAY seconds (default 0),
+ *                              wc-ping and wc-pong bounce a byte over two
  *                              pipes; prints round trips and switches
  */
 #include <fcntl.h>
@@ -187,10 +188,21 @@ __attribute__((noinline)) void ping_phase(int in, int out, int first)
 	}
 }
 
+static double pong_cpu;
+
+static double thread_cpu(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static void *pong(void *arg)
 {
 	name("wc-pong");
 	ping_phase(ab[0], ba[1], 0);
+	pong_cpu = thread_cpu();
 	return NULL;
 }
 
@@ -198,17 +210,19 @@ static int pingpong(void)
 {
 	struct rusage ru;
 	pthread_t t;
-	double t0 = wl_now();
+	double t0 = wl_now(), c0 = thread_cpu(), ping_cpu;
 
 	if (pipe(ab) || pipe(ba))
 		return 1;
 	pthread_create(&t, NULL, pong, NULL);
 	name("wc-ping");
 	ping_phase(ba[0], ab[1], 1);
+	ping_cpu = thread_cpu() - c0;
 	pthread_join(t, NULL);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("trips=%ld seconds=%.6f switches=%ld\n", trips, wl_now() - t0,
-	       ru.ru_nvcsw + ru.ru_nivcsw);
+	printf("trips=%ld seconds=%.6f switches=%ld ping_cpu=%.6f "
+	       "pong_cpu=%.6f\n", trips, wl_now() - t0,
+	       ru.ru_nvcsw + ru.ru_nivcsw, ping_cpu, pong_cpu);
 	return 0;
 }
 
@@ -236,6 +250,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "pingpong")) {
+		if (argc > 3) {
+			struct timespec ts = { 0, 0 };
+			double d = atof(argv[3]);
+
+			ts.tv_sec = (time_t)d;
+			ts.tv_nsec = (long)((d - ts.tv_sec) * 1e9);
+			nanosleep(&ts, NULL);
+		}
 		until = wl_now() + (argc > 2 ? atof(argv[2]) : 2);
 		return pingpong();
 	}

@@ -633,6 +633,10 @@ static void print_summary(struct record *r, struct sampler *s,
 	if (!sampler__prog_stats(s, &runs, &ns) && runs)
 		pr_debug(1, "BPF program: %llu runs, %.0f ns per run",
 			 (unsigned long long)runs, (double)ns / runs);
+	if (r->off_cpu && !sampler__offcpu_prog_stats(s, &runs, &ns) && runs)
+		pr_debug(1, "off-CPU BPF program: %llu context switches, %.0f "
+			 "ns per switch", (unsigned long long)runs,
+			 (double)ns / runs);
 	pr_info("%llu samples in %.1f s (%llu lost, %llu side-band records "
 		"lost), %zu distinct stacks",
 		(unsigned long long)st->samples, secs,

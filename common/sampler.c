@@ -343,17 +343,28 @@ int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
 	return errno == ENOENT ? 0 : -errno;
 }
 
-int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
-			uint64_t *ns)
+static int prog_stats(const struct bpf_program *prog, uint64_t *runs,
+		      uint64_t *ns)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(s->skel->progs.on_sample),
-				    &info, &len))
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 		return -errno;
 	*runs = info.run_cnt;
 	*ns = info.run_time_ns;
 	return 0;
+}
+
+int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
+			uint64_t *ns)
+{
+	return prog_stats(s->skel->progs.on_sample, runs, ns);
+}
+
+int sampler__offcpu_prog_stats(const struct sampler *s, uint64_t *runs,
+			       uint64_t *ns)
+{
+	return prog_stats(s->skel->progs.on_switch, runs, ns);
 }

@@ -120,5 +120,8 @@ int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
  */
 int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
 			uint64_t *ns);
+/* The same for the off-CPU program (one run per context switch). */
+int sampler__offcpu_prog_stats(const struct sampler *s, uint64_t *runs,
+			       uint64_t *ns);
 
 #endif

@@ -90,6 +90,14 @@ for t in ebprof ebprof0; do
 			l == "ebprof" ? "ebprof --off-cpu" : "ebprof --off-cpu-min 0",
 			b / n, s / n, lost / n, slost / n }' "$T/$t.cnt"
 done
+# The off-CPU program's own cost per switch, from the kernel's statistics.
+old_stats=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null || true
+"$W" pingpong "$SECS" "$DELAY" >/dev/null & pid=$!
+"$EBPROF" -v record -p "$pid" --off-cpu -o "$T/stats.folded" 2>"$T/stats.err" || true
+wait "$pid" || true
+sysctl -qw kernel.bpf_stats_enabled="$old_stats" 2>/dev/null || true
+sed -n 's/^ebprof record: debug: \(off-CPU BPF program: .*\)/  \1 (kernel.bpf_stats_enabled; every switch on the host)/p' "$T/stats.err"
 if [ -z "$OFFCPUTIME" ]; then
 	echo "  bcc offcputime: not measured (set OFFCPUTIME to its binary)"
 	exit 0

@@ -142,6 +142,38 @@ else
 	fail "offcpu storm: blocked time" "$off us vs $want us ±10%"
 fi
 
+# --- the same targets as CPU samples: -t (one thread), --cgroup
+"$W" split 40 >/dev/null & pid=$!
+for _ in $(seq 50); do
+	tid=$(grep -l '^wc-worker$' /proc/"$pid"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5)
+	[ -n "$tid" ] && break
+	sleep 0.05
+done
+timeout 30 "$EBPROF" -q record --off-cpu -t "$tid" -d 1 -o "$TMP/tid.folded"
+if grep -q '^wc-worker;.*\[off-cpu: sleeping\] ' "$TMP/tid.folded" &&
+   ! grep -qv '^wc-worker;' "$TMP/tid.folded"; then
+	pass "offcpu -t: only the chosen thread's blocks"
+else
+	fail "offcpu -t" "$(cut -d';' -f1 "$TMP/tid.folded" | sort | uniq -c | head)"
+fi
+cg_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$cg_root" ] && mkdir "$cg_root/ebprof-offcpu-$$" 2>/dev/null; then
+	cg=$cg_root/ebprof-offcpu-$$
+	"$W" lock 3 & inside=$!
+	echo "$inside" >"$cg/cgroup.procs"
+	timeout 30 "$EBPROF" -q record --off-cpu -d 1 --cgroup "$cg" -o "$TMP/cg.folded"
+	wait "$inside"
+	if grep -q 'off-cpu' "$TMP/cg.folded" && ! grep -Eqv '^(wc-lock|offcpu-fp);' "$TMP/cg.folded"; then
+		pass "offcpu --cgroup: only the cgroup's threads"
+	else
+		fail "offcpu --cgroup" "$(cut -d';' -f1 "$TMP/cg.folded" | sort | uniq -c | head)"
+	fi
+	rmdir "$cg"
+else
+	fail "offcpu --cgroup" "no writable cgroup v2 hierarchy"
+fi
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+
 # --- usage errors
 expect_error "offcpu: --off-cpu-min needs --off-cpu" 2 'needs --off-cpu' \
 	"$EBPROF" record --off-cpu-min 1ms -a

@@ -8,6 +8,8 @@
 #ifndef EBPROF_OFFCPU_BPF_H
 #define EBPROF_OFFCPU_BPF_H
 
+#include "sampler.h"
+
 /* Why the thread was off the CPU (bits 8-9 of a sample's flags). */
 enum off_state {
 	OFF_SLEEPING,		/* TASK_INTERRUPTIBLE, stopped, TASK_IDLE */
@@ -33,6 +35,21 @@ struct off_short_val {
 	__u64 blocks;
 	char comm[16];		/* thread name when first seen */
 	char pcomm[16];		/* process name */
+};
+
+/*
+ * --off-cpu-wakers: who woke the thread (sched_waking runs in the waker's
+ * context), sent after the event with SAMPLE_F_WAKER.  From an interrupt
+ * (a timer, I/O completion) they are the interrupted task's: user space
+ * cuts them at the interrupt entry in the kernel stack.
+ */
+struct off_waker {
+	__u32 pid, tid;
+	__s32 kstack_sz;		/* bytes, or -errno */
+	__s32 ustack_sz;
+	char comm[SAMPLER_COMM_LEN];
+	__u64 kstack[SAMPLER_MAX_STACK]; /* leaf first */
+	__u64 ustack[SAMPLER_MAX_STACK];
 };
 
 #endif

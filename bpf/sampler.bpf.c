@@ -324,6 +324,7 @@ struct off_pending {
 	__u32 state;			/* enum off_state */
 	__u32 pad;
 	struct sample_event ev;		/* stacks at switch-out */
+	struct off_waker waker;		/* SAMPLE_F_WAKER: sent with ev */
 };
 
 struct {
@@ -410,7 +411,9 @@ static __always_inline void off_switch_in(struct task_struct *next, __u64 now)
 	count(CNT_OFF_BLOCKS);
 	p->ev.off_ns = ns;
 	p->ev.flags |= SAMPLE_F_OFFCPU | state << SAMPLE_OFF_STATE_SHIFT;
-	if (bpf_ringbuf_output(&events, &p->ev, sizeof(p->ev), wake_flags())) {
+	if (bpf_ringbuf_output(&events, &p->ev, (p->ev.flags & SAMPLE_F_WAKER) ?
+			       sizeof(p->ev) + sizeof(p->waker) :
+			       sizeof(p->ev), wake_flags())) {
 		count(CNT_OFF_LOST);
 		count_add(CNT_OFF_LOST_NS, ns);
 	}
@@ -442,6 +445,34 @@ int BPF_PROG(on_switch, bool preempt, struct task_struct *prev,
 	fill_fp_user(ctx, &p->ev);
 	p->ts = now;
 	p->state = state;
+	return 0;
+}
+
+/*
+ * --off-cpu-wakers: the waker of a blocked target thread, in its context.
+ * From an interrupt, current is whoever was interrupted: user space cuts
+ * the stacks at the interrupt entry (the kernel stack shows it).
+ */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(on_waking, struct task_struct *task)
+{
+	struct off_pending *p = bpf_task_storage_get(&off_pending, task, 0, 0);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct off_waker *w;
+
+	if (!p || !p->ts)
+		return 0;
+	w = &p->waker;
+	w->kstack_sz = bpf_get_stack(ctx, w->kstack, sizeof(w->kstack), 2);
+	w->ustack_sz = 0;
+	w->pid = id >> 32;
+	w->tid = (__u32)id;
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	if (w->tid && !(cur->flags & PF_KTHREAD))
+		w->ustack_sz = bpf_get_stack(ctx, w->ustack, sizeof(w->ustack),
+					     BPF_F_USER_STACK);
+	p->ev.flags |= SAMPLE_F_WAKER;
 	return 0;
 }
 

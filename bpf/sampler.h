@@ -16,6 +16,8 @@
 				 * stack bytes replace ustack[] */
 #define SAMPLE_F_OFFCPU	0x8	/* a block off the CPU of off_ns, not a CPU
 				 * sample; state in bits 8-9 (offcpu.h) */
+#define SAMPLE_F_WAKER	0x10	/* SAMPLE_F_OFFCPU: a struct off_waker
+				 * follows the event (offcpu.h) */
 
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16

@@ -40,7 +40,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
-	OPT_OFF_CPU, OPT_OFF_CPU_MIN,
+	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
 };
 
 /*
@@ -87,6 +87,8 @@ static const struct opt_spec record_opts[] = {
 	{ "off-cpu-min", OPT_OFF_CPU_MIN, required_argument, "DURATION",
 	  "shorter blocks are summed per thread without a stack "
 	  "(default 20us; units ns, us, ms, s)" },
+	{ "off-cpu-wakers", OPT_OFF_CPU_WAKERS, no_argument, NULL,
+	  "with --off-cpu: add the stacks of who woke each thread" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -107,7 +109,7 @@ struct record {
 	enum out_format format;
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
-	bool off_cpu, off_cpu_min_set;
+	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
 	uint64_t off_cpu_min_ns;
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
@@ -324,6 +326,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 		case OPT_OFF_CPU:
 			r->off_cpu = true;
 			break;
+		case OPT_OFF_CPU_WAKERS:
+			r->off_cpu_wakers = true;
+			break;
 		case OPT_OFF_CPU_MIN:
 			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
 				goto bad_value;
@@ -388,8 +393,10 @@ static int parse_args(struct record *r, int argc, char **argv,
 			    "--cgroup or a command");
 		return EXIT_USAGE;
 	}
-	if (r->off_cpu_min_set && !r->off_cpu) {
-		usage_error(r->cmdname, "--off-cpu-min needs --off-cpu");
+	if ((r->off_cpu_min_set || r->off_cpu_wakers) && !r->off_cpu) {
+		usage_error(r->cmdname, "--%s needs --off-cpu",
+			    r->off_cpu_wakers ? "off-cpu-wakers" :
+			    "off-cpu-min");
 		return EXIT_USAGE;
 	}
 	if (r->off_cpu && r->user && r->user_stack_bytes) {
@@ -828,6 +835,7 @@ static int run_record(struct record *r)
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
 		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
+		.off_cpu_wakers = r->off_cpu_wakers,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;

@@ -23,6 +23,8 @@
 #include "wallclock.h"
 
 #define HDR 4	/* u64 words of header in a raw stack */
+/* Words of a waker section: pid/tid, comm, depths, frames. */
+#define WAKER_WORDS (3 + 3 * SAMPLER_MAX_STACK)
 /* Most user frames of a raw stack. */
 #define MAX_USER (UNWIND_MAX_FRAMES > SAMPLER_MAX_STACK + 1 ? \
 		  UNWIND_MAX_FRAMES : SAMPLER_MAX_STACK + 1)
@@ -89,8 +91,8 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
 	r->leaf_fixup = true;
-	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK) *
-			    sizeof(uint64_t));
+	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK +
+			     WAKER_WORDS) * sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
 	r->umaps = malloc(MAX_USER * sizeof(*r->umaps));
 	if (!r->scratch || !r->uips || !r->umaps) {
@@ -195,11 +197,13 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 	return r->nr_rmaps;
 }
 
+static size_t key_len(const uint64_t *k);
+
 static bool stack_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct rstack *s = &((struct recorder *)ctx)->stacks[id - 1];
 	const uint64_t *k = key;
-	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+	size_t len = key_len(k);
 
 	return s->len == len && !memcmp(s->key, k, len * sizeof(*k));
 }
@@ -242,6 +246,21 @@ static int stack_add(struct recorder *r, size_t len, double count,
 #define RS_OFFCPU		(1u << 18)	/* off-CPU block(s) */
 #define RS_OFF_SHORT		(1u << 19)	/*   summed short blocks */
 #define RS_OFF_STATE_SHIFT	20		/*   enum off_state, 2 bits */
+#define RS_WAKER		(1u << 22)	/*   a waker section follows */
+
+/*
+ * Words of a raw stack: the header, user (address, mapping) pairs, kernel
+ * addresses, and with RS_WAKER the waker's pid/tid, comm and depths words
+ * and its frames in the same layout.
+ */
+static size_t key_len(const uint64_t *k)
+{
+	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+
+	if (k[3] & RS_WAKER)
+		len += 3 + 2 * (k[len + 2] >> 32) + (k[len + 2] & 0xffff);
+	return len;
+}
 
 static const struct pm_map *pm_lookup(void *ctx, pid_t pid, uint64_t addr,
 				      uint64_t ts)
@@ -335,6 +354,44 @@ static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
 	return nu + 1;
 }
 
+/* Appends the waker section at k[len]; the new length, or 0 (ENOMEM). */
+static size_t add_waker(struct recorder *r, const struct sample_event *e,
+			const struct off_waker *w, size_t len)
+{
+	int nu = w->ustack_sz > 0 ? w->ustack_sz / 8 : 0;
+	int nk = w->kstack_sz > 0 ? w->kstack_sz / 8 : 0;
+	uint64_t *k = r->scratch;
+	uint32_t comm;
+	int i;
+
+	if (nu > SAMPLER_MAX_STACK)
+		nu = SAMPLER_MAX_STACK;
+	if (nk > SAMPLER_MAX_STACK)
+		nk = SAMPLER_MAX_STACK;
+	comm = strpool__id(&r->names, w->comm, strnlen(w->comm,
+						       sizeof(w->comm)));
+	if (!comm)
+		return 0;
+	k[len++] = (uint64_t)w->pid << 32 | w->tid;
+	k[len++] = comm;
+	k[len++] = (uint64_t)nu << 32 | nk;
+	for (i = 0; i < nu; i++) {
+		const struct pm_map *m = proc_maps__lookup(r->pm, w->pid,
+							   w->ustack[i],
+							   e->ts);
+		uint32_t id = m ? rmap_id(r, w->pid, m) : 0;
+
+		if (m && !id)
+			return 0;
+		k[len++] = w->ustack[i];
+		k[len++] = id;
+	}
+	for (i = 0; i < nk; i++)
+		k[len++] = w->kstack[i];
+	r->stats.off_wakers++;
+	return len;
+}
+
 static int handle(struct recorder *r, const struct sample_event *e)
 {
 	struct recorder_stats *st = &r->stats;
@@ -415,6 +472,12 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
+	if ((flags & RS_OFFCPU) && sample_event__waker(e)) {
+		k[3] |= RS_WAKER;
+		len = add_waker(r, e, sample_event__waker(e), len);
+		if (!len)
+			return -ENOMEM;
+	}
 	if (flags & RS_OFFCPU)
 		return stack_add(r, len, 1, e->off_ns);
 	return stack_add(r, len, 1, 0);
@@ -619,11 +682,64 @@ static int build_types(struct recorder *r, struct profile *p)
 	return 0;
 }
 
+/* Kernel functions that begin interrupt handling on x86-64. */
+static bool irq_entry(const char *name)
+{
+	static const char *const prefixes[] = {
+		"asm_sysvec_", "asm_common_interrupt", "asm_exc_",
+		"handle_softirqs", "__do_softirq", "run_ksoftirqd",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The waker's frames above the blocked stack, as offwaketime draws them:
+ * its kernel then user frames from the wake-up up, then its name, all of
+ * kind PF_WAKER (folded suffix _[w]).  A wake-up from an interrupt ends at
+ * the interrupt's entry, named "[interrupt]": what lies beyond was only
+ * interrupted.
+ */
+static int waker_frames(struct recorder *r, struct symbolizer *sym,
+			struct profile *p, struct frame_memo *fm,
+			const uint64_t *w, uint32_t *stack, size_t *d)
+{
+	size_t nu = w[2] >> 32, nk = w[2] & 0xffff, j;
+	const uint64_t *u = w + 3, *kf = w + 3 + 2 * nu;
+	struct pf_frame f;
+	uint32_t id;
+
+	bool irq = false;
+
+	for (j = 0; j < nk + nu && !irq; j++) {
+		id = j < nk ? frame_id(r, sym, p, fm, kf[j], ~0ULL, j == 0) :
+		     frame_id(r, sym, p, fm, u[2 * (j - nk)],
+			      u[2 * (j - nk) + 1], j == 0);
+		if (!id)
+			return -ENOMEM;
+		f = *profile__frame_get(p, id);
+		irq = j < nk && irq_entry(f.name);
+		f.kind = PF_WAKER;
+		stack[(*d)++] = profile__frame(p, &f);
+		if (!stack[*d - 1])
+			return -ENOMEM;
+	}
+	memset(&f, 0, sizeof(f));
+	f.name = irq ? "[interrupt]" : r->names.strs[(uint32_t)w[1] - 1];
+	f.kind = PF_WAKER;
+	stack[(*d)++] = profile__frame(p, &f);
+	return stack[*d - 1] ? 0 : -ENOMEM;
+}
+
 struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 4) *
+	uint32_t *stack = malloc((MAX_USER + 3 * SAMPLER_MAX_STACK + 6) *
 				 sizeof(*stack));
 	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
 	uint32_t markers[OFF_NR_STATES] = { 0 };
@@ -698,6 +814,10 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			stack[d++] = missed_kernel;
 		if (k[3] & RS_OFFCPU)
 			stack[d++] = markers[(k[3] >> RS_OFF_STATE_SHIFT) & 3];
+		if ((k[3] & RS_WAKER) &&
+		    waker_frames(r, sym, p, &fm, k + HDR + 2 * nu + nk,
+				 stack, &d))
+			goto out;
 		if (profile__add(p, stack, d, &l, vals))
 			goto out;
 	}

@@ -42,6 +42,7 @@ struct recorder_stats {
 	/* --off-cpu */
 	uint64_t off_blocks, off_ns;	/* blocks with stacks, their time */
 	uint64_t off_short_blocks, off_short_ns; /* summed short blocks */
+	uint64_t off_wakers;		/* blocks with their waker's stacks */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);

@@ -176,9 +176,10 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	if (!o->follow_forks)
 		bpf_program__set_autoload(s->skel->progs.on_fork, false);
 	s->skel->rodata->off_cpu_min_ns = o->off_cpu_min_ns;
-	if (!o->off_cpu) {
+	if (!o->off_cpu)
 		bpf_program__set_autoload(s->skel->progs.on_switch, false);
-	}
+	if (!o->off_cpu || !o->off_cpu_wakers)
+		bpf_program__set_autoload(s->skel->progs.on_waking, false);
 
 	err = sampler_bpf__load(s->skel);
 	if (err)

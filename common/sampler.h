@@ -17,6 +17,7 @@
 #include "../bpf/sampler.h"
 #include "../bpf/offcpu.h"
 
+
 struct sampler_opts {
 	unsigned int freq;		/* Hz */
 	bool user, kernel;		/* which stacks */
@@ -31,6 +32,7 @@ struct sampler_opts {
 					 * copy per sample (<= 65536); 0 for
 					 * frame pointers */
 	bool off_cpu;			/* also trace blocks off the CPU */
+	bool off_cpu_wakers;		/* and who woke them */
 	uint64_t off_cpu_min_ns;	/* shorter blocks are only summed */
 };
 
@@ -51,9 +53,19 @@ static inline size_t sample_event__size(const struct sample_event *e)
 	const struct sample_ustack *us;
 
 	if (!(e->flags & SAMPLE_F_USTACK))
-		return sizeof(*e);
+		return sizeof(*e) + ((e->flags & SAMPLE_F_WAKER) ?
+				     sizeof(struct off_waker) : 0);
 	us = (const void *)((const char *)e + SAMPLE_USTACK_OFF);
 	return SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
+}
+
+/* The waker that follows a SAMPLE_F_WAKER event, or NULL. */
+static inline const struct off_waker *
+sample_event__waker(const struct sample_event *e)
+{
+	if (!(e->flags & SAMPLE_F_WAKER) || (e->flags & SAMPLE_F_USTACK))
+		return NULL;
+	return (const void *)(e + 1);
 }
 
 /* The registers and stack bytes of a DWARF-mode event, or NULL. */

@@ -142,6 +142,20 @@ else
 	fail "offcpu storm: blocked time" "$off us vs $want us ±10%"
 fi
 
+# --- --off-cpu-wakers: the pipe's waker is the filler's write, the
+# sleep's a timer interrupt
+timeout 60 "$EBPROF" -q record --off-cpu --off-cpu-wakers -o "$TMP/wk.folded" \
+	-- "$W" split 10 >/dev/null
+pw=$(sum "$TMP/wk.folded" '^wc-worker;.*;pipe_phase;read;.*\[off-cpu: sleeping\];try_to_wake_up_\[w\];.*anon_pipe_write_\[w\];.*;wc-filler_\[w\]$')
+pa=$(sum "$TMP/wk.folded" '^wc-worker;.*;pipe_phase;read;.*\[off-cpu: sleeping\]')
+sw=$(sum "$TMP/wk.folded" '^wc-worker;.*;sleep_phase;.*\[off-cpu: sleeping\];.*hrtimer_wakeup_\[w\];.*\[interrupt\]_\[w\]$')
+sa=$(sum "$TMP/wk.folded" '^wc-worker;.*;sleep_phase;.*\[off-cpu: sleeping\]')
+if awk -v a="$pw" -v b="$pa" -v c="$sw" -v d="$sa" 'BEGIN { exit !(b > 0 && d > 0 && a / b > 0.9 && c / d > 0.9) }'; then
+	pass "offcpu --off-cpu-wakers: pipe woken by wc-filler's write, sleep by a timer interrupt"
+else
+	fail "offcpu --off-cpu-wakers" "pipe $pw of $pa, sleep $sw of $sa: $(grep 'wc-worker.*_\[w\]' "$TMP/wk.folded" | head -c 800)"
+fi
+
 # --- the same targets as CPU samples: -t (one thread), --cgroup
 "$W" split 40 >/dev/null & pid=$!
 for _ in $(seq 50); do

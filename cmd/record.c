@@ -365,6 +365,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 	opt_parser__release(&op);
 	if (!r->format_set)
 		r->format = out_format__from_path(r->output);
+	if (r->off_cpu && r->push.server) {
+		usage_error(r->cmdname, "--off-cpu is not pushed continuously "
+			    "yet: record a pprof file (-o FILE.pb.gz) and "
+			    "'ebprof push' it");
+		return EXIT_USAGE;
+	}
 	if (r->push.server && r->output_set) {
 		usage_error(r->cmdname, "--push uploads each interval: it "
 			    "writes no file, so drop -o");

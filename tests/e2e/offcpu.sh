@@ -193,5 +193,9 @@ expect_error "offcpu: --off-cpu-min needs --off-cpu" 2 'needs --off-cpu' \
 	"$EBPROF" record --off-cpu-min 1ms -a
 expect_error "offcpu: dwarf refused" 2 'frame-pointer stacks only' \
 	"$EBPROF" record --off-cpu --call-graph dwarf -a
+expect_error "offcpu: not with --push" 2 "not pushed continuously" \
+	"$EBPROF" record --off-cpu --push http://127.0.0.1:9 -a
+expect_error "offcpu: --off-cpu-wakers needs --off-cpu" 2 'off-cpu-wakers needs --off-cpu' \
+	"$EBPROF" record --off-cpu-wakers -a
 expect_error "offcpu: bad --off-cpu-min" 2 "invalid value '5x'" \
 	"$EBPROF" record --off-cpu --off-cpu-min 5x -a

@@ -52,4 +52,18 @@ struct off_waker {
 	__u64 ustack[SAMPLER_MAX_STACK];
 };
 
+/*
+ * A target thread's block in progress, in its task storage: set at
+ * switch-out, sent (or summed) and cleared at switch-in.  User space reads
+ * the ones still open when the recording stops, and seeds those of threads
+ * already blocked when it starts (SAMPLE_F_OFF_EARLY, no stacks).
+ */
+struct off_pending {
+	__u64 ts;			/* switch-out, ns; 0: none pending */
+	__u32 state;			/* enum off_state */
+	__u32 pad;
+	struct sample_event ev;		/* stacks at switch-out */
+	struct off_waker waker;		/* SAMPLE_F_WAKER: sent with ev */
+};
+
 #endif

@@ -319,14 +319,6 @@ const volatile __u64 off_cpu_min_ns = 0;
 #define TASK_DEAD		0x80
 #define TASK_NOLOAD		0x400
 
-struct off_pending {
-	__u64 ts;			/* switch-out, ns; 0: none pending */
-	__u32 state;			/* enum off_state */
-	__u32 pad;
-	struct sample_event ev;		/* stacks at switch-out */
-	struct off_waker waker;		/* SAMPLE_F_WAKER: sent with ev */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -18,6 +18,8 @@
 				 * sample; state in bits 8-9 (offcpu.h) */
 #define SAMPLE_F_WAKER	0x10	/* SAMPLE_F_OFFCPU: a struct off_waker
 				 * follows the event (offcpu.h) */
+#define SAMPLE_F_OFF_EARLY 0x20	/* SAMPLE_F_OFFCPU: blocked since before
+				 * the recording began: no stacks */
 
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16

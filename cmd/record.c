@@ -111,6 +111,7 @@ struct record {
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
 	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
 	uint64_t off_cpu_min_ns;
+	uint64_t off_in_progress;	/* blocks open at the end, charged */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -673,14 +674,16 @@ static void print_summary(struct record *r, struct sampler *s,
 		pr_info("off-CPU: %llu blocks with stacks (%.3f s), %llu under "
 			"%.0f us summed per thread (%.3f s); lost: %llu blocks "
 			"(%.3f s) ring buffer full, %llu (%.3f s) short-block "
-			"map full, %llu switch-outs untracked",
+			"map full, %llu switch-outs untracked; %llu blocks "
+			"still open at the end charged up to it",
 			(unsigned long long)st->off_blocks, st->off_ns / 1e9,
 			(unsigned long long)st->off_short_blocks,
 			r->off_cpu_min_ns / 1e3, st->off_short_ns / 1e9,
 			(unsigned long long)os.lost, os.lost_ns / 1e9,
 			(unsigned long long)os.short_lost,
 			os.short_lost_ns / 1e9,
-			(unsigned long long)os.no_start);
+			(unsigned long long)os.no_start,
+			(unsigned long long)r->off_in_progress);
 	}
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
@@ -851,6 +854,7 @@ static int run_record(struct record *r)
 	struct uploader *up = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
+	uint64_t t_stop;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
 	uint32_t i;
@@ -909,6 +913,12 @@ static int run_record(struct record *r)
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
 	}
+	/* Threads asleep now are charged from now when they wake. */
+	if (r->off_cpu && sampler__offcpu_seed(s, r->pids, r->nr_pids, r->tids,
+					       r->nr_tids)) {
+		pr_err("out of memory");
+		goto cleanup;
+	}
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
@@ -953,10 +963,17 @@ static int run_record(struct record *r)
 	}
 	if (stop_signal == SIGTERM && r->child)
 		kill(r->child, SIGTERM);
+	t_stop = now_ns(CLOCK_MONOTONIC);
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
 	sampler__consume(s);
+	/* Threads still blocked are charged up to the end. */
+	if (r->off_cpu && sampler__offcpu_pending(s, t_stop, on_sample, r,
+						  &r->off_in_progress)) {
+		pr_err("out of memory while recording");
+		goto cleanup;
+	}
 	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	if (tty)
 		fprintf(stderr, "\r\033[K");

@@ -247,6 +247,7 @@ static int stack_add(struct recorder *r, size_t len, double count,
 #define RS_OFF_SHORT		(1u << 19)	/*   summed short blocks */
 #define RS_OFF_STATE_SHIFT	20		/*   enum off_state, 2 bits */
 #define RS_WAKER		(1u << 22)	/*   a waker section follows */
+#define RS_OFF_EARLY		(1u << 23)	/*   began before the recording */
 
 /*
  * Words of a raw stack: the header, user (address, mapping) pairs, kernel
@@ -435,6 +436,8 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	if (e->flags & SAMPLE_F_OFFCPU) {
 		flags |= RS_OFFCPU |
 			 SAMPLE_OFF_STATE(e->flags) << RS_OFF_STATE_SHIFT;
+		if (e->flags & SAMPLE_F_OFF_EARLY)
+			flags |= RS_OFF_EARLY;
 		st->off_blocks++;
 		st->off_ns += e->off_ns;
 	}
@@ -557,7 +560,8 @@ int recorder__set_horizon(struct recorder *r, uint64_t ts)
  * of the per-thread sums of short blocks (which have no stacks).
  */
 static int off_cpu_markers(struct recorder *r, struct profile *p,
-			   uint32_t markers[OFF_NR_STATES], uint32_t *short_id)
+			   uint32_t markers[OFF_NR_STATES], uint32_t *short_id,
+			   uint32_t *early_id)
 {
 	char name[64];
 	struct pf_frame f = { .name = name };
@@ -573,7 +577,10 @@ static int off_cpu_markers(struct recorder *r, struct profile *p,
 	snprintf(name, sizeof(name), "[off-cpu: blocks under %.0f us]",
 		 r->off_cpu_min_ns / 1e3);
 	*short_id = profile__frame(p, &f);
-	return *short_id ? 0 : -ENOMEM;
+	snprintf(name, sizeof(name), "[off-cpu: blocked since before the "
+		 "recording]");
+	*early_id = profile__frame(p, &f);
+	return *short_id && *early_id ? 0 : -ENOMEM;
 }
 
 struct frame_memo {
@@ -742,6 +749,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	uint32_t *stack = malloc((MAX_USER + 3 * SAMPLER_MAX_STACK + 6) *
 				 sizeof(*stack));
 	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
+	uint32_t early_id = 0;
 	uint32_t markers[OFF_NR_STATES] = { 0 };
 	size_t i;
 	int err = -ENOMEM;
@@ -766,7 +774,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		if (!fm.mapping_ids[0] || !missed_user || !missed_kernel)
 			goto out;
 	}
-	if (r->off_cpu && off_cpu_markers(r, p, markers, &short_id))
+	if (r->off_cpu && off_cpu_markers(r, p, markers, &short_id, &early_id))
 		goto out;
 	for (i = 0; i < r->nr_stacks; i++) {
 		const struct rstack *s = &r->stacks[i];
@@ -785,6 +793,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		}
 		if (k[3] & RS_OFF_SHORT)
 			stack[d++] = short_id;
+		if (k[3] & RS_OFF_EARLY)
+			stack[d++] = early_id;
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
 		/* Root first: the BPF stacks are leaf first. */

@@ -3,12 +3,16 @@
  * The BPF sampler's lifecycle (see sampler.h): open -> configure -> load
  * -> perf events -> attach -> poll, and one cleanup path.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -342,6 +346,210 @@ int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
 		}
 	}
 	return errno == ENOENT ? 0 : -errno;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* Linux 6.9 */
+#endif
+
+/*
+ * A thread's state letter, name and process id from /proc/TID/stat, or
+ * 0 when it is gone or a kernel thread.
+ */
+static char thread_stat(pid_t tid, char comm[SAMPLER_COMM_LEN], pid_t *tgid)
+{
+	char path[64], buf[1024], *open_p, *close_p, state;
+	unsigned long flags;
+	ssize_t n;
+	int fd, len;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p)
+		return 0;
+	len = close_p - open_p - 1;
+	if (len >= SAMPLER_COMM_LEN)
+		len = SAMPLER_COMM_LEN - 1;
+	memset(comm, 0, SAMPLER_COMM_LEN);
+	memcpy(comm, open_p + 1, len);
+	/* state ppid pgrp session tty tpgid flags */
+	if (sscanf(close_p + 2, "%c %*d %*d %*d %*d %*d %lu", &state,
+		   &flags) != 2 || (flags & 0x00200000))	/* PF_KTHREAD */
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	*tgid = tid;
+	{
+		FILE *f = fopen(path, "re");
+		char line[256];
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %d", tgid) == 1)
+				break;
+		if (f)
+			fclose(f);
+	}
+	return state;
+}
+
+static int pidfd_of(pid_t tid, pid_t tgid)
+{
+	return syscall(SYS_pidfd_open, tid, tid == tgid ? 0 : PIDFD_THREAD);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Seeds the pending block of one thread that sleeps now. */
+static void seed_thread(struct sampler *s, pid_t tid, uint64_t now,
+			struct off_pending *p)
+{
+	char comm[SAMPLER_COMM_LEN];
+	pid_t tgid;
+	char st = thread_stat(tid, comm, &tgid);
+	int fd;
+
+	if (st != 'S' && st != 'D')
+		return;
+	fd = pidfd_of(tid, tgid);
+	if (fd < 0)
+		return;
+	memset(p, 0, sizeof(*p));
+	p->ts = now;
+	p->state = st == 'D' ? OFF_DISK : OFF_SLEEPING;
+	p->ev.ts = now;
+	p->ev.pid = tgid;
+	p->ev.tid = tid;
+	p->ev.flags = SAMPLE_F_OFF_EARLY;
+	memcpy(p->ev.comm, comm, sizeof(comm));
+	if (thread_stat(tgid, comm, &tgid))
+		memcpy(p->ev.pcomm, comm, sizeof(comm));
+	/* A thread that switched meanwhile has its own record: keep it. */
+	bpf_map__update_elem(s->skel->maps.off_pending, &fd, sizeof(fd), p,
+			     sizeof(*p), BPF_NOEXIST);
+	close(fd);
+}
+
+/* Calls @fn for every thread of @pid (/proc/PID/task). */
+static void each_thread(pid_t pid, void (*fn)(void *, pid_t), void *ctx)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			fn(ctx, atoi(d->d_name));
+	closedir(dir);
+}
+
+struct seed_ctx {
+	struct sampler *s;
+	uint64_t now;
+	struct off_pending *p;
+};
+
+static void seed_one(void *ctx, pid_t tid)
+{
+	struct seed_ctx *c = ctx;
+
+	seed_thread(c->s, tid, c->now, c->p);
+}
+
+int sampler__offcpu_seed(struct sampler *s, const pid_t *pids, size_t npids,
+			 const pid_t *tids, size_t ntids)
+{
+	struct seed_ctx c = { s, mono_ns(), malloc(sizeof(*c.p)) };
+	size_t i;
+
+	if (!c.p)
+		return -ENOMEM;
+	for (i = 0; i < npids; i++)
+		each_thread(pids[i], seed_one, &c);
+	for (i = 0; i < ntids; i++)
+		seed_one(&c, tids[i]);
+	free(c.p);
+	return 0;
+}
+
+struct pending_ctx {
+	struct sampler *s;
+	uint64_t now, *nr;
+	struct off_pending *p;
+	sampler_cb cb;
+	void *ctx;
+	int err;
+};
+
+static void pending_one(void *ctx, pid_t tid)
+{
+	struct pending_ctx *c = ctx;
+	char comm[SAMPLER_COMM_LEN];
+	pid_t tgid;
+	char st;
+	int fd;
+
+	if (c->err)
+		return;
+	st = thread_stat(tid, comm, &tgid);
+	/* Runnable or running: its last block has ended. */
+	if (!st || st == 'R')
+		return;
+	fd = pidfd_of(tid, tgid);
+	if (fd < 0)
+		return;
+	if (!bpf_map__lookup_elem(c->s->skel->maps.off_pending, &fd,
+				  sizeof(fd), c->p, sizeof(*c->p), 0) &&
+	    c->p->ts && c->p->ts < c->now) {
+		c->p->ev.off_ns = c->now - c->p->ts;
+		c->p->ev.flags &= ~SAMPLE_F_WAKER;
+		c->p->ev.flags |= SAMPLE_F_OFFCPU |
+			(c->p->state & 3) << SAMPLE_OFF_STATE_SHIFT;
+		(*c->nr)++;
+		c->err = c->cb(&c->p->ev, sizeof(c->p->ev), c->ctx);
+	}
+	close(fd);
+}
+
+int sampler__offcpu_pending(struct sampler *s, uint64_t now, sampler_cb cb,
+			    void *ctx, uint64_t *nr)
+{
+	struct pending_ctx c = { s, now, nr, malloc(sizeof(*c.p)), cb, ctx,
+				 0 };
+	struct dirent *d;
+	DIR *dir;
+
+	*nr = 0;
+	if (!c.p)
+		return -ENOMEM;
+	dir = opendir("/proc");
+	if (!dir) {
+		free(c.p);
+		return -errno;
+	}
+	while ((d = readdir(dir)) && !c.err)
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			each_thread(atoi(d->d_name), pending_one, &c);
+	closedir(dir);
+	free(c.p);
+	return c.err;
 }
 
 static int prog_stats(const struct bpf_program *prog, uint64_t *runs,

@@ -127,6 +127,20 @@ int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
 			  void *ctx);
 
 /*
+ * Off-CPU blocks open at the ends of the recording.  seed: threads of
+ * @pids (all their threads) and @tids asleep now are charged from now when
+ * they wake, with no stacks (SAMPLE_F_OFF_EARLY).  pending: after
+ * sampler__stop(), calls @cb with an event for each thread still blocked,
+ * charged up to @now (CLOCK_MONOTONIC ns); *@nr counts them.  Threads are
+ * found in /proc and their storage through pidfds (Linux 6.9+ for threads
+ * other than the leader).  0 or -errno.
+ */
+int sampler__offcpu_seed(struct sampler *s, const pid_t *pids, size_t npids,
+			 const pid_t *tids, size_t ntids);
+int sampler__offcpu_pending(struct sampler *s, uint64_t now, sampler_cb cb,
+			    void *ctx, uint64_t *nr);
+
+/*
  * Runs of the sampling program and the time they took, counted while
  * kernel.bpf_stats_enabled is 1 (0, 0 otherwise); 0 or -errno.
  */

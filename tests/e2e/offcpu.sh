@@ -156,6 +156,24 @@ else
 	fail "offcpu --off-cpu-wakers" "pipe $pw of $pa, sleep $sw of $sa: $(grep 'wc-worker.*_\[w\]' "$TMP/wk.folded" | head -c 800)"
 fi
 
+# --- -p of a running process: blocks open when the recording starts and
+# when it stops are charged, so every thread sums to the recording's time
+"$W" split 100 >/dev/null & pid=$!
+sleep 0.5
+timeout 30 "$EBPROF" record --off-cpu -p "$pid" -d 2 -o "$TMP/p.folded" 2>"$TMP/p.err"
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+secs=$(sed -n 's/^ebprof record: [0-9]* samples in \([0-9.]*\) s.*/\1/p' "$TMP/p.err")
+us=$(awk -v t="$secs" 'BEGIN { printf "%.0f", t * 1e6 }')
+w=$(sum "$TMP/p.folded" '^wc-worker;'); f=$(sum "$TMP/p.folded" '^wc-filler;')
+m=$(sum "$TMP/p.folded" '^offcpu-fp;')
+if [ -n "$us" ] && near "$w" "$us" "$((us / 10))" && near "$f" "$us" "$((us / 10))" &&
+   near "$m" "$us" "$((us / 10))" &&
+   grep -q '^offcpu-fp;\[off-cpu: blocked since before the recording\];\[off-cpu: sleeping\] ' "$TMP/p.folded"; then
+	pass "offcpu -p: each thread sums to the recording ($w, $f, $m of $us us)"
+else
+	fail "offcpu -p: thread totals" "worker $w filler $f main $m of $us us: $(grep off-CPU "$TMP/p.err")"
+fi
+
 # --- the same targets as CPU samples: -t (one thread), --cgroup
 "$W" split 40 >/dev/null & pid=$!
 for _ in $(seq 50); do

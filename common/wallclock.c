@@ -28,16 +28,21 @@ const char *wallclock__type_name(const char *name)
 	return name && !strcmp(name, "off-cpu") ? "off_cpu" : name;
 }
 
-/* enum off_state of a sample whose leaf is a marker frame, else -1. */
+/*
+ * enum off_state of a sample whose leaf is a marker frame (below the
+ * waker's frames, if any), else -1.
+ */
 static int leaf_state(const struct profile *p, const struct pf_sample *s)
 {
 	const char *name;
-	size_t n = strlen(WALLCLOCK_MARKER);
+	size_t n = strlen(WALLCLOCK_MARKER), d = s->depth;
 	int i;
 
-	if (!s->depth)
+	while (d && profile__frame_get(p, s->frames[d - 1])->kind == PF_WAKER)
+		d--;
+	if (!d)
 		return -1;
-	name = profile__frame_get(p, s->frames[s->depth - 1])->name;
+	name = profile__frame_get(p, s->frames[d - 1])->name;
 	if (strncmp(name, WALLCLOCK_MARKER, n))
 		return -1;
 	for (i = 0; i < OFF_NR_STATES; i++) {

@@ -86,15 +86,18 @@ static void test_folded_shape(void)
 	struct folded_stats st;
 	char text[] = "w;main;work 3000\n"
 		      "w;main;read;[off-cpu: sleeping] 5400\n"
-		      "w;[off-cpu: blocks under 20 us];[off-cpu: runnable] 600\n";
+		      "w;[off-cpu: blocks under 20 us];[off-cpu: runnable] 600\n"
+		      "w;main;read;[off-cpu: sleeping];try_to_wake_up_[w];"
+		      "write_[w];f_[w] 1000\n";
 	FILE *f = fmemopen(text, strlen(text), "r");
 	char err[128];
 
 	folded__read(p, f, &st);
 	fclose(f);
 	CHECK(wallclock__add_views(p) == 1, "wallclock: folded file has views");
-	CHECK(total(p, "cpu") == 3000 && total(p, "off_cpu") == 6000 &&
-	      total(p, "wall") == 9000, "wallclock: folded split by marker");
+	CHECK(total(p, "cpu") == 3000 && total(p, "off_cpu") == 7000 &&
+	      total(p, "wall") == 10000,
+	      "wallclock: folded split by marker, waker frames above it");
 	CHECK(!strcmp(p->types[profile__find_type(p, "wall")].unit,
 		      "microseconds"), "wallclock: folded unit microseconds");
 	CHECK(!wallclock__select(p, NULL, err, sizeof(err)) &&

@@ -180,8 +180,11 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	if (!o->follow_forks)
 		bpf_program__set_autoload(s->skel->progs.on_fork, false);
 	s->skel->rodata->off_cpu_min_ns = o->off_cpu_min_ns;
-	if (!o->off_cpu)
+	if (!o->off_cpu) {
 		bpf_program__set_autoload(s->skel->progs.on_switch, false);
+		/* Preallocated: no room for it when it is not used. */
+		bpf_map__set_max_entries(s->skel->maps.off_short, 1);
+	}
 	if (!o->off_cpu || !o->off_cpu_wakers)
 		bpf_program__set_autoload(s->skel->progs.on_waking, false);
 

@@ -20,6 +20,7 @@
 #include "../common/input.h"
 #include "../common/log.h"
 #include "../common/outfile.h"
+#include "../common/wallclock.h"
 #include "builtin.h"
 
 enum {
@@ -62,7 +63,8 @@ static const struct opt_spec flame_opts[] = {
 	{ "no-normalize", OPT_NO_NORMALIZE, no_argument, NULL,
 	  "with --base: compare raw counts, not shares of each total" },
 	{ "sample-type", OPT_SAMPLE_TYPE, required_argument, "NAME",
-	  "draw this sample type of pprof input (e.g. cpu)" },
+	  "draw this sample type of pprof input (e.g. cpu); cpu, off-cpu "
+	  "or wall for --off-cpu recordings (default wall)" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -274,7 +276,12 @@ static struct profile *read_profile(const char *path, const char *name,
 		pr_err("out of memory");
 		return NULL;
 	}
-	if (input__read_type(p, path, sample_type, &st, why, sizeof(why))) {
+	if (input__read_type(p, path, NULL, &st, why, sizeof(why))) {
+		pr_err("cannot read '%s': %s", name, why);
+		profile__free(p);
+		return NULL;
+	}
+	if (wallclock__select(p, sample_type, why, sizeof(why))) {
 		pr_err("cannot read '%s': %s", name, why);
 		profile__free(p);
 		return NULL;
@@ -376,7 +383,10 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 			fclose(f);
 		return EXIT_FAIL;
 	}
-	if (looks_text(head, n) && !(a->flags & FG_REVERSE)) {
+	/* Off-CPU stacks: the profile path knows their views and unit. */
+	if (looks_text(head, n) && !(a->flags & FG_REVERSE) &&
+	    !a->sample_type && !memmem(head, n, WALLCLOCK_MARKER,
+				       strlen(WALLCLOCK_MARKER))) {
 		err = folded_stream__read(f, (const char *)head, n,
 					  (a->flags & FG_FLAMECHART) ? 0 :
 					  FOLDED_STREAM_SORT, add_stream_line,

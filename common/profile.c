@@ -80,6 +80,31 @@ int profile__set_types(struct profile *p, const struct pf_value_type *types,
 	return 0;
 }
 
+int profile__add_type(struct profile *p, const char *type, const char *unit)
+{
+	struct pf_value_type *t;
+	size_t i;
+
+	t = realloc(p->types, (p->nr_types + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	p->types = t;
+	for (i = 0; i < p->nr_samples; i++) {
+		double *v = realloc(p->samples[i].values,
+				    (p->nr_types + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		v[p->nr_types] = 0;
+		p->samples[i].values = v;
+	}
+	t[p->nr_types].type = profile__intern(p, type);
+	t[p->nr_types].unit = profile__intern(p, unit);
+	if (!t[p->nr_types].type || !t[p->nr_types].unit)
+		return -ENOMEM;
+	return (int)p->nr_types++;
+}
+
 int profile__find_type(const struct profile *p, const char *type)
 {
 	size_t i;

@@ -120,6 +120,12 @@ const char *profile__intern(struct profile *p, const char *s);
  */
 int profile__set_types(struct profile *p, const struct pf_value_type *types,
 		       size_t nr);
+/*
+ * Appends a sample type whose value is 0 in every existing sample (fill
+ * them in through p->samples[i].values).  Its index, or -ENOMEM (the
+ * profile keeps its types; samples may have grown a spare value).
+ */
+int profile__add_type(struct profile *p, const char *type, const char *unit);
 /* Index of the sample type named @type, or -1. */
 int profile__find_type(const struct profile *p, const char *type);
 

@@ -39,6 +39,7 @@ struct recorder_stats {
 	uint64_t dwarf_ns;		/* time spent unwinding */
 	/* frame-pointer mode */
 	uint64_t leaf_fixed;		/* callers restored by the leaf fix-up */
+	uint64_t filtered;		/* dropped by the origins' filter */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
@@ -49,6 +50,13 @@ void recorder__free(struct recorder *r);
  * the sample lands in a function without its frame (on by default).
  */
 void recorder__set_leaf_fixup(struct recorder *r, bool on);
+
+/*
+ * Labels each sample with its origin (container, pod, unit) and drops
+ * those the origins filter out.  @o stays the caller's.
+ */
+struct origins;
+void recorder__set_origins(struct recorder *r, struct origins *o);
 
 /*
  * Handles one sample.  Samples newer than the horizon are kept aside:

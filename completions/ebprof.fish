@@ -19,3 +19,4 @@ complete -c ebprof -n 'test -n (__ebprof_cmd)' -F
 complete -c ebprof -s p -l pid -x -a '(__fish_complete_pids)'
 complete -c ebprof -l format -x -a 'folded pprof text json markdown'
 complete -c ebprof -l call-graph -x -a 'fp dwarf'
+complete -c ebprof -l label-by -x -a 'pid comm container service'

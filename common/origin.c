@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sample origins: cgroup id (and, on v1-only runtimes, pid) -> container,
+ * pod, unit; see origin.h.  A hash lookup per sample; files are read only
+ * for a cgroup or process seen for the first time.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "container.h"
+#include "hashmap.h"
+#include "origin.h"
+
+#define PATH_LEN 4096
+
+struct org {
+	uint64_t cgroup_id;
+	pid_t pid;		/* 0: every task of the cgroup */
+	bool per_pid;		/* v2 path says nothing, v1 paths decide */
+	bool wanted;
+	bool named;		/* docker answered */
+	char *path;		/* cgroup path, or NULL */
+	struct cgroup_info ci;
+	char short_id[CONTAINER_SHORT_LEN + 1];
+	struct docker_info dk;	/* strings owned by struct docker */
+};
+
+struct nspid {
+	pid_t pid, ns;
+};
+
+struct origins {
+	struct cgroup_ids *cg;
+	struct docker *dk;
+	struct org *orgs;	/* origin i at orgs[i - 1] */
+	size_t nr, cap;
+	struct hashmap idx;
+	struct nspid *pids;
+	size_t nr_pids, pids_cap;
+	struct hashmap pid_idx;
+	char **want;
+	size_t nr_want;
+};
+
+struct origins *origins__new(struct cgroup_ids *cg, struct docker *dk)
+{
+	struct origins *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->cg = cg;
+	o->dk = dk;
+	hashmap__init(&o->idx);
+	hashmap__init(&o->pid_idx);
+	return o;
+}
+
+void origins__free(struct origins *o)
+{
+	size_t i;
+
+	if (!o)
+		return;
+	for (i = 0; i < o->nr; i++)
+		free(o->orgs[i].path);
+	for (i = 0; i < o->nr_want; i++)
+		free(o->want[i]);
+	free(o->want);
+	free(o->orgs);
+	free(o->pids);
+	hashmap__release(&o->idx);
+	hashmap__release(&o->pid_idx);
+	free(o);
+}
+
+int origins__want(struct origins *o, const char *prefix)
+{
+	char *copy;
+
+	if (!container_id__is_prefix(prefix))
+		return -EINVAL;
+	if (array__grow((void **)&o->want, &o->nr_want, o->nr_want + 1,
+			sizeof(*o->want)))
+		return -ENOMEM;
+	copy = strdup(prefix);
+	if (!copy)
+		return -ENOMEM;
+	o->want[o->nr_want++] = copy;
+	return 0;
+}
+
+static bool wanted(const struct origins *o, const struct cgroup_info *ci)
+{
+	size_t i;
+
+	if (!o->nr_want)
+		return true;
+	for (i = 0; i < o->nr_want; i++)
+		if (ci->id[0] && !strncmp(ci->id, o->want[i],
+					  strlen(o->want[i])))
+			return true;
+	return false;
+}
+
+int origins__want_ref(struct origins *o, const char *ref, char *why,
+		      size_t len)
+{
+	struct docker_info info;
+	int err = o->dk ? docker__inspect(o->dk, ref, 2000, &info) :
+		  -ECONNREFUSED;
+
+	if (!err) {
+		err = origins__want(o, info.id);
+		docker_info__release(&info);
+		return err;
+	}
+	if (container_id__is_prefix(ref))
+		return origins__want(o, ref);
+	if (err == -ENOENT)
+		snprintf(why, len, "the Docker API at %s knows no such "
+			 "container", docker__socket(o->dk));
+	else if (o->dk)
+		snprintf(why, len, "no answer from the Docker API at %s: %s",
+			 docker__socket(o->dk), strerror(-err));
+	else
+		snprintf(why, len, "no Docker API to ask for names");
+	return -ENOENT;
+}
+
+struct find_ctx {
+	struct origins *o;
+	char path[PATH_LEN];
+	char id[CONTAINER_ID_LEN + 1];
+	int found;		/* containers seen */
+};
+
+static int find_one(void *ctx, const char *path, uint64_t id)
+{
+	struct find_ctx *f = ctx;
+	struct cgroup_info ci;
+
+	if (!cgroup_path__parse(path, &ci) || !ci.id[0] ||
+	    !wanted(f->o, &ci) || !strcmp(ci.id, f->id))
+		return 0;
+	/* The outermost directory of the container comes first. */
+	if (f->found++)
+		return 1;
+	memcpy(f->id, ci.id, sizeof(f->id));
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	return 0;
+}
+
+int origins__wanted_cgroup(struct origins *o, char *path, size_t len)
+{
+	struct find_ctx *f;
+	int err = -ENOENT;
+
+	if (!o->cg || !o->nr_want)
+		return -ENOENT;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->o = o;
+	if (!cgroup_ids__walk(o->cg, find_one, f) && f->found == 1 &&
+	    (size_t)snprintf(path, len, "%s%s", cgroup_ids__mount(o->cg),
+			     f->path) < len)
+		err = 0;
+	free(f);
+	return err;
+}
+
+struct org_key {
+	uint64_t id;
+	pid_t pid;
+};
+
+static uint64_t org_hash(const struct org_key *k)
+{
+	return hash__u64(k->id, (uint32_t)k->pid);
+}
+
+static bool org_eq(uint32_t i, const void *key, void *ctx)
+{
+	const struct org *g = &((struct origins *)ctx)->orgs[i - 1];
+	const struct org_key *k = key;
+
+	return g->cgroup_id == k->id && g->pid == k->pid;
+}
+
+
+static uint32_t add(struct origins *o, uint64_t id, pid_t pid,
+		    const char *path, const struct cgroup_info *ci)
+{
+	struct org_key k = { id, pid };
+	struct org *g;
+
+	if (array__grow((void **)&o->orgs, &o->cap, o->nr + 1,
+			sizeof(*o->orgs)))
+		return 0;
+	g = &o->orgs[o->nr];
+	memset(g, 0, sizeof(*g));
+	g->cgroup_id = id;
+	g->pid = pid;
+	g->ci = *ci;
+	if (path && !(g->path = strdup(path)))
+		return 0;
+	memcpy(g->short_id, ci->id, CONTAINER_SHORT_LEN);
+	g->wanted = wanted(o, ci);
+	if (hashmap__insert(&o->idx, org_hash(&k), o->nr + 1)) {
+		free(g->path);
+		return 0;
+	}
+	if (ci->id[0])
+		docker__request(o->dk, ci->id);
+	return ++o->nr;
+}
+
+static bool nspid_eq(uint32_t i, const void *key, void *ctx)
+{
+	return ((struct origins *)ctx)->pids[i - 1].pid == *(const pid_t *)key;
+}
+
+static struct nspid *nspid_find(struct origins *o, pid_t pid)
+{
+	uint32_t i = hashmap__find(&o->pid_idx, hash__u64(pid, 1), nspid_eq,
+				   &pid, o);
+
+	return i ? &o->pids[i - 1] : NULL;
+}
+
+/* Reads the process's own PID the first time it is seen in a container. */
+static void nspid_note(struct origins *o, pid_t pid)
+{
+	if (pid <= 0 || nspid_find(o, pid) ||
+	    array__grow((void **)&o->pids, &o->pids_cap, o->nr_pids + 1,
+			sizeof(*o->pids)))
+		return;
+	o->pids[o->nr_pids].pid = pid;
+	o->pids[o->nr_pids].ns = proc__nspid(pid);
+	if (!hashmap__insert(&o->pid_idx, hash__u64(pid, 1), o->nr_pids + 1))
+		o->nr_pids++;
+}
+
+/* The v1 path of @pid when it names a container. */
+static bool v1_container(pid_t pid, char *path, struct cgroup_info *ci)
+{
+	char all[PATH_LEN], *line, *save = NULL;
+
+	if (pid <= 0 || cgroup_proc__paths(pid, NULL, 0, all, sizeof(all)))
+		return false;
+	for (line = strtok_r(all, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (cgroup_path__parse(line, ci) && ci->id[0]) {
+			snprintf(path, PATH_LEN, "%s", line);
+			return true;
+		}
+	return false;
+}
+
+uint32_t origins__of(struct origins *o, uint64_t cgroup_id, pid_t pid)
+{
+	struct org_key k = { cgroup_id, 0 };
+	uint32_t i = hashmap__find(&o->idx, org_hash(&k), org_eq, &k, o);
+	struct cgroup_info ci;
+	char v1[PATH_LEN];
+	struct org *g;
+
+	if (!i) {
+		const char *path = o->cg ? cgroup_ids__path(o->cg, cgroup_id,
+							    pid) : NULL;
+		bool per_pid;
+
+		cgroup_path__parse(path ? path : "", &ci);
+		/* Hybrid host, runtime on v1 controllers only. */
+		per_pid = !o->cg || (!ci.id[0] && v1_container(pid, v1, &ci));
+		if (per_pid)
+			cgroup_path__parse(path ? path : "", &ci);
+		i = add(o, cgroup_id, 0, path, &ci);
+		if (!i)
+			return 0;
+		o->orgs[i - 1].per_pid = per_pid;
+	}
+	g = &o->orgs[i - 1];
+	if (g->per_pid && pid > 0) {
+		k.pid = pid;
+		i = hashmap__find(&o->idx, org_hash(&k), org_eq, &k, o);
+		if (!i) {
+			if (v1_container(pid, v1, &ci))
+				i = add(o, cgroup_id, pid, v1, &ci);
+			else
+				i = add(o, cgroup_id, pid, g->path, &g->ci);
+			if (!i)
+				return 0;
+		}
+		g = &o->orgs[i - 1];
+	}
+	if (!g->wanted)
+		return 0;
+	if (g->ci.id[0] || g->ci.pod_uid[0])
+		nspid_note(o, pid);
+	return i;
+}
+
+void origins__labels(struct origins *o, uint32_t origin, pid_t pid,
+		     struct pf_labels *l)
+{
+	struct org *g;
+	const char **v = l->origin;
+	struct nspid *ns;
+
+	if (!origin || origin > o->nr)
+		return;
+	g = &o->orgs[origin - 1];
+	if (g->ci.id[0] && !g->named)
+		g->named = docker__get(o->dk, g->ci.id, &g->dk);
+	l->cgroup = g->path;
+	if (g->ci.id[0]) {
+		v[PF_CONTAINER_ID] = g->ci.id;
+		v[PF_CONTAINER_NAME] = g->named && g->dk.name ? g->dk.name :
+				       g->short_id;
+	}
+	if (g->named) {
+		v[PF_SERVICE_NAME] = g->dk.service;
+		v[PF_COMPOSE_PROJECT] = g->dk.project;
+	}
+	if (!v[PF_SERVICE_NAME])
+		v[PF_SERVICE_NAME] = v[PF_CONTAINER_NAME];
+	if (g->ci.pod_uid[0]) {
+		v[PF_POD_UID] = g->ci.pod_uid;
+		v[PF_POD_QOS] = ct_qos__name(g->ci.qos);
+	}
+	if (g->ci.unit[0]) {
+		v[PF_SYSTEMD_UNIT] = g->ci.unit;
+		if (!v[PF_SERVICE_NAME])
+			v[PF_SERVICE_NAME] = g->ci.unit;
+	}
+	ns = nspid_find(o, pid);
+	if (ns && ns->ns && ns->ns != pid)
+		l->ns_pid = ns->ns;
+}
+
+void origins__settle(struct origins *o, long ms)
+{
+	docker__settle(o->dk, ms);
+}

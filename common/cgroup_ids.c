@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "array.h"
@@ -32,7 +31,7 @@ struct cgroup_ids {
 	struct cg_entry *ents;		/* id i at ents[i - 1] */
 	size_t nr, cap;
 	struct hashmap idx;
-	uint64_t last_walk;		/* CLOCK_MONOTONIC ns */
+	bool v1;			/* v1 hierarchies mounted too */
 	size_t walked;			/* directories of the current walk */
 };
 
@@ -75,9 +74,9 @@ static char *cgroup2_mount(char *line)
 int cgroup_ids__new(const char *mountinfo, struct cgroup_ids **out)
 {
 	FILE *f = fopen(mountinfo ? mountinfo : "/proc/self/mountinfo", "re");
-	struct cgroup_ids *c = NULL;
-	char *line = NULL, *mnt;
+	char *line = NULL, *mnt, *mount = NULL;
 	size_t cap = 0;
+	bool v1 = false;
 	int err = -ENOENT;
 
 	*out = NULL;
@@ -85,23 +84,27 @@ int cgroup_ids__new(const char *mountinfo, struct cgroup_ids **out)
 		return -errno;
 	while (getline(&line, &cap, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
+		if (strstr(line, " - cgroup "))
+			v1 = true;
 		mnt = cgroup2_mount(line);
-		if (!mnt)
-			continue;
-		c = calloc(1, sizeof(*c));
-		if (!c || !(c->mount = strdup(mnt))) {
-			free(c);
-			c = NULL;
+		if (mnt && !mount && !(mount = strdup(mnt))) {
 			err = -ENOMEM;
 			break;
 		}
-		hashmap__init(&c->idx);
-		err = 0;
-		break;
 	}
 	free(line);
 	fclose(f);
-	*out = c;
+	if (mount) {
+		err = -ENOMEM;
+		*out = calloc(1, sizeof(**out));
+		if (*out) {
+			(*out)->mount = mount;
+			(*out)->v1 = v1;
+			hashmap__init(&(*out)->idx);
+			return 0;
+		}
+	}
+	free(mount);
 	return err;
 }
 
@@ -122,6 +125,11 @@ void cgroup_ids__free(struct cgroup_ids *c)
 const char *cgroup_ids__mount(const struct cgroup_ids *c)
 {
 	return c->mount;
+}
+
+bool cgroup_ids__has_v1(const struct cgroup_ids *c)
+{
+	return c->v1;
 }
 
 static int id_at(int dirfd, const char *name, uint64_t *id)
@@ -236,14 +244,6 @@ static int walk_dir(struct walk *w, int fd, size_t len, int depth)
 	return ret;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 int cgroup_ids__walk(struct cgroup_ids *c,
 		     int (*fn)(void *ctx, const char *path, uint64_t id),
 		     void *ctx)
@@ -259,7 +259,6 @@ int cgroup_ids__walk(struct cgroup_ids *c,
 	w->ctx = ctx;
 	w->path[0] = '\0';
 	c->walked = 0;
-	c->last_walk = mono_ns();
 	if (!id_at(AT_FDCWD, c->mount, &id)) {
 		if (!remember(c, id, "/"))
 			ret = -ENOMEM;
@@ -330,8 +329,7 @@ const char *cgroup_ids__path(struct cgroup_ids *c, uint64_t id, pid_t pid)
 		e = remember(c, id, rel);
 		return e ? e->path : NULL;
 	}
-	if (mono_ns() - c->last_walk < 1000000000ULL)
-		return NULL;
+	/* Once per id not met before: callers cache what this returns. */
 	if (cgroup_ids__walk(c, NULL, NULL))
 		return NULL;
 	e = lookup(c, id);

@@ -13,6 +13,7 @@
 #ifndef EBPROF_CGROUP_IDS_H
 #define EBPROF_CGROUP_IDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -28,6 +29,8 @@ void cgroup_ids__free(struct cgroup_ids *c);
 
 /* Where the v2 hierarchy is mounted ("/sys/fs/cgroup/unified"). */
 const char *cgroup_ids__mount(const struct cgroup_ids *c);
+/* Whether v1 hierarchies are mounted too (a hybrid host). */
+bool cgroup_ids__has_v1(const struct cgroup_ids *c);
 
 /* The id of the cgroup directory @path (absolute).  0 or -errno. */
 int cgroup_ids__id_of(const char *path, uint64_t *id);
@@ -36,7 +39,7 @@ int cgroup_ids__id_of(const char *path, uint64_t *id);
  * Path of cgroup @id relative to the mount ("/system.slice/x.service", "/"
  * for the root), @pid being a task just seen in it (0: none).  The string
  * stays valid until cgroup_ids__free().  NULL when no cgroup has this id
- * (a walk is done at most once per second).
+ * (after a walk of the hierarchy: cache the answer).
  */
 const char *cgroup_ids__path(struct cgroup_ids *c, uint64_t id, pid_t pid);
 

@@ -56,6 +56,7 @@ struct answer {
 	size_t len;
 	bool too_big;
 	int sock_err;			/* -errno from open_socket() */
+	int fd;				/* the socket it opened */
 };
 
 static uint64_t mono_ns(void)
@@ -135,18 +136,15 @@ static bool trusted_uid(uid_t uid)
 }
 
 /*
- * Connects to the socket, refusing anything but a socket owned by root
- * (or us) whose listener runs as root (or us): the path may be swapped
- * between the two checks, the peer's credentials cannot.
+ * Opens the socket curl then connects, refusing a path that is not a
+ * socket owned by root (or us).  The path may be swapped after this check:
+ * check_peer() then refuses a listener that does not run as root (or us).
  */
 static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
 				 struct curl_sockaddr *addr)
 {
 	struct docker *d = ((void **)ctx)[0];
 	struct answer *a = ((void **)ctx)[1];
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct ucred cred;
-	socklen_t len = sizeof(cred);
 	struct stat st;
 	int fd;
 
@@ -158,31 +156,27 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
 		a->sock_err = -EPERM;
 		return CURL_SOCKET_BAD;
 	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		a->sock_err = -errno;
-		return CURL_SOCKET_BAD;
-	}
-	strcpy(sun.sun_path, d->sock);
-	/* A unix connect() does not block; a full backlog fails at once. */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
-		a->sock_err = -ECONNREFUSED;
-		goto bad;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) ||
-	    !trusted_uid(cred.uid)) {
-		a->sock_err = -EPERM;
-		goto bad;
-	}
-	return fd;
-bad:
-	close(fd);
-	return CURL_SOCKET_BAD;
+	a->fd = fd;
+	return fd < 0 ? CURL_SOCKET_BAD : fd;
 }
 
-static int sock_opt(void *ctx, curl_socket_t fd, curlsocktype purpose)
+/* Connected, nothing sent yet: who listens? */
+static int check_peer(void *ctx, char *ip, char *local_ip, int port,
+		      int local_port)
 {
-	return CURL_SOCKOPT_ALREADY_CONNECTED;
+	struct answer *a = ((void **)ctx)[1];
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (a->fd < 0 || getsockopt(a->fd, SOL_SOCKET, SO_PEERCRED, &cred,
+				    &len) || !trusted_uid(cred.uid)) {
+		a->sock_err = -EPERM;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx)
@@ -289,7 +283,7 @@ out:
 int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
 		    struct docker_info *out)
 {
-	struct answer a = { 0 };
+	struct answer a = { .fd = -1 };
 	void *ctx[2] = { d, &a };
 	char url[512];
 	long status = 0;
@@ -310,7 +304,8 @@ int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
 	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, d->sock);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, ctx);
-	curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, sock_opt);
+	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, check_peer);
+	curl_easy_setopt(h, CURLOPT_PREREQDATA, ctx);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);

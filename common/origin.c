@@ -20,13 +20,18 @@
 struct org {
 	uint64_t cgroup_id;
 	pid_t pid;		/* 0: every task of the cgroup */
-	bool per_pid;		/* v2 path says nothing, v1 paths decide */
 	bool wanted;
 	bool named;		/* docker answered */
 	char *path;		/* cgroup path, or NULL */
 	struct cgroup_info ci;
 	char short_id[CONTAINER_SHORT_LEN + 1];
 	struct docker_info dk;	/* strings owned by struct docker */
+};
+
+struct pidorg {
+	uint64_t cgroup_id;
+	pid_t pid;
+	uint32_t org;
 };
 
 struct nspid {
@@ -42,8 +47,12 @@ struct origins {
 	struct nspid *pids;
 	size_t nr_pids, pids_cap;
 	struct hashmap pid_idx;
+	struct pidorg *pidorgs;
+	struct hashmap pidorg_idx;
+	size_t nr_pidorgs, pidorgs_cap;
+	bool v1;			/* v1 hierarchies are mounted */
 	char **want;
-	size_t nr_want;
+	size_t nr_want, want_cap;
 };
 
 struct origins *origins__new(struct cgroup_ids *cg, struct docker *dk)
@@ -54,8 +63,10 @@ struct origins *origins__new(struct cgroup_ids *cg, struct docker *dk)
 		return NULL;
 	o->cg = cg;
 	o->dk = dk;
+	o->v1 = !cg || cgroup_ids__has_v1(cg);
 	hashmap__init(&o->idx);
 	hashmap__init(&o->pid_idx);
+	hashmap__init(&o->pidorg_idx);
 	return o;
 }
 
@@ -72,8 +83,10 @@ void origins__free(struct origins *o)
 	free(o->want);
 	free(o->orgs);
 	free(o->pids);
+	free(o->pidorgs);
 	hashmap__release(&o->idx);
 	hashmap__release(&o->pid_idx);
+	hashmap__release(&o->pidorg_idx);
 	free(o);
 }
 
@@ -83,7 +96,7 @@ int origins__want(struct origins *o, const char *prefix)
 
 	if (!container_id__is_prefix(prefix))
 		return -EINVAL;
-	if (array__grow((void **)&o->want, &o->nr_want, o->nr_want + 1,
+	if (array__grow((void **)&o->want, &o->want_cap, o->nr_want + 1,
 			sizeof(*o->want)))
 		return -ENOMEM;
 	copy = strdup(prefix);
@@ -261,43 +274,64 @@ static bool v1_container(pid_t pid, char *path, struct cgroup_info *ci)
 	return false;
 }
 
+static bool pidorg_eq(uint32_t i, const void *key, void *ctx)
+{
+	const struct pidorg *p = &((struct origins *)ctx)->pidorgs[i - 1];
+	const struct org_key *k = key;
+
+	return p->cgroup_id == k->id && p->pid == k->pid;
+}
+
+/*
+ * Hybrid hosts: a runtime may put a container in v1 hierarchies only, its
+ * tasks sharing a v2 cgroup with others.  There each process's own v1
+ * paths decide, read once per process.
+ */
+static uint32_t by_pid(struct origins *o, uint32_t base, uint64_t cgroup_id,
+		       pid_t pid)
+{
+	struct org_key k = { cgroup_id, pid };
+	uint64_t h = org_hash(&k);
+	uint32_t i = hashmap__find(&o->pidorg_idx, h, pidorg_eq, &k, o);
+	struct cgroup_info ci;
+	char v1[PATH_LEN];
+	uint32_t org = base;
+
+	if (i)
+		return o->pidorgs[i - 1].org;
+	if (v1_container(pid, v1, &ci)) {
+		org = add(o, cgroup_id, pid, v1, &ci);
+		if (!org)
+			return base;
+	}
+	if (!array__grow((void **)&o->pidorgs, &o->pidorgs_cap,
+			 o->nr_pidorgs + 1, sizeof(*o->pidorgs))) {
+		o->pidorgs[o->nr_pidorgs] = (struct pidorg){ cgroup_id, pid, org };
+		if (!hashmap__insert(&o->pidorg_idx, h, o->nr_pidorgs + 1))
+			o->nr_pidorgs++;
+	}
+	return org;
+}
+
 uint32_t origins__of(struct origins *o, uint64_t cgroup_id, pid_t pid)
 {
 	struct org_key k = { cgroup_id, 0 };
 	uint32_t i = hashmap__find(&o->idx, org_hash(&k), org_eq, &k, o);
-	struct cgroup_info ci;
-	char v1[PATH_LEN];
 	struct org *g;
 
 	if (!i) {
 		const char *path = o->cg ? cgroup_ids__path(o->cg, cgroup_id,
 							    pid) : NULL;
-		bool per_pid;
+		struct cgroup_info ci;
 
 		cgroup_path__parse(path ? path : "", &ci);
-		/* Hybrid host, runtime on v1 controllers only. */
-		per_pid = !o->cg || (!ci.id[0] && v1_container(pid, v1, &ci));
-		if (per_pid)
-			cgroup_path__parse(path ? path : "", &ci);
 		i = add(o, cgroup_id, 0, path, &ci);
 		if (!i)
 			return 0;
-		o->orgs[i - 1].per_pid = per_pid;
 	}
+	if (o->v1 && pid > 0 && !o->orgs[i - 1].ci.id[0])
+		i = by_pid(o, i, cgroup_id, pid);
 	g = &o->orgs[i - 1];
-	if (g->per_pid && pid > 0) {
-		k.pid = pid;
-		i = hashmap__find(&o->idx, org_hash(&k), org_eq, &k, o);
-		if (!i) {
-			if (v1_container(pid, v1, &ci))
-				i = add(o, cgroup_id, pid, v1, &ci);
-			else
-				i = add(o, cgroup_id, pid, g->path, &g->ci);
-			if (!i)
-				return 0;
-		}
-		g = &o->orgs[i - 1];
-	}
 	if (!g->wanted)
 		return 0;
 	if (g->ci.id[0] || g->ci.pod_uid[0])

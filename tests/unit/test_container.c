@@ -120,15 +120,16 @@ static void test_mounts(void)
 		"41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n");
 	err = cgroup_ids__new(p, &c);
 	CHECK(!err && c && !strcmp(cgroup_ids__mount(c),
-				   "/sys/fs/cgroup/unified"), "hybrid mount");
+				   "/sys/fs/cgroup/unified") &&
+	      cgroup_ids__has_v1(c), "hybrid mount");
 	cgroup_ids__free(c);
 	unlink(p);
 	p = write_tmp(
 		"25 1 0:22 / /proc rw - proc proc rw\n"
 		"30 23 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
 	err = cgroup_ids__new(p, &c);
-	CHECK(!err && c && !strcmp(cgroup_ids__mount(c), "/sys/fs/cgroup"),
-	      "pure v2 mount");
+	CHECK(!err && c && !strcmp(cgroup_ids__mount(c), "/sys/fs/cgroup") &&
+	      !cgroup_ids__has_v1(c), "pure v2 mount");
 	cgroup_ids__free(c);
 	unlink(p);
 	p = write_tmp(

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# A stand-in for the Docker Engine API on a unix socket, for the container
+# tests (these machines have no container runtime).  It answers
+# GET /vN.NN/containers/{ref}/json, {ref} being a name, an id or an id
+# prefix, from a JSON file: [{"Id": ..., "Name": "/web-1", "Labels": {...}}].
+# Unknown containers get 404 {"message": ...} as dockerd answers.
+#
+#   docker_api.py SOCKET CONTAINERS.json [--delay SECONDS] [--log FILE]
+#
+# --delay makes every answer late (a slow daemon); --log appends one line
+# per request (the path), so tests can count queries.
+import argparse
+import http.server
+import json
+import os
+import re
+import socketserver
+import sys
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("socket")
+    ap.add_argument("containers")
+    ap.add_argument("--delay", type=float, default=0)
+    ap.add_argument("--log")
+    a = ap.parse_args()
+    with open(a.containers) as f:
+        containers = json.load(f)
+
+    def find(ref):
+        for c in containers:
+            if c["Name"].lstrip("/") == ref or c["Id"] == ref:
+                return c
+        hits = [c for c in containers if c["Id"].startswith(ref)]
+        return hits[0] if len(hits) == 1 else None
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def address_string(self):
+            return "unix"
+
+        def send(self, code, obj):
+            body = json.dumps(obj).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Api-Version", "1.41")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if a.log:
+                with open(a.log, "a") as f:
+                    f.write(self.path + "\n")
+            if a.delay:
+                time.sleep(a.delay)
+            m = re.fullmatch(r"/v1\.\d+/containers/([^/]+)/json", self.path)
+            if not m:
+                self.send(404, {"message": "page not found"})
+                return
+            c = find(m.group(1))
+            if not c:
+                self.send(404, {"message": "No such container: " + m.group(1)})
+                return
+            self.send(200, {
+                "Id": c["Id"], "Name": c["Name"],
+                "State": {"Status": "running", "Running": True},
+                "Config": {"Labels": c.get("Labels") or None,
+                           "Image": "stand-in"},
+                "HostConfig": {"CgroupParent": ""},
+            })
+
+    class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+        daemon_threads = True
+
+    try:
+        os.unlink(a.socket)
+    except FileNotFoundError:
+        pass
+    srv = Server(a.socket, Handler)
+    print("ready", flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        os.unlink(a.socket)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,6 +10,7 @@
 # before the end, a v1-only container on this hybrid host, a pure v2 mount,
 # a slow daemon and an untrusted socket.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/pyroscope/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	skip "containers" "needs root to load BPF programs"
@@ -39,6 +40,7 @@ cleanup() {
 	local p d
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	[ -n "$api" ] && kill "$api" 2>/dev/null
+	fake_stop_all
 	wait 2>/dev/null
 	# Deepest first; a cgroup empties once its tasks are reaped.
 	for d in $(find "$BASE" "$V1" -depth -type d 2>/dev/null); do
@@ -184,6 +186,21 @@ else
 	fail "containers: pprof labels" "go tool pprof missing"
 fi
 
+# --- report over such a recording: --sort container, --container
+"$EBPROF" report --sort container -n 100 "$TMP/all.pb.gz" >"$TMP/rep.txt" 2>&1
+if grep -Eq ' shop-web-1$' "$TMP/rep.txt" && grep -Eq ' shop-db-1$' "$TMP/rep.txt" &&
+   grep -Eq " ${K:0:12}\$" "$TMP/rep.txt" && grep -Eq ' \[host\]$' "$TMP/rep.txt"; then
+	pass "containers: report --sort container"
+else
+	fail "containers: report --sort container" "$(head -c 400 "$TMP/rep.txt")"
+fi
+"$EBPROF" report --container "shop-db-1,${K:0:6}" --sort container,comm -F json \
+	"$TMP/all.pb.gz" >"$TMP/rep.json" 2>&1
+got=$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(sorted({r["container"] for r in d["rows"]})))' "$TMP/rep.json" 2>&1)
+check "containers: report --container NAME,ID-PREFIX ($got)" test "$got" = "${K:0:12} shop-db-1"
+
 # --- record --container NAME / ID prefix: only that container
 start "$CG_A" "$WL/cpusplit-fp" 20; pa=$last
 start "$CG_B" "$WL/cpusplit-fp" 20; pb=$last
@@ -204,6 +221,31 @@ else
 fi
 expect_error "containers: --container unknown name" 1 "no container 'nosuch-ct'.*knows no such" \
 	timeout 30 "$EBPROF" record --container nosuch-ct -d 1
+
+# --- continuous mode: one series per container, labelled as Alloy does
+if fake_start ct; then
+	timeout 30 "$EBPROF" -q record -a -F 199 --push "$FAKE_URL" --app ct --interval 1s \
+		-d 2.5 --label-by container --spool-dir none 2>"$TMP/push.err"
+	web=$(fq '[ r["labels"].get("container_name") for r in ok if r["labels"].get("container_id") == args[0] ]' "$A" | sort -u)
+	lab=$(fq '[ ",".join("%s=%s" % kv for kv in sorted(r["labels"].items()) if kv[0] != "hostname") for r in ok if r["labels"].get("container_id") == args[0] ]' "$A" | sort -u)
+	host=$(fq 'sum(1 for r in ok if "container_id" not in r["labels"] and r["labels"].get("service_name") is None)')
+	stacks=$(fq 'sum(v for r in ok if r["labels"].get("service_name") == "db" for k, v in r["samples"].items() if k.endswith(";work_a;burn"))')
+	if [ "$web" = shop-web-1 ] &&
+	   [ "$lab" = "compose_project=shop,container_id=$A,container_name=shop-web-1,service_name=web" ] &&
+	   [ "$host" -ge 1 ] && [ "$stacks" -gt 20 ]; then
+		pass "containers: --push --label-by container: a series per container"
+	else
+		fail "containers: --push --label-by container" "web '$web' labels '$lab' host series $host db stacks $stacks $(head -c 300 "$TMP/push.err")"
+	fi
+	fake_stop
+fi
+if fake_start svc; then
+	timeout 30 "$EBPROF" -q record -a -F 199 --push "$FAKE_URL" --app ct --interval 1s \
+		-d 1.5 --label-by service --spool-dir none 2>"$TMP/push2.err"
+	got=$(fq '[ ",".join(sorted(k for k in r["labels"] if k != "hostname")) + ":" + r["labels"].get("service_name", "-") for r in ok ]' | sort -u | grep -E ':(web|db)$' | tr '\n' ' ')
+	check "containers: --push --label-by service ($got)" test "$got" = "service_name:db service_name:web "
+	fake_stop
+fi
 
 # --- pure cgroup v2 layout: v1 unmounted, cgroup2 at /sys/fs/cgroup
 timeout 30 unshare --mount --propagation private sh -c '

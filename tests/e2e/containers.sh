@@ -301,5 +301,26 @@ if grep -q "^${A:0:12};cpusplit-fp;" "$TMP/nobody.folded" && ! grep -q '^shop-we
 else
 	fail "containers: untrusted socket" "$(cut -d';' -f1 "$TMP/nobody.folded" | sort -u | head -3)"
 fi
+# A root-owned socket whose listener is not root: refused after connecting.
+kill "$api"; wait "$api" 2>/dev/null
+PD=$(mktemp -d /tmp/ebprof-ct-peer.XXXXXX)
+cp "$ROOT/tests/helpers/docker_api.py" "$TMP/containers.json" "$PD/"
+chmod 755 "$PD"; chown -R nobody "$PD"
+runuser -u nobody -- python3 "$PD/docker_api.py" "$PD/peer.sock" "$PD/containers.json" \
+	>"$TMP/peer.out" 2>&1 & api=$!
+for _ in $(seq 50); do [ -S "$PD/peer.sock" ] && break; sleep 0.1; done
+chown root "$PD/peer.sock"
+DOCKER_HOST=unix://$PD/peer.sock timeout 30 "$EBPROF" -q record -a -F 499 -d 1 \
+	--per-container -o "$TMP/peer.folded" 2>"$TMP/peer.err"
+# (the stand-in does answer, to curl)
+up=$(curl -s --max-time 5 --unix-socket "$PD/peer.sock" http://d/v1.41/containers/shop-web-1/json)
+if [[ $up == *shop-web-1* ]] && grep -q "^${A:0:12};cpusplit-fp;" "$TMP/peer.folded" &&
+   ! grep -q '^shop-web-1;' "$TMP/peer.folded"; then
+	pass "containers: socket whose listener is not root is not trusted"
+else
+	fail "containers: untrusted listener" "answer '${up:0:80}'; $(cut -d';' -f1 "$TMP/peer.folded" | sort -u | head -3) $(cat "$TMP/peer.out")"
+fi
+kill "$api" 2>/dev/null; wait "$api" 2>/dev/null
+rm -rf "$PD"
 kill "$pa" 2>/dev/null; wait "$pa" 2>/dev/null
 exit 0

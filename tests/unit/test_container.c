@@ -2,7 +2,8 @@
 /*
  * Unit tests of container attribution: cgroup paths as each runtime names
  * them (container.c), the cgroup2 mount in hybrid and pure v2 mountinfo
- * (cgroup_ids.c), and Docker inspect answers (docker.c).
+ * (cgroup_ids.c), Docker inspect answers (docker.c), and the origin labels
+ * through pprof, folded --per-container and report's container key.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,9 @@
 #include "cgroup_ids.h"
 #include "container.h"
 #include "docker.h"
+#include "folded.h"
+#include "pprof.h"
+#include "report.h"
 #include "test.h"
 
 #define ID "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899"
@@ -185,10 +189,102 @@ static void test_inspect(void)
 	      "DOCKER_HOST tcp:// refused");
 }
 
+/* Two containers and the host, one sample each. */
+static struct profile *labelled(void)
+{
+	struct profile *p = profile__new();
+	struct pf_frame f = { .name = "burn" };
+	struct pf_labels l = { .pid = 7, .tid = 7, .comm = "wl" };
+	uint32_t id = profile__frame(p, &f);
+	double one = 1, two = 2, four = 4;
+
+	l.origin[PF_CONTAINER_ID] = ID;
+	l.origin[PF_CONTAINER_NAME] = "shop-web-1";
+	l.origin[PF_SERVICE_NAME] = "web";
+	l.origin[PF_COMPOSE_PROJECT] = "shop";
+	l.cgroup = "/system.slice/docker-" ID ".scope";
+	l.ns_pid = 1;
+	profile__add(p, &id, 1, &l, &one);
+	memset(l.origin, 0, sizeof(l.origin));
+	l.origin[PF_CONTAINER_ID] = UID_ "0123456789abcdef0123456789ab";
+	l.origin[PF_CONTAINER_NAME] = "db";
+	l.origin[PF_POD_UID] = UID;
+	l.origin[PF_POD_QOS] = "burstable";
+	l.ns_pid = 0;
+	l.cgroup = NULL;
+	profile__add(p, &id, 1, &l, &two);
+	memset(l.origin, 0, sizeof(l.origin));
+	l.origin[PF_SYSTEMD_UNIT] = "nginx.service";
+	profile__add(p, &id, 1, &l, &four);
+	return p;
+}
+
+static void test_labels(void)
+{
+	struct profile *p = labelled(), *q = profile__new(), *f;
+	const char *keep[] = { "db" };
+	struct report_filter flt = { .containers = keep, .nr_containers = 1 };
+	struct report_keys keys;
+	struct report *r;
+	char err[256], *text = NULL;
+	size_t len = 0, i;
+	void *buf = NULL;
+	bool same = true;
+	FILE *out;
+
+	CHECK(p->nr_samples == 3, "origin labels keep samples apart");
+	CHECK(!pprof__encode(p, true, &buf, &len) &&
+	      !pprof__read(q, buf, len, NULL, err, sizeof(err)) &&
+	      q->nr_samples == 3, "pprof round trip of origin labels");
+	for (i = 0; i < 3 && q->nr_samples == 3; i++) {
+		const struct pf_labels *a = &p->samples[i].labels;
+		const struct pf_labels *b = &q->samples[i].labels;
+		int j;
+
+		same &= a->ns_pid == b->ns_pid &&
+			!strcmp(a->cgroup ? a->cgroup : "",
+				b->cgroup ? b->cgroup : "");
+		for (j = 0; j < PF_NR_ORIGIN; j++)
+			same &= !strcmp(a->origin[j] ? a->origin[j] : "",
+					b->origin[j] ? b->origin[j] : "");
+	}
+	CHECK(same, "pprof: every origin label, the cgroup and container_pid "
+	      "come back");
+	out = open_memstream(&text, &len);
+	folded__write(p, out, FOLDED_PER_CONTAINER);
+	fclose(out);
+	CHECK(text && !strcmp(text, "[host];wl;burn 4\ndb;wl;burn 2\n"
+			      "shop-web-1;wl;burn 1\n"),
+	      "folded --per-container root frames");
+	free(text);
+	report_keys__parse(&keys, "container");
+	r = report__rank(q, 0, &keys);
+	report__sort(r, false);
+	CHECK(r && r->nr_rows == 3 &&
+	      !strcmp(r->rows[0].id.container, "[host]") &&
+	      !strcmp(r->rows[1].id.container, "db") &&
+	      !strcmp(r->rows[2].id.container, "shop-web-1"),
+	      "report: rows by container");
+	report__free(r);
+	f = report__filter(q, 0, &flt);
+	CHECK(f && f->nr_samples == 1 && profile__total(f) == 2,
+	      "report --container NAME");
+	profile__free(f);
+	keep[0] = UID_ "01";
+	f = report__filter(q, 0, &flt);
+	CHECK(f && f->nr_samples == 1 && profile__total(f) == 2,
+	      "report --container ID-PREFIX");
+	profile__free(f);
+	free(buf);
+	profile__free(p);
+	profile__free(q);
+}
+
 int main(void)
 {
 	test_paths();
 	test_mounts();
 	test_inspect();
+	test_labels();
 	return test_status();
 }

@@ -695,6 +695,7 @@ static int push_window(struct record *r, struct uploader *up,
 	recorder__reset(r->rec);
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(r->pm, r->horizon, &gc_ops, &gc);
+	origins__trim(r->origins);
 	/* Hand what the window and the dead freed back to the system. */
 	malloc_trim(0);
 	p->time_nanos = *start;

@@ -5,6 +5,7 @@
  * for a cgroup or process seen for the first time.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,7 +301,13 @@ static uint32_t by_pid(struct origins *o, uint32_t base, uint64_t cgroup_id,
 	if (i)
 		return o->pidorgs[i - 1].org;
 	if (v1_container(pid, v1, &ci)) {
-		org = add(o, cgroup_id, pid, v1, &ci);
+		/* The container's other processes may have made it. */
+		for (org = 0; org < o->nr; org++)
+			if (o->orgs[org].cgroup_id == cgroup_id &&
+			    o->orgs[org].pid && o->orgs[org].path &&
+			    !strcmp(o->orgs[org].path, v1))
+				break;
+		org = org < o->nr ? org + 1 : add(o, cgroup_id, pid, v1, &ci);
 		if (!org)
 			return base;
 	}
@@ -375,6 +382,39 @@ void origins__labels(struct origins *o, uint32_t origin, pid_t pid,
 	ns = nspid_find(o, pid);
 	if (ns && ns->ns && ns->ns != pid)
 		l->ns_pid = ns->ns;
+}
+
+void origins__trim(struct origins *o)
+{
+	size_t i, n;
+
+	for (i = n = 0; i < o->nr_pidorgs; i++)
+		if (kill(o->pidorgs[i].pid, 0) == 0 || errno != ESRCH)
+			o->pidorgs[n++] = o->pidorgs[i];
+	o->nr_pidorgs = n;
+	hashmap__release(&o->pidorg_idx);
+	hashmap__init(&o->pidorg_idx);
+	for (i = 0; i < n; i++) {
+		struct org_key k = { o->pidorgs[i].cgroup_id,
+				     o->pidorgs[i].pid };
+
+		if (hashmap__insert(&o->pidorg_idx, org_hash(&k), i + 1)) {
+			o->nr_pidorgs = i;
+			break;
+		}
+	}
+	for (i = n = 0; i < o->nr_pids; i++)
+		if (kill(o->pids[i].pid, 0) == 0 || errno != ESRCH)
+			o->pids[n++] = o->pids[i];
+	o->nr_pids = n;
+	hashmap__release(&o->pid_idx);
+	hashmap__init(&o->pid_idx);
+	for (i = 0; i < n; i++)
+		if (hashmap__insert(&o->pid_idx, hash__u64(o->pids[i].pid, 1),
+				    i + 1)) {
+			o->nr_pids = i;
+			break;
+		}
 }
 
 void origins__settle(struct origins *o, long ms)

@@ -55,6 +55,12 @@ uint32_t origins__of(struct origins *o, uint64_t cgroup_id, pid_t pid);
 void origins__labels(struct origins *o, uint32_t origin, pid_t pid,
 		     struct pf_labels *l);
 
+/*
+ * Forgets what it knew of processes that are gone (continuous mode, after
+ * a window is built), so that a recording that runs for days stays flat.
+ */
+void origins__trim(struct origins *o);
+
 /* Waits up to @ms for pending name lookups (before a final build). */
 void origins__settle(struct origins *o, long ms);
 

@@ -107,6 +107,7 @@ struct record {
 	char **argv;			/* ours, for the recording's notes */
 	pid_t child;
 	int go_fd, err_fd;		/* command start / exec error pipes */
+	char main_file[4096];		/* the profiled program, or "" */
 	struct recorder *rec;
 	struct proc_maps *pm;
 	uint64_t horizon;		/* samples older than this are handled */
@@ -483,6 +484,26 @@ static int start_command(struct record *r)
 	return 0;
 }
 
+/* The program of the command or first -p target, as its mappings name it. */
+static void note_main_file(struct record *r, pid_t pid)
+{
+	char fn[64];
+	ssize_t n;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
+	n = readlink(fn, r->main_file, sizeof(r->main_file) - 1);
+	r->main_file[n > 0 ? n : 0] = '\0';
+}
+
+static struct profile *build_profile(struct record *r, struct symbolizer *sym)
+{
+	struct profile *p = recorder__build(r->rec, sym);
+
+	if (p && r->main_file[0])
+		p->main_file = profile__intern(p, r->main_file);
+	return p;
+}
+
 static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 {
 	struct record *r = ctx;
@@ -688,7 +709,7 @@ static int push_window(struct record *r, struct uploader *up,
 {
 	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
-	struct profile *p = recorder__build(r->rec, sym);
+	struct profile *p = build_profile(r, sym);
 
 	if (!p)
 		return -ENOMEM;
@@ -812,6 +833,8 @@ static int run_record(struct record *r)
 	pr_debug(1, "sampling at %u Hz", r->freq);
 	if (r->command && start_command(r))
 		goto cleanup;
+	if (r->command || r->nr_pids)
+		note_main_file(r, r->command ? r->child : r->pids[0]);
 
 	while (!stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
@@ -866,7 +889,7 @@ static int run_record(struct record *r)
 	}
 	/* Names asked for during the recording: a short last wait. */
 	origins__settle(r->origins, 1000);
-	p = recorder__build(r->rec, sym);
+	p = build_profile(r, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
 		goto cleanup;

@@ -212,10 +212,12 @@ if [ "$(total "$TMP/db.folded")" -ge 20 ] && ! grep -qv '^shop-db-1;cpusplit-fp;
 else
 	fail "containers: --container NAME" "$(cut -d';' -f1-2 "$TMP/db.folded" | sort | uniq -c | head -5) $(cat "$TMP/db.err")"
 fi
-DOCKER_HOST=unix://$TMP/none.sock timeout 30 "$EBPROF" -q record --container "${A:0:8}" \
+DOCKER_HOST=unix://$TMP/none.sock timeout 30 "$EBPROF" -v record --container "${A:0:8}" \
 	-F 499 -d 1.5 --per-container -o "$TMP/id.folded" 2>"$TMP/id.err"
 if [ "$(total "$TMP/id.folded")" -ge 20 ] && ! grep -qv "^${A:0:12};cpusplit-fp;" "$TMP/id.folded"; then
 	pass "containers: --container ID-PREFIX without a daemon, short id as name"
+	check "containers: --container of one cgroup filters in the kernel" \
+		grep -q "container cgroup .*/docker-$A.scope\$" "$TMP/id.err"
 else
 	fail "containers: --container ID" "$(cut -d';' -f1-2 "$TMP/id.folded" | sort | uniq -c | head -5) $(cat "$TMP/id.err")"
 fi

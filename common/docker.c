@@ -28,7 +28,6 @@
 #endif
 
 #define DEFAULT_SOCKET	"/var/run/docker.sock"
-#define API_PREFIX	"/v1.41"	/* Docker 20.10; newer daemons take it */
 #define MAX_ANSWER	(1 << 20)
 #define QUERY_MS	500
 #define BACKOFF_NS	30000000000ULL	/* after the daemon failed to answer */
@@ -49,6 +48,7 @@ struct docker {
 	struct ent *ents;
 	size_t nr, cap;
 	uint64_t down_until;		/* CLOCK_MONOTONIC ns */
+	char api[16];			/* "/v1.NN" once known */
 };
 
 struct answer {
@@ -280,26 +280,25 @@ out:
 	return err;
 }
 
-int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
-		    struct docker_info *out)
+/*
+ * GET http://docker@path over the socket: 0 with the body in @a (free
+ * a->buf), -ENOENT (404), -EPROTO (another status), -ETIMEDOUT,
+ * -ECONNREFUSED, -EPERM (untrusted socket).
+ */
+static int get(struct docker *d, const char *path, long timeout_ms,
+	       struct answer *a)
 {
-	struct answer a = { .fd = -1 };
-	void *ctx[2] = { d, &a };
+	void *ctx[2] = { d, a };
 	char url[512];
 	long status = 0;
 	CURLcode rc;
 	CURL *h;
-	int err;
 
-	memset(out, 0, sizeof(*out));
-	if (!ref_ok(ref))
-		return -ENOENT;
 	pthread_once(&curl_once, curl_init);
 	h = curl_easy_init();
 	if (!h)
 		return -ENOMEM;
-	snprintf(url, sizeof(url), "http://docker" API_PREFIX
-		 "/containers/%s/json", ref);
+	snprintf(url, sizeof(url), "http://docker%s", path);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, d->sock);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
@@ -312,21 +311,85 @@ int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "ebprof/" EBPROF_VERSION);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
 	rc = curl_easy_perform(h);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
 	if (rc == CURLE_OPERATION_TIMEDOUT)
-		err = -ETIMEDOUT;
-	else if (rc != CURLE_OK)
-		err = a.sock_err ? a.sock_err : a.too_big ? -EPROTO :
-		      -ECONNREFUSED;
-	else if (status == 404)
-		err = -ENOENT;
-	else if (status != 200)
-		err = -EPROTO;
-	else
+		return -ETIMEDOUT;
+	if (rc != CURLE_OK)
+		return a->sock_err ? a->sock_err : a->too_big ? -EPROTO :
+		       -ECONNREFUSED;
+	return status == 200 ? 0 : status == 404 ? -ENOENT : -EPROTO;
+}
+
+/*
+ * The API version to speak, "/v1.NN": the daemon's own, asked once with
+ * the unversioned GET /version as Docker's clients negotiate (Docker 29
+ * refuses versions older than 1.44, old daemons newer ones than theirs).
+ * The fields read here have not changed since 1.24.
+ */
+static int api_prefix(struct docker *d, long timeout_ms, char *out,
+		      size_t len)
+{
+	struct answer a = { .fd = -1 };
+	struct json_tokener *tok;
+	struct json_object *root = NULL, *v;
+	const char *ver;
+	int err = 0;
+
+	pthread_mutex_lock(&d->lock);
+	snprintf(out, len, "%s", d->api);
+	pthread_mutex_unlock(&d->lock);
+	if (*out)
+		return 0;
+	err = get(d, "/version", timeout_ms, &a);
+	if (err)
+		goto out;
+	err = -EPROTO;
+	tok = json_tokener_new_ex(8);
+	if (!tok) {
+		err = -ENOMEM;
+		goto out;
+	}
+	root = json_tokener_parse_ex(tok, a.buf ? a.buf : "", a.len);
+	json_tokener_free(tok);
+	if (!root || !json_object_object_get_ex(root, "ApiVersion", &v) ||
+	    !json_object_is_type(v, json_type_string))
+		goto out;
+	ver = json_object_get_string(v);
+	/* "1.NN" only: it goes into a URL. */
+	if (strncmp(ver, "1.", 2) || strlen(ver) < 3 || strlen(ver) > 6 ||
+	    strspn(ver + 2, "0123456789") != strlen(ver) - 2)
+		goto out;
+	snprintf(out, len, "/v%s", ver);
+	pthread_mutex_lock(&d->lock);
+	snprintf(d->api, sizeof(d->api), "%s", out);
+	pthread_mutex_unlock(&d->lock);
+	err = 0;
+out:
+	json_object_put(root);
+	free(a.buf);
+	return err;
+}
+
+int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
+		    struct docker_info *out)
+{
+	struct answer a = { .fd = -1 };
+	char path[512], api[16];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if (!ref_ok(ref))
+		return -ENOENT;
+	err = api_prefix(d, timeout_ms, api, sizeof(api));
+	if (err)
+		return err == -ENOENT ? -EPROTO : err;
+	snprintf(path, sizeof(path), "%s/containers/%s/json", api, ref);
+	err = get(d, path, timeout_ms, &a);
+	if (!err)
 		err = docker__parse_inspect(a.buf ? a.buf : "", a.len, out);
 	free(a.buf);
 	return err;

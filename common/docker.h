@@ -3,7 +3,8 @@
  * Container names from a Docker-compatible Engine API (Docker, Podman's
  * compatible service) over its unix socket: DOCKER_HOST ("unix://PATH"),
  * else /var/run/docker.sock.  `GET /containers/{id}/json` gives the name
- * and the compose labels (com.docker.compose.service, .project).
+ * and the compose labels (com.docker.compose.service, .project), in the
+ * API version the daemon reports on `GET /version`.
  *
  * The socket is someone else's: it is used only when it is a socket owned
  * by root (or by us) and the peer that answers runs as root (or as us).

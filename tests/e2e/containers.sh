@@ -158,10 +158,12 @@ want_root "containers: systemd unit is host" "$ru" "[host]"
 want_root "containers: cgroup removed before the end" "$rr" removed
 check "containers: the removed cgroup is gone" test "$removed" = 1
 want_root "containers: process exited early" "$re" early
-# Two recordings ran: each asked once for each of the five containers.
+# Two recordings ran: each asked the API version once, then once for each
+# of the five containers, in the version the daemon speaks.
 q=$(sort "$TMP/api.log" | uniq -c | awk '{ print $1 }' | sort -u | tr '\n' ' ')
 check "containers: one Docker API query per container and recording" \
-	test "$q" = "2 " -a "$(sort -u "$TMP/api.log" | wc -l)" -eq 5
+	test "$q" = "2 " -a "$(grep -c '^/v1\.52/containers/' "$TMP/api.log")" -eq 10 \
+	-a "$(grep -c '^/version$' "$TMP/api.log")" -eq 2
 
 # --- pprof labels, read by go tool pprof
 if command -v go >/dev/null; then
@@ -282,7 +284,7 @@ fi
 # not used
 kill "$api"; wait "$api" 2>/dev/null
 start_api "$TMP/slow.sock" --delay 20
-start "$CG_A" "$WL/cpusplit-fp" 20; pa=$last
+start "$CG_A" "$WL/cpusplit-fp" 40; pa=$last
 sleep 0.2
 t0=$(date +%s.%N)
 DOCKER_HOST=unix://$TMP/slow.sock timeout 30 "$EBPROF" -q record -a -F 499 -d 1 \
@@ -303,6 +305,17 @@ if grep -q "^${A:0:12};cpusplit-fp;" "$TMP/nobody.folded" && ! grep -q '^shop-we
 else
 	fail "containers: untrusted socket" "$(cut -d';' -f1 "$TMP/nobody.folded" | sort -u | head -3)"
 fi
+# An older daemon (API 1.41 at most) is spoken to in its version.
+kill "$api"; wait "$api" 2>/dev/null
+start_api "$TMP/old.sock" --min-api 1.24 --max-api 1.41 --log "$TMP/old.log"
+DOCKER_HOST=unix://$TMP/old.sock timeout 30 "$EBPROF" -q record -a -F 499 -d 1 \
+	--per-container -o "$TMP/old.folded" 2>"$TMP/old.err"
+if grep -q '^shop-web-1;cpusplit-fp;' "$TMP/old.folded" && grep -q "^/v1.41/containers/$A/json\$" "$TMP/old.log"; then
+	pass "containers: API version negotiated with an older daemon"
+else
+	fail "containers: older daemon" "$(cut -d';' -f1 "$TMP/old.folded" | sort -u | head -3) $(cat "$TMP/old.log")"
+fi
+
 # A root-owned socket whose listener is not root: refused after connecting.
 kill "$api"; wait "$api" 2>/dev/null
 PD=$(mktemp -d /tmp/ebprof-ct-peer.XXXXXX)
@@ -315,7 +328,7 @@ chown root "$PD/peer.sock"
 DOCKER_HOST=unix://$PD/peer.sock timeout 30 "$EBPROF" -q record -a -F 499 -d 1 \
 	--per-container -o "$TMP/peer.folded" 2>"$TMP/peer.err"
 # (the stand-in does answer, to curl)
-up=$(curl -s --max-time 5 --unix-socket "$PD/peer.sock" http://d/v1.41/containers/shop-web-1/json)
+up=$(curl -s --max-time 5 --unix-socket "$PD/peer.sock" http://d/v1.52/containers/shop-web-1/json)
 if [[ $up == *shop-web-1* ]] && grep -q "^${A:0:12};cpusplit-fp;" "$TMP/peer.folded" &&
    ! grep -q '^shop-web-1;' "$TMP/peer.folded"; then
 	pass "containers: socket whose listener is not root is not trusted"

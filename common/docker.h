@@ -46,7 +46,10 @@ int docker__inspect(struct docker *d, const char *ref, long timeout_ms,
 		    struct docker_info *out);
 void docker_info__release(struct docker_info *info);
 
-/* Queues a lookup of the 64-hex id @id (once per id); never blocks. */
+/*
+ * Queues a lookup of the 64-hex id @id: once per id, again only when the
+ * daemon did not answer and its back-off (30 s) is over.  Never blocks.
+ */
 void docker__request(struct docker *d, const char *id);
 /*
  * The answer for @id: true and *@out filled (pointers owned by @d, valid

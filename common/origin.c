@@ -356,8 +356,12 @@ void origins__labels(struct origins *o, uint32_t origin, pid_t pid,
 	if (!origin || origin > o->nr)
 		return;
 	g = &o->orgs[origin - 1];
-	if (g->ci.id[0] && !g->named)
+	if (g->ci.id[0] && !g->named) {
 		g->named = docker__get(o->dk, g->ci.id, &g->dk);
+		/* A daemon that was down may answer by the next window. */
+		if (!g->named)
+			docker__request(o->dk, g->ci.id);
+	}
 	l->cgroup = g->path;
 	if (g->ci.id[0]) {
 		v[PF_CONTAINER_ID] = g->ci.id;

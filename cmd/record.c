@@ -449,6 +449,8 @@ static int fork_command(struct record *r)
 		close(errp[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);	/* push ignores it */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(r->command[0], r->command);
@@ -502,13 +504,6 @@ static struct profile *build_profile(struct record *r, struct symbolizer *sym)
 	if (p && r->main_file[0])
 		p->main_file = profile__intern(p, r->main_file);
 	return p;
-}
-
-static int on_sample(const struct sample_event *e, size_t size, void *ctx)
-{
-	struct record *r = ctx;
-
-	return recorder__sample(r->rec, e) == -ENOMEM ? -ENOMEM : 0;
 }
 
 static bool targets_gone(struct record *r)
@@ -589,6 +584,17 @@ static void print_unwind_summary(const struct recorder_stats *st)
 		st->dwarf_ns / 1e3 / st->dwarf_samples);
 }
 
+/* A rate the reader kept up with, with room to spare. */
+static unsigned int suggest_freq(unsigned int freq, uint64_t kept,
+				 uint64_t lost)
+{
+	double f = (double)freq * kept / (kept + lost) / 2;
+
+	if (f >= 999)
+		return f >= 9999 ? 9999 : 999;
+	return f >= 99 ? 99 : 49;
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -607,6 +613,12 @@ static void print_summary(struct record *r, struct sampler *s,
 		(unsigned long long)st->samples, secs,
 		(unsigned long long)lost,
 		(unsigned long long)proc_maps__lost(pm), p->nr_samples);
+	if (lost && lost * 100 >= st->samples + lost)
+		pr_warn("%.0f%% of the samples were lost: ebprof could not "
+			"keep up with %u Hz on %s; use a lower -F (e.g. -F %u)",
+			100.0 * lost / (st->samples + lost), r->freq,
+			r->nr_pids + r->nr_tids || r->command ? "its targets" :
+			"these CPUs", suggest_freq(r->freq, st->samples, lost));
 	if (r->user)
 		pr_info("user stacks: %llu missing (%llu unreadable), %llu "
 			"truncated at %d frames, %llu addresses outside any "
@@ -628,6 +640,17 @@ static void print_summary(struct record *r, struct sampler *s,
 			", kernel symbols unreadable (/proc/kallsyms)" : "");
 	fflush(stderr);
 	recorder__print_unresolved(r->rec, stderr, 1.0);
+}
+
+/* How the command ended, when not well (perf prints the signal too). */
+static void report_child(int st)
+{
+	if (WIFEXITED(st) && WEXITSTATUS(st))
+		pr_info("the command exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		pr_warn("the command was killed by signal %d (%s)%s",
+			WTERMSIG(st), strsignal(WTERMSIG(st)),
+			WCOREDUMP(st) ? ", core dumped" : "");
 }
 
 /* The recording's metadata, as comments (pprof keeps them). */
@@ -668,9 +691,10 @@ static int write_output(struct record *r, struct profile *p,
 	if (!err)
 		err = outfile__commit(out);
 	else
-		outfile__abort(out);
+		err = outfile__abort(out) ?: err;
 	if (err) {
-		pr_err("cannot write '%s': %s", r->output, strerror(-err));
+		pr_err("cannot write '%s': %s", r->output,
+		       outfile__strerror(err));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -769,7 +793,7 @@ static int run_record(struct record *r)
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
@@ -790,12 +814,18 @@ static int run_record(struct record *r)
 		err = outfile__open(&out, r->output);
 		if (err) {
 			pr_err("cannot create '%s': %s", r->output,
-			       strerror(-err));
+			       outfile__strerror(err));
 			return EXIT_FAIL;
 		}
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A dropped SSH session stops the recording; it is not lost.  Under
+	 * nohup (SIGHUP ignored) it goes on, as asked.
+	 */
+	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	if (r->command) {
 		if (fork_command(r))
 			goto cleanup;
@@ -823,7 +853,8 @@ static int run_record(struct record *r)
 		goto cleanup;
 	}
 	recorder__set_origins(r->rec, r->origins);
-	err = sampler__new(&so, on_sample, r, &s);
+	so.stop = &stop_signal;
+	err = sampler__new(&so, recorder__on_sample, r->rec, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
@@ -847,7 +878,7 @@ static int run_record(struct record *r)
 		proc_maps__drain(pm);
 		r->horizon = now_ns(CLOCK_MONOTONIC);
 		if (recorder__set_horizon(r->rec, r->horizon) ||
-		    sampler__consume(s)) {
+		    sampler__consume(s, 100) < 0) {
 			pr_err("out of memory while recording");
 			goto cleanup;
 		}
@@ -872,12 +903,15 @@ static int run_record(struct record *r)
 			last_status = t;
 		}
 	}
-	if (stop_signal == SIGTERM && r->child)
-		kill(r->child, SIGTERM);
+	if ((stop_signal == SIGTERM || stop_signal == SIGHUP) && r->child)
+		kill(r->child, stop_signal);
+	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
+	if (stop_signal == SIGHUP)
+		signal(SIGPIPE, SIG_IGN);
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
-	sampler__consume(s);
+	sampler__drain(s, 2000);
 	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -909,10 +943,8 @@ static int run_record(struct record *r)
 	print_summary(r, s, pm, sym, p, secs);
 	if (!status && strcmp(r->output, "-"))
 		pr_info("wrote %s", r->output);
-	if (r->command && r->child == 0 && WIFEXITED(child_status) &&
-	    WEXITSTATUS(child_status))
-		pr_info("the command exited with status %d",
-			WEXITSTATUS(child_status));
+	if (r->command && r->child == 0)
+		report_child(child_status);
 cleanup:
 	if (status && out.f)
 		outfile__abort(&out);

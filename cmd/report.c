@@ -451,6 +451,12 @@ static struct profile *load(char *const *paths, size_t n)
 				"(first: line %zu)", paths[i], st.bad_lines,
 				st.bad_lines == 1 ? " is" : "s are",
 				st.first_bad);
+		if (one->cut_stacks)
+			pr_warn("'%s': cut %zu stack%s deeper than %d frames "
+				"(the frames in the middle are replaced by "
+				"'%s')", paths[i], one->cut_stacks,
+				one->cut_stacks == 1 ? "" : "s",
+				PROFILE_MAX_DEPTH, PROFILE_CUT_FRAME);
 		if (st.format == INPUT_FOLDED) {
 			norm = report__comm_from_root(one);
 			if (!norm) {
@@ -982,11 +988,17 @@ static int do_tree(FILE *f, const struct profile *fp, size_t type,
 {
 	struct report_tree *t = report__tree(fp, type, a->call_graph == 2);
 	double limit = a->limit >= 0 ? a->limit : TREE_LIMIT;
+	size_t hidden;
 
 	if (!t) {
 		pr_err("cannot build the call tree: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
+	limit = report_tree__cap_limit(t, limit, REPORT_MAX_NODES, &hidden);
+	if (hidden)
+		pr_warn("%zu call-tree nodes hidden: at most %d are shown "
+			"(a larger --percent-limit shows fewer)", hidden,
+			REPORT_MAX_NODES);
 	if (a->fmt == FMT_JSON)
 		tree_json(f, t, limit, fp, type, a);
 	else
@@ -1385,7 +1397,10 @@ static int write_profile(FILE *f, const struct profile *fp,
 		r = folded__write(fp, f, flags);
 	}
 	if (r) {
-		pr_err("cannot write %s: %s", fmt_names[a->fmt], strerror(-r));
+		/* A failed write is told by the caller, with its errno. */
+		if (!ferror(f))
+			pr_err("cannot write %s: %s", fmt_names[a->fmt],
+			       strerror(-r));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -1425,7 +1440,8 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		pr_warn("the filters left no samples");
 	r = outfile__open(&out, a.output ? a.output : "-");
 	if (r) {
-		pr_err("cannot write '%s': %s", a.output, strerror(-r));
+		pr_err("cannot write '%s': %s", a.output ? a.output : "-",
+		       outfile__strerror(r));
 		goto out;
 	}
 	if (a.nr_bases)
@@ -1439,13 +1455,16 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 	else
 		status = do_rank(out.f, fp, type, input_total, &a);
 	if (status == EXIT_FAIL) {
-		outfile__abort(&out);
+		r = outfile__abort(&out);
+		if (r)
+			pr_err("cannot write '%s': %s", a.output ? a.output :
+			       "-", outfile__strerror(r));
 		goto out;
 	}
 	r = outfile__commit(&out);
 	if (r) {
 		pr_err("cannot write '%s': %s", a.output ? a.output : "-",
-		       strerror(-r));
+		       outfile__strerror(r));
 		status = EXIT_FAIL;
 	}
 out:

@@ -1372,8 +1372,21 @@ static int dec_samples(struct dec *d)
 			       n * sizeof(*stack));
 			depth += n;
 		}
-		for (j = 0; j < s->n_value; j++)
+		for (j = 0; j < s->n_value; j++) {
+			/*
+			 * Shares above 100% and gates that never fire:
+			 * every reader here assumes counts, not deltas.
+			 */
+			if (s->value[j] < 0) {
+				r = dec_fail(d, "sample #%zu has a negative "
+					     "value (%lld): diff profiles "
+					     "(pprof -diff_base) are not "
+					     "supported", i + 1,
+					     (long long)s->value[j]);
+				goto out;
+			}
 			vals[j] = (double)s->value[j];
+		}
 		r = dec_labels(d, s, &lb, numbuf, sizeof(numbuf));
 		if (r)
 			goto out;

@@ -221,14 +221,39 @@ static bool sample_eq(uint32_t id, const void *key, void *ctx)
 	       !memcmp(s->frames, k->frames, k->depth * sizeof(*k->frames));
 }
 
+/* @frames[0..depth) cut to PROFILE_MAX_DEPTH into @out; 0 or -ENOMEM. */
+static int cut_stack(struct profile *p, const uint32_t *frames, size_t depth,
+		     uint32_t *out)
+{
+	struct pf_frame mark = { .name = PROFILE_CUT_FRAME };
+	size_t leaf = PROFILE_MAX_DEPTH - PROFILE_KEEP_ROOT - 1;
+
+	memcpy(out, frames, PROFILE_KEEP_ROOT * sizeof(*out));
+	out[PROFILE_KEEP_ROOT] = profile__frame(p, &mark);
+	if (!out[PROFILE_KEEP_ROOT])
+		return -ENOMEM;
+	memcpy(out + PROFILE_KEEP_ROOT + 1, frames + depth - leaf,
+	       leaf * sizeof(*out));
+	p->cut_stacks++;
+	return 0;
+}
+
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values)
 {
 	struct sample_key k = { frames, depth, { 0 } };
+	uint32_t cut[PROFILE_MAX_DEPTH];
 	struct pf_sample *s;
 	uint64_t h;
 	uint32_t id;
 	size_t i;
+
+	if (depth > PROFILE_MAX_DEPTH) {
+		if (cut_stack(p, frames, depth, cut))
+			return -ENOMEM;
+		frames = k.frames = cut;
+		depth = k.depth = PROFILE_MAX_DEPTH;
+	}
 
 	if (labels) {
 		k.labels = *labels;
@@ -359,6 +384,7 @@ int profile__merge(struct profile *dst, const struct profile *src)
 		if (profile__add(dst, stack, s->depth, &s->labels, vals))
 			goto out;
 	}
+	dst->cut_stacks += src->cut_stacks;
 	err = 0;
 out:
 	free(frame_ids);

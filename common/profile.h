@@ -107,12 +107,24 @@ struct profile {
 	size_t nr_mappings;
 	struct pf_sample *samples;
 	size_t nr_samples;
+	size_t cut_stacks;		/* stacks cut to PROFILE_MAX_DEPTH */
 
 	/* Private. */
 	struct strpool strings;
 	struct hashmap frame_idx, mapping_idx, sample_idx;
 	size_t frames_cap, mappings_cap, samples_cap;
 };
+
+/*
+ * Deepest stack a profile keeps.  A few KB of gzip can hold a stack of
+ * millions of frames, which would make every writer's output huge: deeper
+ * stacks keep the PROFILE_KEEP_ROOT frames nearest the root, then a
+ * PROFILE_CUT_FRAME frame, then the frames nearest the leaf.  Above what
+ * record makes (2048 user frames in DWARF mode, 127 kernel ones).
+ */
+#define PROFILE_MAX_DEPTH	4096
+#define PROFILE_KEEP_ROOT	2047
+#define PROFILE_CUT_FRAME	"[frames cut: stack deeper than 4096]"
 
 struct profile *profile__new(void);
 void profile__free(struct profile *p);
@@ -140,7 +152,8 @@ uint32_t profile__mapping(struct profile *p, const struct pf_mapping *m);
 
 /*
  * Adds @values (nr_types of them) to the sample with this stack and labels.
- * @frames are ids of this profile, root first.  Returns 0 or -ENOMEM.
+ * @frames are ids of this profile, root first; a stack deeper than
+ * PROFILE_MAX_DEPTH is cut (counted in cut_stacks).  Returns 0 or -ENOMEM.
  */
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values);

@@ -57,7 +57,7 @@ struct recorder {
 	struct hashmap stack_idx;
 
 	struct sample_event **deferred;
-	size_t nr_deferred, deferred_cap;
+	size_t nr_deferred, deferred_cap, deferred_bytes;
 	uint64_t horizon;
 
 	uint64_t *scratch;		/* key being built */
@@ -427,7 +427,21 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 		return -ENOMEM;
 	memcpy(copy, e, sample_event__size(e));
 	r->deferred[r->nr_deferred++] = copy;
-	return 0;
+	r->deferred_bytes += sample_event__size(e);
+	/*
+	 * Bounded: the caller stops reading, and the next horizon (taken
+	 * after this round) releases every sample kept aside now.
+	 */
+	return r->deferred_bytes >= RECORDER_MAX_DEFERRED_BYTES;
+}
+
+int recorder__on_sample(const struct sample_event *e, size_t size, void *ctx)
+{
+	int err = recorder__sample(ctx, e);
+
+	(void)size;
+	/* A sample that cannot be handled is counted, not fatal. */
+	return err == -ENOMEM || err > 0 ? err : 0;
 }
 
 int recorder__set_horizon(struct recorder *r, uint64_t ts)
@@ -441,6 +455,7 @@ int recorder__set_horizon(struct recorder *r, uint64_t ts)
 
 		if (e->ts <= ts && !err) {
 			err = handle(r, e);
+			r->deferred_bytes -= sample_event__size(e);
 			free(e);
 		} else {
 			r->deferred[kept++] = e;

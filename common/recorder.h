@@ -60,9 +60,14 @@ void recorder__set_origins(struct recorder *r, struct origins *o);
 
 /*
  * Handles one sample.  Samples newer than the horizon are kept aside:
- * the mappings they need may not have been read yet.
+ * the mappings they need may not have been read yet.  Returns 0, -errno,
+ * or 1 when the samples kept aside reach RECORDER_MAX_DEFERRED_BYTES: the
+ * caller should stop reading until the horizon moves.
  */
+#define RECORDER_MAX_DEFERRED_BYTES (64u << 20)
 int recorder__sample(struct recorder *r, const struct sample_event *e);
+/* recorder__sample() as a sampler_cb (@ctx: the recorder). */
+int recorder__on_sample(const struct sample_event *e, size_t size, void *ctx);
 /* Sets the horizon (CLOCK_MONOTONIC ns) and handles what it releases. */
 int recorder__set_horizon(struct recorder *r, uint64_t ts);
 

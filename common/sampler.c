@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -25,18 +26,54 @@ struct sampler {
 	int ncpu;
 	sampler_cb cb;
 	void *ctx;
+	const volatile sig_atomic_t *stop;
+	/* The consume round under way: events handled, when it ends. */
+	uint64_t round_n, round_end;
+	bool discarding;		/* counting what is left, not handling */
+	uint64_t dropped;
 };
+
+/* A round ends (the rest stays in the ring) on this libbpf callback error. */
+#define ROUND_OVER (-EALREADY)
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct sampler *s = ctx;
-
 	const struct sample_event *e = data;
+	int err;
 
+	if (s->discarding) {
+		s->dropped++;
+		return 0;
+	}
 	if (size < SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) ||
 	    size < sample_event__size(e))
 		return 0;
-	return s->cb(data, size, s->ctx);
+	err = s->cb(data, size, s->ctx);
+	if (err < 0)
+		return err;
+	/*
+	 * libbpf keeps reading while the producer keeps writing: under a
+	 * load the reader cannot follow, one consume call would never
+	 * return.  End the round on a count, a deadline, a stop request or
+	 * the callback's word; the ring then fills and the BPF program
+	 * counts what it cannot store as lost.
+	 */
+	s->round_n++;
+	if (err > 0 || s->round_n >= SAMPLER_ROUND_MAX ||
+	    (s->stop && *s->stop))
+		return ROUND_OVER;
+	if (!(s->round_n & 63) && mono_ns() >= s->round_end)
+		return ROUND_OVER;
+	return 0;
 }
 
 /*
@@ -130,6 +167,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		return -ENOMEM;
 	s->cb = cb;
 	s->ctx = ctx;
+	s->stop = o->stop;
 	s->ncpu = libbpf_num_possible_cpus();
 	if (s->ncpu <= 0) {
 		err = s->ncpu ? s->ncpu : -ENODEV;
@@ -243,11 +281,39 @@ int sampler__wait(struct sampler *s, int timeout_ms)
 	return 0;
 }
 
-int sampler__consume(struct sampler *s)
+int sampler__consume(struct sampler *s, unsigned int budget_ms)
 {
-	int n = ring_buffer__consume(s->rb);
+	int n;
 
+	s->round_n = 0;
+	s->round_end = mono_ns() + budget_ms * 1000000ULL;
+	n = ring_buffer__consume(s->rb);
+	if (n == ROUND_OVER)
+		return 1;
 	return n < 0 && n != -EINTR ? n : 0;
+}
+
+int sampler__drain(struct sampler *s, unsigned int budget_ms)
+{
+	const volatile sig_atomic_t *stop = s->stop;
+	int err;
+
+	/* The stop flag ended the recording, not this last read. */
+	s->stop = NULL;
+	err = sampler__consume(s, budget_ms);
+	s->stop = stop;
+	if (err <= 0)
+		return err;
+	/* Stopped: the ring holds a bounded number of events; count them. */
+	s->discarding = true;
+	err = ring_buffer__consume(s->rb);
+	s->discarding = false;
+	return err < 0 && err != -EINTR ? err : 0;
+}
+
+uint64_t sampler__dropped(const struct sampler *s)
+{
+	return s->dropped;
 }
 
 void sampler__counters(const struct sampler *s, uint64_t *samples,
@@ -257,7 +323,8 @@ void sampler__counters(const struct sampler *s, uint64_t *samples,
 	__u64 *vals = calloc(ncpu, sizeof(*vals));
 	__u32 k;
 
-	*samples = *lost = 0;
+	*samples = 0;
+	*lost = s->dropped;
 	if (!vals)
 		return;
 	for (k = 0; k < CNT_NR; k++) {
@@ -273,6 +340,7 @@ void sampler__counters(const struct sampler *s, uint64_t *samples,
 		else if (k == CNT_LOST)
 			*lost = sum;
 	}
+	*lost += s->dropped;
 	free(vals);
 }
 

@@ -8,6 +8,7 @@
 #ifndef EBPROF_SAMPLER_H
 #define EBPROF_SAMPLER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,7 +30,13 @@ struct sampler_opts {
 	unsigned int user_stack_bytes;	/* DWARF mode: user stack bytes to
 					 * copy per sample (<= 65536); 0 for
 					 * frame pointers */
+	/* Set (by a signal handler) to end a consume round early; or
+	 * NULL. */
+	const volatile sig_atomic_t *stop;
 };
+
+/* Most events handled in one sampler__consume() round. */
+#define SAMPLER_ROUND_MAX (1u << 18)
 
 struct sampler;
 
@@ -54,7 +61,8 @@ sample_event__ustack(const struct sample_event *e)
 }
 
 /*
- * Called for each sample; return non-zero to stop the current poll.  A
+ * Called for each sample: returns 0 to go on, > 0 to end the current
+ * round (the sample was taken), -errno to fail the round.  A
  * DWARF-mode event (SAMPLE_F_USTACK) is variable-sized; its size has been
  * checked against sample_event__size().
  */
@@ -79,13 +87,29 @@ int sampler__add_pid(struct sampler *s, pid_t pid);
  * the pending samples may need, then calls sampler__consume().
  */
 int sampler__wait(struct sampler *s, int timeout_ms);
-/* Consumes pending samples without waiting. */
-int sampler__consume(struct sampler *s);
+/*
+ * Consumes pending samples without waiting, for at most @budget_ms or
+ * SAMPLER_ROUND_MAX events, or until the stop flag is set or the callback
+ * ends the round: 0 when the ring was emptied, 1 when events may be left
+ * for the next round, -errno.  Bounded so that a producer faster than the
+ * reader cannot keep the caller from its deadline or signals.
+ */
+int sampler__consume(struct sampler *s, unsigned int budget_ms);
+/*
+ * After sampler__stop(): consumes for at most @budget_ms, then drops
+ * what is left, counting it (sampler__dropped()); 0 or -errno.
+ */
+int sampler__drain(struct sampler *s, unsigned int budget_ms);
+/* Events read from the ring but dropped unhandled. */
+uint64_t sampler__dropped(const struct sampler *s);
 
 /* Stops sampling (disables the perf events); pending samples stay. */
 void sampler__stop(struct sampler *s);
 
-/* Samples that passed the filters, and those lost (ring buffer full). */
+/*
+ * Samples that passed the filters, and those lost: the ring buffer was
+ * full (the reader fell behind), or sampler__drain() dropped them.
+ */
 void sampler__counters(const struct sampler *s, uint64_t *samples,
 		       uint64_t *lost);
 

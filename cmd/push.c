@@ -296,9 +296,13 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 			o->label_by = UPLOADER_LABEL_PID;
 		else if (!strcmp(arg, "comm"))
 			o->label_by = UPLOADER_LABEL_COMM;
+		else if (!strcmp(arg, "container"))
+			o->label_by = UPLOADER_LABEL_CONTAINER;
+		else if (!strcmp(arg, "service"))
+			o->label_by = UPLOADER_LABEL_SERVICE;
 		else {
-			usage_error(cmd, "--label-by wants pid or comm, not "
-				    "'%s'", arg);
+			usage_error(cmd, "--label-by wants pid, comm, container "
+				    "or service, not '%s'", arg);
 			return -1;
 		}
 		o->continuous_set = true;

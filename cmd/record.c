@@ -28,6 +28,7 @@
 #include "builtin.h"
 #include "folded.h"
 #include "log.h"
+#include "origin.h"
 #include "outfile.h"
 #include "pprof.h"
 #include "proc_maps.h"
@@ -41,6 +42,7 @@ enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
 	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
+	OPT_CONTAINER, OPT_PER_CONTAINER,
 };
 
 /*
@@ -61,6 +63,8 @@ static const struct opt_spec record_opts[] = {
 	  "profile the whole system" },
 	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
 	  "profile every task in this cgroup v2 directory" },
+	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	  "profile this container (id prefix or name; repeatable)" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 99)" },
 	{ "duration", 'd', required_argument, "SECONDS",
@@ -77,6 +81,8 @@ static const struct opt_spec record_opts[] = {
 	  "root frame comm-PID" },
 	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
 	  "root frame comm-PID/TID" },
+	{ "per-container", OPT_PER_CONTAINER, no_argument, NULL,
+	  "root frame: the container's name, else [host]" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]",
 	  "user stacks by frame pointers (default) or DWARF unwinding of "
 	  "SIZE bytes of stack (default 8192)" },
@@ -102,6 +108,11 @@ struct record {
 	bool all, user, kernel, idle;
 	const char *cgroup_path;
 	int cgroup_fd;
+	const char **containers;	/* --container */
+	size_t nr_containers;
+	struct cgroup_ids *cg;
+	struct docker *docker;
+	struct origins *origins;
 	unsigned int freq;
 	double duration;		/* 0: until stopped */
 	const char *output;
@@ -297,6 +308,20 @@ static int parse_args(struct record *r, int argc, char **argv,
 		case OPT_CGROUP:
 			r->cgroup_path = optarg;
 			break;
+		case OPT_CONTAINER: {
+			const char **n = realloc(r->containers,
+						 (r->nr_containers + 1) *
+						 sizeof(*n));
+
+			if (!n)
+				goto bad_value;
+			r->containers = n;
+			n[r->nr_containers++] = optarg;
+			break;
+		}
+		case OPT_PER_CONTAINER:
+			r->folded_flags |= FOLDED_PER_CONTAINER;
+			break;
 		case 'F': {
 			unsigned long v;
 
@@ -390,15 +415,15 @@ static int parse_args(struct record *r, int argc, char **argv,
 	if (optind < argc)
 		r->command = argv + optind;
 	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
-	    !!r->command;
+	    !!r->command + !!r->nr_containers;
 	if (n == 0) {
 		usage_error(r->cmdname, "no target: give -p PID, -t TID, -a, "
-			    "--cgroup PATH or -- COMMAND");
+			    "--cgroup PATH, --container ID or -- COMMAND");
 		return EXIT_USAGE;
 	}
 	if (n > 1) {
 		usage_error(r->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup or a command");
+			    "--cgroup, --container or a command");
 		return EXIT_USAGE;
 	}
 	if ((r->off_cpu_min_set || r->off_cpu_wakers) && !r->off_cpu) {
@@ -843,6 +868,7 @@ static int push_window(struct record *r, struct uploader *up,
 	recorder__reset(r->rec);
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(r->pm, r->horizon, &gc_ops, &gc);
+	origins__trim(r->origins);
 	/* Hand what the window and the dead freed back to the system. */
 	malloc_trim(0);
 	p->time_nanos = *start;
@@ -957,6 +983,7 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
+	recorder__set_origins(r->rec, r->origins);
 	so.stop = &stop_signal;
 	if (r->off_cpu)
 		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
@@ -1045,6 +1072,8 @@ static int run_record(struct record *r)
 		pr_err("cannot read the off-CPU sums: %s", strerror(errno));
 		goto cleanup;
 	}
+	/* Names asked for during the recording: a short last wait. */
+	origins__settle(r->origins, 1000);
 	p = build_profile(r, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -1093,6 +1122,45 @@ cleanup:
 	return status;
 }
 
+/*
+ * Sample origins (containers, pods, units) for the labels, and the
+ * --container filter: in the kernel when it is one cgroup now, in user
+ * space always (a container may also start later).
+ */
+static int setup_origins(struct record *r)
+{
+	char why[512], path[4096];
+	size_t i;
+	int err;
+
+	err = cgroup_ids__new(NULL, &r->cg);
+	if (err)
+		pr_debug(1, "no cgroup v2 hierarchy (%s): containers from "
+			 "v1 paths only", strerror(-err));
+	r->docker = docker__new(NULL);
+	if (!r->docker)
+		pr_debug(1, "DOCKER_HOST: %s: no container names",
+			 strerror(errno));
+	r->origins = origins__new(r->cg, r->docker);
+	if (!r->origins) {
+		pr_err("out of memory");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < r->nr_containers; i++)
+		if (origins__want_ref(r->origins, r->containers[i], why,
+				      sizeof(why))) {
+			pr_err("no container '%s': %s", r->containers[i], why);
+			return EXIT_FAIL;
+		}
+	if (r->nr_containers && !origins__wanted_cgroup(r->origins, path,
+							  sizeof(path))) {
+		r->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		pr_debug(1, "container cgroup %s%s", path,
+			 r->cgroup_fd < 0 ? " (cannot open)" : "");
+	}
+	return 0;
+}
+
 static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct record r = {
@@ -1113,8 +1181,14 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	if (!status)
 		status = check_target(&r);
 	if (!status)
+		status = setup_origins(&r);
+	if (!status)
 		status = run_record(&r);
 out:
+	origins__free(r.origins);
+	docker__free(r.docker);
+	cgroup_ids__free(r.cg);
+	free(r.containers);
 	if (r.cgroup_fd >= 0)
 		close(r.cgroup_fd);
 	free(r.pids);

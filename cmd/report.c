@@ -38,6 +38,7 @@ enum {
 	OPT_PID, OPT_FOCUS, OPT_IGNORE, OPT_FORMAT, OPT_ANNOTATE,
 	OPT_SAMPLE_TYPE, OPT_BASE, OPT_FAIL, OPT_MIN_SAMPLES, OPT_ALPHA,
 	OPT_PER_THREAD,
+	OPT_CONTAINER,
 };
 
 static const struct opt_spec report_opts[] = {
@@ -46,7 +47,7 @@ static const struct opt_spec report_opts[] = {
 	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
 	  "rank functions by self share (the default)" },
 	{ "sort", 's', required_argument, "KEYS",
-	  "group rows by sym,dso,comm,pid (default sym,dso)" },
+	  "group rows by sym,dso,comm,pid,container (default sym,dso)" },
 	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
 	  "hide rows and tree nodes under PCT percent" },
 	{ "max-rows", 'n', required_argument, "N", "print at most N rows" },
@@ -54,6 +55,8 @@ static const struct opt_spec report_opts[] = {
 	  "only samples of these threads (comma-separated)" },
 	{ "pid", OPT_PID, required_argument, "PIDS",
 	  "only samples of these processes (comma-separated)" },
+	{ "container", OPT_CONTAINER, required_argument, "NAMES",
+	  "only samples of these containers (names or ids, comma-separated)" },
 	{ "focus", OPT_FOCUS, required_argument, "REGEX",
 	  "only stacks with a function matching REGEX" },
 	{ "ignore", OPT_IGNORE, required_argument, "REGEX",
@@ -108,6 +111,8 @@ struct report_args {
 	double min_samples, alpha;
 	char **comms;
 	size_t nr_comms;
+	char **containers;
+	size_t nr_containers;
 	int32_t *pids;
 	size_t nr_pids;
 	regex_t focus, ignore;
@@ -193,6 +198,9 @@ static void args__release(struct report_args *a)
 	for (i = 0; i < a->nr_comms; i++)
 		free(a->comms[i]);
 	free(a->comms);
+	for (i = 0; i < a->nr_containers; i++)
+		free(a->containers[i]);
+	free(a->containers);
 	free(a->pids);
 	free(a->bases);
 	if (a->has_focus)
@@ -236,8 +244,8 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 		case 's':
 			if (report_keys__parse(&a->keys, optarg)) {
 				usage_error(label, "bad sort keys '%s': want "
-					    "a list of sym, dso, comm, pid",
-					    optarg);
+					    "a list of sym, dso, comm, pid, "
+					    "container", optarg);
 				goto out;
 			}
 			break;
@@ -256,6 +264,14 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 				goto out;
 			}
 			a->max_rows = (size_t)v;
+			break;
+		case OPT_CONTAINER:
+			if (split_list(optarg, &a->containers,
+				       &a->nr_containers)) {
+				pr_err("out of memory");
+				status = EXIT_FAIL;
+				goto out;
+			}
 			break;
 		case OPT_COMM:
 			if (split_list(optarg, &a->comms, &a->nr_comms)) {
@@ -505,6 +521,7 @@ static struct profile *filtered(const struct profile *p, size_t type,
 	struct report_filter f = {
 		(const char *const *)a->comms, a->nr_comms,
 		a->pids, a->nr_pids,
+		(const char *const *)a->containers, a->nr_containers,
 		a->has_focus ? &a->focus : NULL,
 		a->has_ignore ? &a->ignore : NULL,
 	};
@@ -576,6 +593,8 @@ static const char *cell(const struct report_id *id, enum report_key k,
 	case REPORT_KEY_PID:
 		snprintf(buf, len, "%d", id->pid);
 		return buf;
+	case REPORT_KEY_CONTAINER:
+		return id->container;
 	default:
 		return "";
 	}
@@ -584,6 +603,7 @@ static const char *cell(const struct report_id *id, enum report_key k,
 static const char *const key_titles[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "Symbol", [REPORT_KEY_DSO] = "Module",
 	[REPORT_KEY_COMM] = "Command", [REPORT_KEY_PID] = "Pid",
+	[REPORT_KEY_CONTAINER] = "Container",
 };
 
 /* Width of each key column over rows [0, n), capped. */
@@ -681,6 +701,10 @@ static void json_id(struct json *j, const struct report_keys *keys,
 		case REPORT_KEY_PID:
 			json__key(j, "pid");
 			json__int(j, id->pid);
+			break;
+		case REPORT_KEY_CONTAINER:
+			json__key(j, "container");
+			json__string(j, id->container);
 			break;
 		default:
 			break;

@@ -217,7 +217,24 @@ struct sample_key {
 static bool labels_eq(const struct pf_labels *a, const struct pf_labels *b)
 {
 	return a->pid == b->pid && a->tid == b->tid && a->comm == b->comm &&
-	       a->process == b->process && a->cgroup == b->cgroup;
+	       a->process == b->process && a->cgroup == b->cgroup &&
+	       a->ns_pid == b->ns_pid &&
+	       !memcmp(a->origin, b->origin, sizeof(a->origin));
+}
+
+const char *pf_origin__key(enum pf_origin o)
+{
+	static const char *const keys[PF_NR_ORIGIN] = {
+		[PF_CONTAINER_ID] = "container_id",
+		[PF_CONTAINER_NAME] = "container_name",
+		[PF_SERVICE_NAME] = "service_name",
+		[PF_COMPOSE_PROJECT] = "compose_project",
+		[PF_POD_UID] = "pod_uid",
+		[PF_POD_QOS] = "pod_qos",
+		[PF_SYSTEMD_UNIT] = "systemd_unit",
+	};
+
+	return o < PF_NR_ORIGIN ? keys[o] : NULL;
 }
 
 static bool sample_eq(uint32_t id, const void *key, void *ctx)
@@ -268,13 +285,18 @@ int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		k.labels.comm = profile__intern(p, labels->comm);
 		k.labels.process = profile__intern(p, labels->process);
 		k.labels.cgroup = profile__intern(p, labels->cgroup);
+		for (i = 0; i < PF_NR_ORIGIN; i++)
+			k.labels.origin[i] = profile__intern(p,
+							     labels->origin[i]);
 	}
 	h = hash__bytes(frames, depth * sizeof(*frames), 0);
 	h = hash__u64(((uint64_t)(uint32_t)k.labels.pid << 32) |
 		      (uint32_t)k.labels.tid, h);
 	h = hash__u64((uintptr_t)k.labels.comm ^
 		      ((uintptr_t)k.labels.process << 1) ^
-		      ((uintptr_t)k.labels.cgroup << 2), h);
+		      ((uintptr_t)k.labels.cgroup << 2) ^
+		      ((uintptr_t)k.labels.origin[PF_CONTAINER_ID] << 3) ^
+		      ((uintptr_t)k.labels.origin[PF_SYSTEMD_UNIT] << 4), h);
 	id = hashmap__find(&p->sample_idx, h, sample_eq, &k, p);
 	if (id) {
 		s = &p->samples[id - 1];

@@ -49,11 +49,29 @@ struct pf_frame {
 	uint8_t flags;		 /* PF_FRAME_* */
 };
 
+/* Where a sample ran, beyond its process: string labels by pprof key. */
+enum pf_origin {
+	PF_CONTAINER_ID,	/* "container_id": 64 hex digits */
+	PF_CONTAINER_NAME,	/* "container_name", else the short id */
+	PF_SERVICE_NAME,	/* "service_name": compose service, else the
+				 * container or unit name */
+	PF_COMPOSE_PROJECT,	/* "compose_project" */
+	PF_POD_UID,		/* "pod_uid" */
+	PF_POD_QOS,		/* "pod_qos": guaranteed, burstable, ... */
+	PF_SYSTEMD_UNIT,	/* "systemd_unit" */
+	PF_NR_ORIGIN,
+};
+
+/* The pprof label key of an origin label. */
+const char *pf_origin__key(enum pf_origin o);
+
 struct pf_labels {
 	int32_t pid, tid;	/* 0 when unknown */
 	const char *comm;	/* thread name (interned), or NULL */
 	const char *process;	/* process name (interned), or NULL */
 	const char *cgroup;	/* cgroup path (interned), or NULL */
+	int32_t ns_pid;		/* "container_pid": pid in its namespace */
+	const char *origin[PF_NR_ORIGIN]; /* interned, or NULL */
 };
 
 struct pf_sample {

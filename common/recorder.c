@@ -18,6 +18,7 @@
 #include "array.h"
 #include "hashmap.h"
 #include "leaf_fixup.h"
+#include "origin.h"
 #include "recorder.h"
 #include "strpool.h"
 #include "wallclock.h"
@@ -67,6 +68,7 @@ struct recorder {
 	uint64_t *scratch;		/* key being built */
 	struct unwinder *uw;		/* created on first need */
 	struct leaf_fixup *lf;
+	struct origins *origins;	/* header word 2 is an origin id */
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
 	const struct pm_map **umaps;	/* and their mappings */
@@ -145,6 +147,11 @@ void recorder__free(struct recorder *r)
 	hashmap__release(&r->rmap_idx);
 	strpool__release(&r->names);
 	free(r);
+}
+
+void recorder__set_origins(struct recorder *r, struct origins *o)
+{
+	r->origins = o;
 }
 
 void recorder__set_leaf_fixup(struct recorder *r, bool on)
@@ -399,12 +406,17 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	const struct sample_ustack *us = sample_event__ustack(e);
 	int nu = e->ustack_sz > 0 ? e->ustack_sz / 8 : 0;
 	int nk = e->kstack_sz > 0 ? e->kstack_sz / 8 : 0;
-	uint32_t comm, pcomm, flags = 0;
+	uint32_t comm, pcomm, flags = 0, org = 0;
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
 	bool dwarf = false;
 	int i;
 
+	if (r->origins &&
+	    !(org = origins__of(r->origins, e->cgroup_id, e->pid))) {
+		st->filtered++;
+		return 0;
+	}
 	if (nu > SAMPLER_MAX_STACK)
 		nu = SAMPLER_MAX_STACK;
 	if (nk > SAMPLER_MAX_STACK)
@@ -455,7 +467,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		return -ENOMEM;
 	k[0] = (uint64_t)e->pid << 32 | e->tid;
 	k[1] = (uint64_t)comm << 32 | pcomm;
-	k[2] = e->cgroup_id;
+	k[2] = r->origins ? org : e->cgroup_id;
 	k[3] = (uint64_t)nu << 32 | flags | nk;
 	for (i = 0; i < nu; i++) {
 		uint64_t addr = r->uips[i];
@@ -810,6 +822,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			stack[d++] = short_id;
 		if (k[3] & RS_OFF_EARLY)
 			stack[d++] = early_id;
+		if (r->origins)
+			origins__labels(r->origins, k[2], l.pid, &l);
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
 		/* Root first: the BPF stacks are leaf first. */

@@ -43,6 +43,7 @@ struct recorder_stats {
 	uint64_t off_blocks, off_ns;	/* blocks with stacks, their time */
 	uint64_t off_short_blocks, off_short_ns; /* summed short blocks */
 	uint64_t off_wakers;		/* blocks with their waker's stacks */
+	uint64_t filtered;		/* dropped by the origins' filter */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
@@ -63,6 +64,13 @@ void recorder__set_leaf_fixup(struct recorder *r, bool on);
 void recorder__set_off_cpu(struct recorder *r, uint64_t min_ns);
 int recorder__off_cpu_short(struct recorder *r, const struct off_short_key *k,
 			    const struct off_short_val *v);
+
+/*
+ * Labels each sample with its origin (container, pod, unit) and drops
+ * those the origins filter out.  @o stays the caller's.
+ */
+struct origins;
+void recorder__set_origins(struct recorder *r, struct origins *o);
 
 /*
  * Handles one sample.  Samples newer than the horizon are kept aside:

@@ -16,6 +16,7 @@
 
 #include "array.h"
 #include "hashmap.h"
+#include "fp_repair.h"
 #include "leaf_fixup.h"
 #include "recorder.h"
 #include "strpool.h"
@@ -296,7 +297,7 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 }
 
 /* User frames of a frame-pointer sample, with the leaf's caller restored. */
-static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
+static int fp_leaf(struct recorder *r, const struct sample_event *e, int nu)
 {
 	struct code_ctx c = { r, e->pid, e->ts };
 	uint64_t caller;
@@ -322,6 +323,42 @@ static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
 	r->uips[1] = caller;
 	r->stats.leaf_fixed++;
 	return nu + 1;
+}
+
+/*
+ * The frames the walk skipped under frameless functions (fp_repair.h):
+ * the words copied at sp, unwound by DWARF from the sampled ip, sp, bp.
+ */
+static int fp_midstack(struct recorder *r, const struct sample_event *e,
+		       int nu)
+{
+	uint64_t regs[SREG_NR] = { 0 }, dw[SAMPLE_LEAF_WORDS + 2];
+	struct unwind_result res;
+	int added;
+
+	regs[SREG_IP] = r->uips[0];
+	regs[SREG_SP] = e->usp;
+	regs[SREG_BP] = e->ubp;
+	if (unwinder__unwind(r->uw, e->pid, e->ts, regs, NULL,
+			     (const uint8_t *)e->uleaf, sizeof(e->uleaf), dw,
+			     NULL, SAMPLE_LEAF_WORDS + 2, &res) || res.nr < 2)
+		return nu;
+	nu = fp_repair__merge(r->uips, nu, dw, res.nr, r->uips, MAX_USER,
+			      &added);
+	r->stats.midstack_fixed += added;
+	return nu;
+}
+
+/*
+ * User frames of a frame-pointer sample, with the leaf's caller restored
+ * and the callers of frameless functions further up.
+ */
+static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
+{
+	nu = fp_leaf(r, e, nu);
+	if (r->leaf_fixup && (e->flags & SAMPLE_F_LEAF) && nu > 1 && r->uw)
+		nu = fp_midstack(r, e, nu);
+	return nu;
 }
 
 static int handle(struct recorder *r, const struct sample_event *e)

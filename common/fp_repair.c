@@ -11,7 +11,8 @@
 #include "fp_repair.h"
 
 int fp_repair__merge(const uint64_t *fp, int nfp, const uint64_t *dw,
-		     int ndw, uint64_t *out, int max, int *added)
+		     int ndw, bool dw_short, uint64_t *out, int max,
+		     int *added)
 {
 	int k = 1, i = 1, j, n, matched = 0;
 
@@ -29,7 +30,7 @@ int fp_repair__merge(const uint64_t *fp, int nfp, const uint64_t *dw,
 		matched++;
 		i = j + 1;
 	}
-	if (!matched)
+	if (!matched && !dw_short)
 		goto keep;
 	if (ndw > max)
 		ndw = max;

@@ -40,7 +40,8 @@ struct recorder_stats {
 	/* frame-pointer mode */
 	uint64_t leaf_fixed;		/* callers restored by the leaf fix-up */
 	uint64_t midstack_fixed;	/* callers of frameless functions
-					 * further up restored (fp_repair.h) */
+					 * restored from unwind tables
+					 * (fp_repair.h) */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);

@@ -33,7 +33,7 @@ if [ "$n" -gt 100 ] && awk -v v="$via" 'BEGIN { exit !(v >= 99) }'; then
 else
 	fail "midstack: clock_gettime stacks through hot_a" "$via% of $n: $(grep -v ';hot_a;' "$TMP/cg.folded" | head -3 | tr '\n' '|')"
 fi
-if grep -Eq 'frameless functions mid-stack: [0-9]+ callers restored' "$TMP/ms.err"; then
+if grep -Eq 'frameless functions: [0-9]+ skipped callers restored' "$TMP/ms.err"; then
 	pass "midstack: record reports the restored callers"
 else
 	fail "midstack: record's summary" "$(cat "$TMP/ms.err" | tr '\n' '|')"

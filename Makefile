@@ -30,12 +30,15 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 # Libraries: linked dynamically into $(O)/ebprof and statically into
 # $(O)/ebprof-static (`make static`), glibc (SYS_LIBS) dynamic in both.
 # Adding a library is one word in LIBS; what the static archives need in
-# turn goes in STATIC_DEPS (mk/static.mk links them).  libcurl is not linked: common/curl_loader.c
-# loads it when an upload is made.
+# turn goes in STATIC_DEPS (mk/static.mk links them).  LAZY_LIBS are
+# loaded on first use in the dynamic build (common/*_loader.c) and linked
+# in the static one.  libcurl is never linked: common/curl_loader.c loads
+# it when an upload is made.
 LIBS      := bpf elf z capstone unwind-x86_64 unwind protobuf-c iberty
+LAZY_LIBS := capstone
 STATIC_DEPS := zstd lzma
 SYS_LIBS  := -lm -lpthread -ldl
-LDLIBS    := $(addprefix -l,$(LIBS)) $(SYS_LIBS)
+LDLIBS    := $(addprefix -l,$(filter-out $(LAZY_LIBS),$(LIBS))) $(SYS_LIBS)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.skel.h,$(BPF_SRCS))

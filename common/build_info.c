@@ -13,7 +13,7 @@
 #include <bpf/libbpf.h>
 #include <capstone/capstone.h>
 #include <curl/curl.h>
-#include <dlfcn.h>
+#include <link.h>
 #include <elfutils/version.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
@@ -32,47 +32,65 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-/* "linked in", or the shared object @fn lives in. */
-static const char *where(const void *fn, char *buf, size_t len)
-{
-	Dl_info self, lib;
+struct find_ctx {
+	const char *prefix;	/* "libbpf.so" */
+	char *buf;
+	size_t len;
+	bool found;
+};
 
-	if (!dladdr((const void *)build_info__describe, &self) ||
-	    !dladdr(fn, &lib) || !lib.dli_fname)
-		return "unknown";
-	if (lib.dli_fbase == self.dli_fbase)
-		return "linked in";
-	snprintf(buf, len, "shared: %s", lib.dli_fname);
-	return buf;
+static int find_cb(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct find_ctx *f = arg;
+	const char *base = info->dlpi_name ? strrchr(info->dlpi_name, '/') :
+			   NULL;
+
+	base = base ? base + 1 : info->dlpi_name;
+	if (!base || strncmp(base, f->prefix, strlen(f->prefix)))
+		return 0;
+	snprintf(f->buf, f->len, "shared: %s", info->dlpi_name);
+	f->found = true;
+	return 1;
+}
+
+/*
+ * "linked in", or the shared object named @so* that this process has
+ * loaded (after the version call, which loads a lazily loaded library).
+ */
+static const char *where(const char *so, char *buf, size_t len)
+{
+	struct find_ctx f = { so, buf, len, false };
+
+	dl_iterate_phdr(find_cb, &f);
+	return f.found ? buf : "linked in";
 }
 
 struct lib {
 	const char *name;
 	char version[32];
-	const void *fn;		/* one of its functions */
+	const char *so;		/* its shared object's name, up to ".so" */
 };
 
 static void libs_get(struct lib *l, size_t *nr)
 {
-	int maj, min;
+	int maj = 0, min = 0;
 	size_t n = 0;
 
-	l[n] = (struct lib){ "libbpf", "", (const void *)libbpf_version_string };
+	l[n] = (struct lib){ "libbpf", "", "libbpf.so" };
 	snprintf(l[n++].version, sizeof(l->version), "%s",
 		 libbpf_version_string() + (libbpf_version_string()[0] == 'v'));
-	l[n] = (struct lib){ "libelf", "", (const void *)elf_version };
+	l[n] = (struct lib){ "libelf", "", "libelf.so" };
 	snprintf(l[n++].version, sizeof(l->version), "0.%d",
 		 _ELFUTILS_VERSION % 1000);
-	l[n] = (struct lib){ "zlib", "", (const void *)zlibVersion };
+	l[n] = (struct lib){ "zlib", "", "libz.so" };
 	snprintf(l[n++].version, sizeof(l->version), "%s", zlibVersion());
-	l[n] = (struct lib){ "capstone", "", (const void *)cs_version };
+	l[n] = (struct lib){ "capstone", "", "libcapstone.so" };
 	cs_version(&maj, &min);
 	snprintf(l[n++].version, sizeof(l->version), "%d.%d", maj, min);
-	l[n] = (struct lib){ "libunwind", "", (const void *)unw_step };
+	l[n] = (struct lib){ "libunwind", "", "libunwind-x86_64.so" };
 	snprintf(l[n++].version, sizeof(l->version), "%d.%d",
 		 UNW_VERSION_MAJOR, UNW_VERSION_MINOR);
-	l[n] = (struct lib){ "protobuf-c", "",
-			     (const void *)protobuf_c_version };
+	l[n] = (struct lib){ "protobuf-c", "", "libprotobuf-c.so" };
 	snprintf(l[n++].version, sizeof(l->version), "%s",
 		 protobuf_c_version());
 	*nr = n;
@@ -125,14 +143,14 @@ int build_info__describe(struct strbuf *out)
 
 	libs_get(libs, &nr);
 	for (i = 0; i < nr; i++)
-		shared += strcmp(where(libs[i].fn, buf, sizeof(buf)),
+		shared += strcmp(where(libs[i].so, buf, sizeof(buf)),
 				 "linked in") != 0;
 	strbuf__addf(out, "build: %s (glibc %s shared)\n",
 		     shared ? "dynamic" : "static", gnu_get_libc_version());
 	for (i = 0; i < nr; i++)
 		strbuf__addf(out, "%s %s (%s)\n", libs[i].name,
 			     libs[i].version,
-			     where(libs[i].fn, buf, sizeof(buf)));
+			     where(libs[i].so, buf, sizeof(buf)));
 	strbuf__adds(out, "libiberty (linked in: C++ and Rust demangler)\n");
 	if (curl_loader__load(err, sizeof(err))) {
 		strbuf__addf(out, "libcurl none: %s\n", err);

@@ -1,27 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libcurl at run time (see curl_loader.h).  CURL_FUNCS lists every curl
- * function ebprof calls, with its prototype and the value it returns when
- * libcurl cannot be loaded; one X() line per function generates the
- * pointer and the wrapper.  To call another curl function, add its line.
+ * libcurl at run time (see curl_loader.h, lazy_lib.h).  CURL_FUNCS lists
+ * every curl function ebprof calls, with its prototype and the value it
+ * returns when libcurl cannot be loaded; one line per function makes its
+ * index, name and wrapper.  To call another curl function, add its line.
  * The two variadic functions, curl_easy_setopt() and curl_easy_getinfo(),
  * are written out: they pass on the one argument of the type the option
  * number says (curl.h's CURLOPTTYPE_* and CURLINFO_* ranges).
  *
  * Not here: linking libcurl statically (Debian ships libcurl.a only with
  * its whole TLS, HTTP/2, LDAP and Kerberos stack, which would also need
- * to be static), or any other library.
+ * to be static).
  */
 #define CURL_DISABLE_TYPECHECK	/* we define the functions the macros wrap */
 #include <curl/curl.h>
-#include <dlfcn.h>
-#include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "curl_loader.h"
+#include "lazy_lib.h"
 
 /* X(return type, name, (parameters), (arguments), value when unloaded) */
 #define CURL_FUNCS(X, XV)						\
@@ -57,85 +53,34 @@
 	X(curl_version_info_data *, curl_version_info, (CURLversion v),	\
 	  (v), NULL)
 
-#define PTR_X(ret, name, params, args, fail) ret (*name) params;
-#define PTR_XV(name, params, args) void (*name) params;
-static struct {
-	CURL_FUNCS(PTR_X, PTR_XV)
-	CURLcode (*curl_easy_setopt)(CURL *h, CURLoption o, ...);
-	CURLcode (*curl_easy_getinfo)(CURL *h, CURLINFO i, ...);
-} fn;
+#define IDX_X(ret, name, params, args, unloaded) IDX_##name,
+#define IDX_XV(name, params, args) IDX_##name,
+enum { CURL_FUNCS(IDX_X, IDX_XV) IDX_setopt, IDX_getinfo, NR_FNS };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static void *lib;
-static char load_err[256];
-
-static int resolve(const char *name, void **slot)
-{
-	*slot = dlsym(lib, name);
-	if (*slot)
-		return 0;
-	snprintf(load_err, sizeof(load_err), "%s has no %s: install a "
-		 "newer %s", CURL_LOADER_SONAME, name, CURL_LOADER_PACKAGE);
-	return -1;
-}
-
-static void load(void)
-{
-	lib = dlopen(CURL_LOADER_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		snprintf(load_err, sizeof(load_err), "uploads need libcurl "
-			 "(%s not found): install %s", CURL_LOADER_SONAME,
-			 CURL_LOADER_PACKAGE);
-		return;
-	}
-#define RES_X(ret, name, params, args, fail)				\
-	if (resolve(#name, (void **)&fn.name))				\
-		goto out_fail;
-#define RES_XV(name, params, args) RES_X(void, name, params, args, 0)
-	CURL_FUNCS(RES_X, RES_XV)
-	RES_X(, curl_easy_setopt, , , )
-	RES_X(, curl_easy_getinfo, , , )
-	return;
-out_fail:
-	dlclose(lib);
-	lib = NULL;
-	memset(&fn, 0, sizeof(fn));
-}
-
-static bool ready(void)
-{
-	pthread_once(&once, load);
-	return lib != NULL;
-}
+#define NAME_X(ret, name, params, args, unloaded) #name,
+#define NAME_XV(name, params, args) #name,
+static const char *const names[NR_FNS] = {
+	CURL_FUNCS(NAME_X, NAME_XV) "curl_easy_setopt", "curl_easy_getinfo",
+};
+static void *fns[NR_FNS];
+static struct lazy_lib curl = LAZY_LIB_INIT(CURL_LOADER_SONAME,
+					    CURL_LOADER_PACKAGE,
+					    "uploads need libcurl", names, fns,
+					    NR_FNS);
 
 int curl_loader__load(char *err, size_t errlen)
 {
-	if (ready())
-		return 0;
-	if (err && errlen)
-		snprintf(err, errlen, "%s", load_err);
-	return -ENOENT;
+	return lazy_lib__load(&curl, err, errlen);
 }
 
-bool curl_loader__loaded(void)
-{
-	return lib != NULL;
-}
-
-#define DEF_X(ret, name, params, args, fail)				\
-	ret name params							\
-	{								\
-		if (!ready())						\
-			return fail;					\
-		return fn.name args;					\
-	}
+#define DEF_X(ret, name, params, args, unloaded)			\
+	LAZY_FN(curl, IDX_##name, ret, name, params, args, unloaded)
 #define DEF_XV(name, params, args)					\
-	void name params						\
-	{								\
-		if (ready())						\
-			fn.name args;					\
-	}
+	LAZY_FN_VOID(curl, IDX_##name, name, params, args)
 CURL_FUNCS(DEF_X, DEF_XV)
+
+typedef CURLcode (*setopt_fn)(CURL *h, CURLoption o, ...);
+typedef CURLcode (*getinfo_fn)(CURL *h, CURLINFO i, ...);
 
 /*
  * The option number's range says the type of the one argument that
@@ -143,22 +88,24 @@ CURL_FUNCS(DEF_X, DEF_XV)
  */
 CURLcode curl_easy_setopt(CURL *h, CURLoption o, ...)
 {
+	setopt_fn set;
 	CURLcode rc;
 	va_list ap;
 
-	if (!ready())
+	if (!lazy_lib__ready(&curl))
 		return CURLE_FAILED_INIT;
+	set = (setopt_fn)fns[IDX_setopt];
 	va_start(ap, o);
 	if (o < CURLOPTTYPE_OBJECTPOINT)
-		rc = fn.curl_easy_setopt(h, o, va_arg(ap, long));
+		rc = set(h, o, va_arg(ap, long));
 	else if (o < CURLOPTTYPE_FUNCTIONPOINT)
-		rc = fn.curl_easy_setopt(h, o, va_arg(ap, void *));
+		rc = set(h, o, va_arg(ap, void *));
 	else if (o < CURLOPTTYPE_OFF_T)
-		rc = fn.curl_easy_setopt(h, o, va_arg(ap, void (*)(void)));
+		rc = set(h, o, va_arg(ap, void (*)(void)));
 	else if (o < CURLOPTTYPE_BLOB)
-		rc = fn.curl_easy_setopt(h, o, va_arg(ap, curl_off_t));
+		rc = set(h, o, va_arg(ap, curl_off_t));
 	else
-		rc = fn.curl_easy_setopt(h, o, va_arg(ap, void *));
+		rc = set(h, o, va_arg(ap, void *));
 	va_end(ap);
 	return rc;
 }
@@ -169,10 +116,10 @@ CURLcode curl_easy_getinfo(CURL *h, CURLINFO i, ...)
 	CURLcode rc;
 	va_list ap;
 
-	if (!ready())
+	if (!lazy_lib__ready(&curl))
 		return CURLE_FAILED_INIT;
 	va_start(ap, i);
-	rc = fn.curl_easy_getinfo(h, i, va_arg(ap, void *));
+	rc = ((getinfo_fn)fns[IDX_getinfo])(h, i, va_arg(ap, void *));
 	va_end(ap);
 	return rc;
 }

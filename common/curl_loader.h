@@ -12,7 +12,6 @@
 #ifndef EBPROF_CURL_LOADER_H
 #define EBPROF_CURL_LOADER_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 /* The library file loaded, and the Debian package that holds it. */
@@ -25,8 +24,5 @@
  * line that names what to install.
  */
 int curl_loader__load(char *err, size_t errlen);
-
-/* Whether libcurl is loaded already (does not try to load it). */
-bool curl_loader__loaded(void);
 
 #endif

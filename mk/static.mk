@@ -12,6 +12,10 @@ STATIC_BPF_O  := $(STATIC_DIR)/libbpf.o
 STATIC_LDLIBS := $(STATIC_BPF_O) \
 	-Wl,-Bstatic $(addprefix -l,$(filter-out bpf,$(LIBS)) $(STATIC_DEPS)) \
 	-Wl,-Bdynamic $(SYS_LIBS)
+# LAZY_LIBS ahead of libcommon.a: their real functions are found before
+# the archive's loaders (common/*_loader.c), which are then not linked.
+STATIC_LAZY   := -Wl,-Bstatic -Wl,--whole-archive \
+	$(addprefix -l,$(LAZY_LIBS)) -Wl,--no-whole-archive -Wl,-Bdynamic
 LIBBPF_API    := bpf_* btf_* btf__* libbpf_* perf_buffer_* ring_buffer_* \
 	ring__* user_ring_buffer_*
 
@@ -22,7 +26,7 @@ $(STATIC_BPF_O): $(shell $(CC) -print-file-name=libbpf.a) mk/static.mk
 	@rm -f $@.tmp
 
 $(O)/ebprof-static: $(CMD_OBJS) $(O)/libcommon.a $(STATIC_BPF_O)
-	$(CC) $(CFLAGS) -no-pie -o $@ $(CMD_OBJS) $(O)/libcommon.a \
-		$(LDFLAGS) $(STATIC_LDLIBS)
+	$(CC) $(CFLAGS) -no-pie -o $@ $(CMD_OBJS) $(STATIC_LAZY) \
+		$(O)/libcommon.a $(LDFLAGS) $(STATIC_LDLIBS)
 
 static: $(O)/ebprof-static

@@ -20,6 +20,7 @@
 #include "hashmap.h"
 #include "log.h"
 #include "proc_maps.h"
+#include "safe_open.h"
 
 #define RING_PAGES 64		/* data pages per CPU (256 KiB) */
 #define ALIVE UINT64_MAX
@@ -104,13 +105,20 @@ static int open_mapped(pid_t pid, uint64_t start, uint64_t end,
 	/* The exact file, across mount namespaces and after deletion. */
 	snprintf(buf, sizeof(buf), "/proc/%d/map_files/%llx-%llx", pid,
 		 (unsigned long long)start, (unsigned long long)end);
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
+	fd = open(buf, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd >= 0 && !safe_open__check(fd, NULL))
 		return fd;
-	snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, path);
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	/*
+	 * By name the file may since have become a FIFO or a device:
+	 * safe_open() opens regular files only, and never blocks.
+	 */
+	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
+	fd = safe_open(path, &(struct safe_open_opts){ .root = buf,
+						      .owner = SAFE_ANY_OWNER });
 	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = safe_open(path, NULL);
 	/* A file of that name that is not the mapped one would lie. */
 	if (fd >= 0 && ino && (fstat(fd, &st) || st.st_ino != ino ||
 			       st.st_dev != dev)) {

@@ -21,6 +21,16 @@ else
 	fail "static: only glibc is shared" "also needs: $libs"
 fi
 
+# The dynamic build says what it is too; -v alone is --version.
+"$EBPROF" -v >"$TMP/dynv.out" 2>&1
+if grep -q '^build: dynamic' "$TMP/dynv.out" &&
+   grep -Eq '^libbpf [0-9.]+ \(shared: .*libbpf\.so' "$TMP/dynv.out" &&
+   grep -Eq '^libcurl [0-9.]+ \(loaded for uploads' "$TMP/dynv.out"; then
+	pass "version: -v lists the dynamic build's libraries, libcurl on demand"
+else
+	fail "version: -v" "$(tr '\n' '|' <"$TMP/dynv.out")"
+fi
+
 # The root: glibc's libraries and loader, and the binary.
 R=$TMP/root
 mkdir -p "$R/proc" "$R/sys" "$R/dev" "$R/tmp"

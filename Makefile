@@ -1,6 +1,7 @@
 # ebprof: one non-recursive Makefile.
 #
 #   make            build build/ebprof (BPF skeletons embedded)
+#   make static     build/ebprof-static: every library but glibc linked in
 #   make test       install missing packages, build, run every test
 #   make demo       install, build, record the demo workload, write its stacks
 #   make bench      run the benchmarks in scripts/bench-*.sh
@@ -26,8 +27,18 @@ endif
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -Icommon -Icmd
-LDLIBS    := -lbpf -lelf -lz -lcapstone -lunwind-x86_64 -lunwind -lcurl -ljson-c \
-	-lprotobuf-c -liberty -lm -lpthread
+# Libraries: linked dynamically into $(O)/ebprof and statically into
+# $(O)/ebprof-static (`make static`), glibc (SYS_LIBS) dynamic in both.
+# Adding a library is one word in LIBS; what the static archives need in
+# turn goes in STATIC_DEPS (mk/static.mk links them).  LAZY_LIBS are
+# loaded on first use in the dynamic build (common/*_loader.c) and linked
+# in the static one.  libcurl is never linked: common/curl_loader.c loads
+# it when an upload is made.
+LIBS      := bpf elf z capstone unwind-x86_64 unwind protobuf-c iberty json-c
+LAZY_LIBS := capstone
+STATIC_DEPS := zstd lzma
+SYS_LIBS  := -lm -lpthread -ldl
+LDLIBS    := $(addprefix -l,$(filter-out $(LAZY_LIBS),$(LIBS))) $(SYS_LIBS)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.skel.h,$(BPF_SRCS))
@@ -49,7 +60,7 @@ WORKLOADS := $(foreach s,$(WL_C) $(WL_CXX),$(O)/workloads/$(basename $(notdir $(
 -include mk/*.mk
 
 .SECONDARY:
-.PHONY: all test unit demo bench install asan deps clean workloads fuzz
+.PHONY: all static test unit demo bench install asan deps clean workloads fuzz
 all: $(O)/ebprof
 
 # --- BPF: clang -target bpf (CO-RE against the committed vmlinux.h) -> skeleton
@@ -104,7 +115,7 @@ deps:
 	@scripts/install-deps.sh
 
 test: deps
-	$(MAKE) all unit workloads
+	$(MAKE) all static unit workloads
 	tests/run.sh
 
 demo: deps

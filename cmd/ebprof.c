@@ -3,15 +3,19 @@
  * main(): global options, the command table and dispatch.  `ebprof CMD`,
  * or argv[0] "ebprof-CMD" (a link to the binary) runs CMD.  After the
  * command, stdout is flushed and checked: a full disk is a failure.
+ * `ebprof --workload NAME ARGS` (not in --help) runs a workload built
+ * into ebprof for the self-test of `unwind-test` (selftest_wl.h).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/build_info.h"
 #include "../common/log.h"
 #include "../common/outfile.h"
 #include "builtin.h"
+#include "selftest_wl.h"
 
 #ifndef EBPROF_VERSION
 #define EBPROF_VERSION "unknown"
@@ -57,10 +61,24 @@ static void usage(FILE *f)
 	fprintf(f, "\nGlobal options:\n"
 		   "  -v, --verbose  more diagnostics (repeat for more)\n"
 		   "  -q, --quiet    only errors on stderr\n"
-		   "  --version      print the version\n"
+		   "  --version      print the version, libraries and BPF "
+		   "features (also -v alone)\n"
 		   "  --list-cmds    print the command names, one a line\n"
 		   "\n'ebprof COMMAND --help' describes a command; "
 		   "'man ebprof-COMMAND' in full.\n");
+}
+
+/* --version, or -v without a command: the version and the features. */
+static int version(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int err = build_info__describe(&sb);
+
+	printf("ebprof %s\n%s", EBPROF_VERSION, sb.buf ? sb.buf : "");
+	strbuf__release(&sb);
+	if (err)
+		pr_err("cannot describe the features: %s", strerror(-err));
+	return err ? EXIT_FAIL : EXIT_OK;
 }
 
 static int run_cmd(const struct cmd *c, int argc, char **argv)
@@ -99,7 +117,18 @@ int main(int argc, char **argv)
 
 	outfile__guard_stdio();
 	base = base ? base + 1 : argv[0];
-	if (!strncmp(base, "ebprof-", 7)) {
+	/* A child of `unwind-test` running a built-in workload. */
+	if (argc >= 3 && !strcmp(argv[1], SELFTEST_WL_OPTION)) {
+		selftest_wl_fn wl = selftest_wl__find(argv[2]);
+
+		if (!wl) {
+			pr_err("unknown workload '%s'", argv[2]);
+			return EXIT_USAGE;
+		}
+		return wl(argc - 2, argv + 2);
+	}
+	/* ebprof-static is `make static`'s name for the whole binary. */
+	if (!strncmp(base, "ebprof-", 7) && strcmp(base, "ebprof-static")) {
 		c = cmd_find(base + 7);
 		if (!c) {
 			pr_err("unknown command '%s' (see 'ebprof --help')",
@@ -119,8 +148,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(o, "-q") || !strcmp(o, "--quiet")) {
 			log_verbosity = -1;
 		} else if (!strcmp(o, "--version")) {
-			printf("ebprof %s\n", EBPROF_VERSION);
-			return EXIT_OK;
+			return version();
 		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			usage(stdout);
 			return EXIT_OK;
@@ -133,6 +161,8 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (a == argc && log_verbosity > 0)
+		return version();
 	if (a == argc) {
 		usage(stderr);
 		return EXIT_USAGE;

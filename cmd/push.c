@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "curl_loader.h"
 #include "input.h"
 #include "log.h"
 #include "push.h"
@@ -1036,6 +1037,11 @@ static int cmd_push_fn(int argc, char **argv, const struct cmd *self)
 	push_opts__pyro_config(&ps.o, &cfg);
 	cfg.on_retry = on_retry;
 	cfg.ctx = &ps;
+	if (curl_loader__load(err, sizeof(err))) {
+		pr_err("%s", err);
+		status = EXIT_FAIL;
+		goto out;
+	}
 	c = pyro_client__new(&cfg, err, sizeof(err));
 	if (!c) {
 		usage_error(ps.cmd, "%s", err);

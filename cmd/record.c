@@ -651,6 +651,10 @@ static void print_unwind_summary(const struct recorder_stats *st)
 		if (st->leaf_fixed)
 			pr_info("leaf fix-up: %llu callers restored",
 				(unsigned long long)st->leaf_fixed);
+		if (st->midstack_fixed)
+			pr_info("frameless functions: %llu skipped callers "
+				"restored from unwind tables",
+				(unsigned long long)st->midstack_fixed);
 		return;
 	}
 	for (i = 0; i < UNWIND_STOP_NR; i++) {

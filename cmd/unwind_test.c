@@ -7,7 +7,9 @@
  *   unwind-test           live self-test: sample workloads with known
  *                         chains in each --call-graph mode and score them
  * The self-test drives the same pieces as record (proc_maps, sampler,
- * recorder, symbolizer) on workloads built by `make workloads`.
+ * recorder, symbolizer) on the workloads built into ebprof (a child runs
+ * `ebprof --workload unwind_chains-fp ...`, see selftest_wl.h), or on
+ * those of --workloads DIR (`make workloads`).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 #include "recorder.h"
 #include "safe_open.h"
 #include "sampler.h"
+#include "selftest_wl.h"
 #include "strbuf.h"
 #include "symbolizer.h"
 #include "unwind.h"
@@ -45,8 +48,8 @@ static const struct opt_spec unwind_test_opts[] = {
 	{ "freq", 'F', required_argument, "HZ",
 	  "self-test: samples per second (default 499)" },
 	{ "workloads", OPT_WORKLOADS, required_argument, "DIR",
-	  "self-test: directory of unwind_chains-fp/-nofp (default: "
-	  "workloads/ beside the ebprof binary)" },
+	  "self-test: run unwind_chains-fp/-nofp from DIR instead of the "
+	  "workloads built into ebprof" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -227,16 +230,26 @@ struct scenario {
 	bool fp_scope;		/* fp mode is expected to get it right */
 };
 
-#define LIBC_START "^(_start;__libc_start_main;)?__libc_start_call_main;main;"
+/*
+ * Without libc's debug symbols (a production host) its local functions
+ * (__libc_start_call_main, start_thread, msort_with_tmp) have no name: the
+ * symbolizer says [libc.so.6].  The built-in workloads run from ebprof's
+ * main(), renamed wl_*.
+ */
+#define LIBC_LOCAL(f) "(" f "|\\[libc\\.so\\.6\\])"
+#define LIBC_START "^(_start;__libc_start_main;)?" \
+	LIBC_LOCAL("__libc_start_call_main") ";main;(wl_unwind_chains_n?o?fp;)?"
 
 static const struct scenario scenarios[] = {
 	{ "qsort", ";burn$", LIBC_START
-	  "mode_qsort;sort_once;qsort_r;(msort_with_tmp[^;]*;)+cmp_burn;burn$",
+	  "mode_qsort;sort_once;qsort_r;(" LIBC_LOCAL("msort_with_tmp[^;]*")
+	  ";)+cmp_burn;burn$",
 	  false },
 	{ "recurse", ";burn$", LIBC_START "mode_recurse;(rec;){150}burn$",
 	  false },
 	{ "threads", ";burn$",
-	  "^(clone3;)?start_thread;thread_main;thr_work;burn$", true },
+	  "^(" LIBC_LOCAL("clone3") ";)?" LIBC_LOCAL("start_thread")
+	  ";thread_main;thr_work;burn$", true },
 	{ "signal", ";burn$", LIBC_START "mode_signal;spin;((burn;)?[^;]+;"
 	  "on_prof;sig_work;)?burn$", false },
 	{ "leaf", ";getppid$", LIBC_START "mode_leaf;call_getppid;getppid$",
@@ -257,7 +270,8 @@ struct score {
 
 struct selftest {
 	const char *cmdname;
-	const char *dir;
+	const char *dir;	/* NULL: the built-in workloads */
+	char self[PATH_MAX];	/* this binary, which runs them */
 	double secs;
 	unsigned int freq;
 };
@@ -275,6 +289,7 @@ static void score_profile(const struct profile *p, const struct scenario *sc,
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, j, k;
+	bool exact;
 
 	for (i = 0; i < p->nr_samples; i++) {
 		const struct pf_sample *ps = &p->samples[i];
@@ -295,25 +310,38 @@ static void score_profile(const struct profile *p, const struct scenario *sc,
 		root = ps->depth ?
 			profile__frame_get(p, ps->frames[0])->name : "";
 		for (k = 0; k < sizeof(roots) / sizeof(roots[0]); k++)
-			if (!strcmp(root, roots[k])) {
-				s->complete += n;
+			if (!strcmp(root, roots[k]))
 				break;
-			}
+		exact = sb.buf && !regexec(leaf, sb.buf, 0, NULL, 0) &&
+			!regexec(chain, sb.buf, 0, NULL, 0);
+		/*
+		 * An exact chain is complete, its root named or not; so is
+		 * a stack from main up when libc's caller of main (a local
+		 * function) has no name.
+		 */
+		if (k < sizeof(roots) / sizeof(roots[0]) || exact ||
+		    (ps->depth > 1 && !strcmp(root, "[libc.so.6]") &&
+		     !strcmp(profile__frame_get(p, ps->frames[1])->name,
+			     "main")))
+			s->complete += n;
 		if (!sb.buf || regexec(leaf, sb.buf, 0, NULL, 0))
 			continue;
 		s->scored += n;
-		if (!regexec(chain, sb.buf, 0, NULL, 0))
+		if (exact)
 			s->exact += n;
 	}
 	strbuf__release(&sb);
 }
 
-/* Runs one workload under the sampler and scores its stacks. */
+/*
+ * Runs one workload under the sampler and scores its stacks: the file @wl
+ * of --workloads, or the built-in workload @wl.
+ */
 static int run_one(struct selftest *t, const char *wl,
 		   const struct scenario *sc, unsigned int stack_bytes,
 		   struct score *s)
 {
-	char secs[32], *argv[4];
+	char secs[32], *argv[6], **a = argv;
 	struct sampler_opts so = {
 		.freq = t->freq, .user = true, .kernel = false,
 		.cgroup_fd = -1, .user_stack_bytes = stack_bytes,
@@ -337,10 +365,14 @@ static int run_one(struct selftest *t, const char *wl,
 		return -1;
 	}
 	snprintf(secs, sizeof(secs), "%g", t->secs);
-	argv[0] = (char *)wl;
-	argv[1] = (char *)sc->arg;
-	argv[2] = secs;
-	argv[3] = NULL;
+	if (!t->dir) {
+		*a++ = t->self;
+		*a++ = SELFTEST_WL_OPTION;
+	}
+	*a++ = (char *)wl;
+	*a++ = (char *)sc->arg;
+	*a++ = secs;
+	*a = NULL;
 	if (pipe2(go, O_CLOEXEC)) {
 		pr_err("cannot create a pipe: %s", strerror(errno));
 		goto out;
@@ -354,7 +386,7 @@ static int run_one(struct selftest *t, const char *wl,
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
-		execv(wl, argv);
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(go[0]);
@@ -472,9 +504,13 @@ static int selftest(struct selftest *t)
 			/* Frame pointers cannot walk code built without. */
 			if (!modes[m].bytes && !strcmp(builds[b], "nofp"))
 				continue;
-			snprintf(wl, sizeof(wl), "%s/unwind_chains-%s", t->dir,
-				 builds[b]);
-			if (access(wl, X_OK)) {
+			if (!t->dir)
+				snprintf(wl, sizeof(wl), "unwind_chains-%s",
+					 builds[b]);
+			else
+				snprintf(wl, sizeof(wl), "%s/unwind_chains-%s",
+					 t->dir, builds[b]);
+			if (t->dir && access(wl, X_OK)) {
 				pr_err("cannot run '%s': %s (build it with "
 				       "'make workloads' or give --workloads "
 				       "DIR)", wl, strerror(errno));
@@ -512,26 +548,26 @@ static int selftest(struct selftest *t)
 	return status;
 }
 
-/* workloads/ beside the binary, or in the source tree's build/. */
-static const char *default_dir(char *buf, size_t len)
+/*
+ * This binary, to run the built-in workloads: its path rather than
+ * /proc/self/exe, so that the child's name (comm) is ebprof's.
+ */
+static void self_path(char *buf, size_t len)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, len - 32);
-	char *slash;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
 
-	if (n <= 0)
-		return "build/workloads";
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash)
-		strcpy(slash, "/workloads");
-	return buf;
+	if (n > 0)
+		buf[n] = '\0';
+	if (n <= 0 || access(buf, X_OK))
+		snprintf(buf, len, "/proc/self/exe");
 }
 
 static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 {
-	struct selftest t = { cmd__label(self), NULL, 1, 499 };
+	struct selftest t = { .cmdname = cmd__label(self), .secs = 1,
+			      .freq = 499 };
 	struct opt_parser op;
-	char dirbuf[PATH_MAX], **files = NULL, *end;
+	char **files = NULL, *end;
 	size_t nr = 0, i;
 	pid_t pid = 0;
 	int c, status;
@@ -613,8 +649,7 @@ static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 		       "run as root (or give a FILE or -p PID to audit)");
 		return EXIT_FAIL;
 	}
-	if (!t.dir)
-		t.dir = default_dir(dirbuf, sizeof(dirbuf));
+	self_path(t.self, sizeof(t.self));
 	return selftest(&t);
 bad_value:
 	opt_parser__release(&op);

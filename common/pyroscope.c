@@ -15,6 +15,7 @@
 
 #include <curl/curl.h>
 
+#include "curl_loader.h"
 #include "folded.h"
 #include "pyroscope.h"
 
@@ -638,6 +639,8 @@ struct pyro_client *pyro_client__new(const struct pyro_config *cfg,
 			return NULL;
 		}
 	}
+	if (curl_loader__load(err, errlen))
+		return NULL;
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc) {
 		snprintf(err, errlen, "libcurl: %s",

@@ -17,6 +17,7 @@
 
 #include "array.h"
 #include "hashmap.h"
+#include "fp_repair.h"
 #include "leaf_fixup.h"
 #include "origin.h"
 #include "recorder.h"
@@ -333,23 +334,22 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 	return res.nr;
 }
 
-/* User frames of a frame-pointer sample, with the leaf's caller restored. */
-static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
+/*
+ * The leaf fix-up by disassembly (leaf_fixup.c), for leaves no unwind
+ * table covers; capstone is started on first need.
+ */
+static int fp_leaf(struct recorder *r, const struct sample_event *e, int nu)
 {
 	struct code_ctx c = { r, e->pid, e->ts };
 	uint64_t caller;
 	int i;
 
-	memcpy(r->uips, e->ustack, nu * sizeof(*r->uips));
-	if (!r->leaf_fixup || !(e->flags & SAMPLE_F_LEAF) || nu < 1 ||
-	    r->lf_failed)
+	if (r->lf_failed)
 		return nu;
 	if (!r->lf && !(r->lf = leaf_fixup__new())) {
 		r->lf_failed = true;
 		return nu;
 	}
-	if (!unwinder(r))
-		return nu;
 	caller = leaf_fixup__caller(r->lf, e->ustack[0], e->usp, e->ubp,
 				    (const uint64_t *)e->uleaf, SAMPLE_LEAF_WORDS,
 				    nu > 1 ? e->ustack[1] : 0, read_code, &c);
@@ -398,6 +398,41 @@ static size_t add_waker(struct recorder *r, const struct sample_event *e,
 		k[len++] = w->kstack[i];
 	r->stats.off_wakers++;
 	return len;
+}
+
+/*
+ * User frames of a frame-pointer sample, with the callers the walk
+ * skipped under frameless functions restored (fp_repair.h): the words
+ * copied at sp, unwound by DWARF from the sampled ip, sp and bp, joined to
+ * the walk.  Where no unwind table covers the leaf (libunwind fell back to
+ * the frame pointer), the leaf fix-up by disassembly first.
+ */
+static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
+{
+	uint64_t regs[SREG_NR] = { 0 }, dw[SAMPLE_LEAF_WORDS + 2];
+	struct unwind_result res;
+	int added;
+
+	memcpy(r->uips, e->ustack, nu * sizeof(*r->uips));
+	if (!r->leaf_fixup || !(e->flags & SAMPLE_F_LEAF) || nu < 1 ||
+	    !unwinder(r))
+		return nu;
+	regs[SREG_IP] = e->ustack[0];
+	regs[SREG_SP] = e->usp;
+	regs[SREG_BP] = e->ubp;
+	if (unwinder__unwind(r->uw, e->pid, e->ts, regs, NULL,
+			     (const uint8_t *)e->uleaf, sizeof(e->uleaf), dw,
+			     NULL, SAMPLE_LEAF_WORDS + 2, &res))
+		res.nr = 0;
+	if (res.nr < 2 || res.fp_frames)
+		nu = fp_leaf(r, e, nu);
+	if (res.nr < 2)
+		return nu;
+	nu = fp_repair__merge(r->uips, nu, dw, res.nr,
+			      res.stop == UNWIND_STACK_SHORT && !res.fp_frames,
+			      r->uips, MAX_USER, &added);
+	r->stats.midstack_fixed += added;
+	return nu;
 }
 
 static int handle(struct recorder *r, const struct sample_event *e)

@@ -44,6 +44,9 @@ struct recorder_stats {
 	uint64_t off_short_blocks, off_short_ns; /* summed short blocks */
 	uint64_t off_wakers;		/* blocks with their waker's stacks */
 	uint64_t filtered;		/* dropped by the origins' filter */
+	uint64_t midstack_fixed;	/* callers of frameless functions
+					 * restored from unwind tables
+					 * (fp_repair.h) */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);

@@ -47,6 +47,10 @@ if [ "$(id -u)" -ne 0 ]; then
 	skip "unwind-test self-test" "needs root to load BPF programs"
 	exit 0
 fi
+check "unwind-test: built-in workload runs" \
+	timeout 10 "$EBPROF" --workload unwind_chains-nofp leaf 0.1
+expect_error "unwind-test: unknown built-in workload" 2 "unknown workload 'nope'" \
+	"$EBPROF" --workload nope leaf
 expect_error "unwind-test: workloads missing" 1 "make workloads" \
 	"$EBPROF" unwind-test --workloads "$TMP/none"
 ut -d 0.7 --workloads "$WL" >"$TMP/self.out" 2>"$TMP/self.err"

@@ -39,6 +39,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
+	OPT_NO_JVM_ATTACH,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -71,6 +72,8 @@ static const struct opt_spec record_opts[] = {
 	  "SIZE bytes of stack (default 8192)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
+	{ "no-jvm-attach", OPT_NO_JVM_ATTACH, no_argument, NULL,
+	  "do not ask JVMs for a perf map of their JIT code" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -82,6 +85,7 @@ struct record {
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
 	bool all, user, kernel, idle;
+	bool no_jvm_attach;
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -283,6 +287,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_IDLE:
 			r->idle = true;
+			break;
+		case OPT_NO_JVM_ATTACH:
+			r->no_jvm_attach = true;
 			break;
 		case OPT_PER_PID:
 			r->folded_flags |= FOLDED_PER_PID;
@@ -775,6 +782,7 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
+	recorder__set_jvm_attach(r->rec, !r->no_jvm_attach);
 	err = sampler__new(&so, on_sample, r, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));

@@ -16,6 +16,7 @@
 
 #include "array.h"
 #include "hashmap.h"
+#include "jit_syms.h"
 #include "leaf_fixup.h"
 #include "recorder.h"
 #include "strpool.h"
@@ -61,6 +62,7 @@ struct recorder {
 
 	uint64_t *scratch;		/* key being built */
 	struct unwinder *uw;		/* created on first need */
+	struct jit_syms *jit;		/* NULL: JIT code stays unnamed */
 	struct leaf_fixup *lf;
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
@@ -84,6 +86,7 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
 	r->leaf_fixup = true;
+	r->jit = jit_syms__new();
 	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK) *
 			    sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
@@ -134,6 +137,7 @@ void recorder__free(struct recorder *r)
 	free(r->umaps);
 	unwinder__free(r->uw);
 	leaf_fixup__free(r->lf);
+	jit_syms__free(r->jit);
 	free(r->modstats);
 	hashmap__release(&r->rmap_idx);
 	strpool__release(&r->names);
@@ -150,8 +154,16 @@ const struct recorder_stats *recorder__stats(const struct recorder *r)
 	return &r->stats;
 }
 
+void recorder__set_jvm_attach(struct recorder *r, bool on)
+{
+	if (r->jit)
+		jit_syms__set_jvm_attach(r->jit, on);
+}
+
 void recorder__forget_pid(struct recorder *r, pid_t pid)
 {
+	if (r->jit)
+		jit_syms__forget(r->jit, pid);
 	if (r->uw)
 		unwinder__forget(r->uw, pid);
 }
@@ -333,7 +345,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	uint32_t comm, pcomm, flags = 0;
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
-	bool dwarf = false;
+	bool dwarf = false, jit = false;
 	int i;
 
 	if (nu > SAMPLER_MAX_STACK)
@@ -387,6 +399,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		uint32_t id = 0;
 
 		if (m) {
+			jit |= jit_syms__is_jit_module(m->mod);
 			id = rmap_id(r, e->pid, m);
 			if (!id)
 				return -ENOMEM;
@@ -398,6 +411,8 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
+	if (jit && r->jit)
+		jit_syms__touch(r->jit, e->pid);
 	return stack_add(r, len);
 }
 
@@ -464,6 +479,27 @@ static void count_frame(struct recorder *r, uint32_t mod, bool resolved,
 		r->modstats[mod].unresolved += n;
 }
 
+/*
+ * JIT code of a process with a symbol source (perf map, jitdump): a JIT
+ * frame, in a mapping named for the source, with the source's name.
+ */
+static void jit_frame(struct jit_syms *js, pid_t pid, uint64_t addr,
+		      struct pf_frame *f, struct sym_result *res)
+{
+	const char *name, *source;
+	int rc = jit_syms__lookup(js, pid, addr, &name, &source);
+
+	if (rc < 0)
+		return;
+	f->kind = PF_JIT;
+	res->module = source;
+	if (rc == 0)
+		return;
+	res->name = name;
+	res->mangled = NULL;
+	res->resolved = true;
+}
+
 /* Profile frame id of a user (rmap != ~0) or kernel frame. */
 static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 			 struct profile *p, struct frame_memo *fm,
@@ -491,9 +527,11 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 		if (symbolizer__user(sym, mod, m->pid,
 				     look - m->start + m->pgoff, &res))
 			return 0;
+		if (r->jit && jit_syms__is_jit_module(mod))
+			jit_frame(r->jit, m->pid, look, &f, &res);
 		if (!fm->mapping_ids[rmap]) {
 			struct pf_mapping pm = {
-				m->start, m->end, m->pgoff, mod->path,
+				m->start, m->end, m->pgoff, res.module,
 				res.build_id,
 			};
 
@@ -560,6 +598,10 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	r->modstats = calloc(r->nr_modstats, sizeof(*r->modstats));
 	fm.mapping_ids = calloc(r->nr_rmaps + 1, sizeof(*fm.mapping_ids));
 	hashmap__init(&fm.idx);
+	if (r->jit) {
+		jit_syms__refresh(r->jit);
+		jit_syms__reset_counts(r->jit);
+	}
 	if (!p || !stack || !r->modstats || !fm.mapping_ids ||
 	    build_types(r, p))
 		goto out;
@@ -600,6 +642,10 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			f = profile__frame_get(p, id);
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
+			if (f->kind == PF_JIT && r->jit)
+				jit_syms__account(r->jit, l.pid,
+					!(f->flags & PF_FRAME_UNRESOLVED),
+					s->count);
 			stack[d++] = id;
 		}
 		for (j = nk; j-- > 0;) {
@@ -666,4 +712,6 @@ void recorder__print_unresolved(const struct recorder *r, FILE *f,
 		fprintf(f, "  %s: %.1f%% of %.0f frames unsymbolized (%s)\n",
 			mod ? mod->path : "[unknown]", share, m->frames, hint);
 	}
+	if (r->jit)
+		jit_syms__print_summary(r->jit, f);
 }

@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# JIT code named: Node.js perf maps (--perf-basic-prof) and jitdumps
+# (--perf-prof), compared with perf on the same runs; a map in another mount
+# and PID namespace, one that grows while recorded, one whose process exits
+# first; hostile maps (FIFO, link to a root-only file, another user's
+# file); HotSpot JVMs named through the attach mechanism.
+. "$(dirname "$0")/../lib.sh"
+
+JS=$ROOT/tests/workloads/jit_hot.js
+T=timeout
+# JIT frames without a name: "[anon]_[j]" and the like.
+UNNAMED='\[[^];]*\]+_\[j\]'
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip jit "needs root to load BPF programs"
+	exit 0
+fi
+if ! command -v node >/dev/null; then
+	fail jit "node is not installed (nodejs, see scripts/install-deps.sh)"
+	exit 0
+fi
+cd "$TMP" || exit 1	# node --perf-prof writes its files in its cwd
+
+# perf_share PERF.DATA PID REGEX: % of PID's samples with a frame matching.
+perf_share() {
+	perf script -i "$1" -F pid,ip,sym 2>/dev/null | awk -v pid="$2" -v re="$3" '
+		function flush() { if (mine) { t++; if (hit) m++ } mine = hit = 0 }
+		/^[ \t]*[0-9]+[ \t]*$/ { flush(); mine = ($1 == pid); next }
+		/^[ \t]*$/ { flush(); next }
+		{ if ($0 ~ re) hit = 1 }
+		END { flush(); if (t == 0) print 0; else printf "%.1f\n", 100 * m / t }'
+}
+
+# ratio A B: A / B in percent (0 when B is 0)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f\n", (b > 0 ? 100 * a / b : 0) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# --- node --perf-basic-prof, as the command
+$T 30 "$EBPROF" -q record -F 499 -o "$TMP/cmd.folded" -- node --perf-basic-prof "$JS" 3
+h=$(share "$TMP/cmd.folded" ';JS:\*hotLoop [^;]*jit_hot\.js:[0-9:]*_\[j\]')
+u=$(share "$TMP/cmd.folded" "$UNNAMED")
+if ge "$h" 60 && lt "$u" 2; then
+	pass "jit node perf map: hotLoop named in $h% of samples, unnamed JIT frames $u%"
+else
+	fail "jit node perf map" "hotLoop $h%, unnamed $u%: $(sort -t' ' -k2 -nr "$TMP/cmd.folded" | head -c 400)"
+fi
+$T 30 "$EBPROF" -q record -F 499 -o "$TMP/cmd.pb.gz" -- node --perf-basic-prof "$JS" 1 >/dev/null 2>&1
+"$EBPROF" -q report --format folded "$TMP/cmd.pb.gz" >"$TMP/cmd-pb.folded" 2>&1
+if ! command -v go >/dev/null; then
+	fail "jit node pprof" "go is not installed (golang-go, for go tool pprof)"
+elif (cd "$TMP" && $T 60 go tool pprof -raw "$TMP/cmd.pb.gz") >"$TMP/raw" 2>&1 &&
+	grep -Eq '^ *[0-9]+: 0x[0-9a-f]+/0x[0-9a-f]+/0x[0-9a-f]+ /tmp/perf-[0-9]+\.map' "$TMP/raw" &&
+	grep -Eq 'M=[0-9]+ JS:\*hotLoop [^ ]*jit_hot\.js:[0-9:]+ :0' "$TMP/raw" &&
+	grep -q ';JS:\*hotLoop [^;]*_\[j\]' "$TMP/cmd-pb.folded"; then
+	pass "jit node pprof: names in a mapping named for the map (go tool pprof), JIT kind kept"
+else
+	fail "jit node pprof" "$(grep -m3 -E 'perf-|hotLoop' "$TMP/raw" | tr '\n' '|')"
+fi
+
+# --- against perf, on the same run: -p PID for both at once
+node --perf-basic-prof "$JS" 8 & pid=$!
+sleep 1.5
+perf record -F 499 -g -p "$pid" -o "$TMP/perf.data" -- sleep 3 >/dev/null 2>&1 &
+perfpid=$!
+$T 30 "$EBPROF" -q record -F 499 -d 3 -p "$pid" -o "$TMP/p.folded"
+wait "$perfpid"
+ps=$(perf_share "$TMP/perf.data" "$pid" 'JS:\*hotLoop')
+es=$(share "$TMP/p.folded" ';JS:\*hotLoop [^;]*_\[j\]')
+u=$(share "$TMP/p.folded" "$UNNAMED")
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+r=$(ratio "$es" "$ps")
+if ge "$ps" 30 && ge "$r" 95 && lt "$u" 2; then
+	pass "jit node vs perf: hotLoop named in $es% of samples, perf $ps% ($r%), unnamed $u%"
+else
+	fail "jit node vs perf" "ebprof $es%, perf $ps% ($r%), unnamed $u%"
+fi
+
+# --- node --perf-prof: the jitdump, found through its marker mapping.  V8
+# buffers it and writes it out at exit: both recordings last until then.
+node --perf-prof "$JS" 4.5 & pid=$!
+sleep 1.5
+perf record -k 1 -F 499 -g -p "$pid" -o "$TMP/perfj.data" >/dev/null 2>&1 &
+perfpid=$!
+$T 30 "$EBPROF" -q record -F 499 -d 10 -p "$pid" -o "$TMP/j.folded" 2>"$TMP/j.err"
+wait "$pid" "$perfpid" 2>/dev/null
+ps=0
+if perf inject --jit -i "$TMP/perfj.data" -o "$TMP/perfj2.data" >/dev/null 2>&1; then
+	ps=$(perf_share "$TMP/perfj2.data" "$pid" 'JS:\*hotLoop')
+fi
+es=$(share "$TMP/j.folded" ';JS:\*hotLoop [^;]*_\[j\]')
+u=$(share "$TMP/j.folded" "$UNNAMED")
+r=$(ratio "$es" "$ps")
+if [ -f "$TMP/jit-$pid.dump" ] && [ ! -e "/tmp/perf-$pid.map" ] && ge "$ps" 30 &&
+	ge "$r" 95 && lt "$u" 2; then
+	pass "jit node jitdump: hotLoop named in $es% of samples, perf inject --jit $ps% ($r%), unnamed $u%"
+else
+	fail "jit node jitdump" "ebprof $es%, perf $ps% ($r%), unnamed $u%; $(ls "$TMP" | grep -v jitted | tr '\n' ' ')"
+fi
+rm -f "$TMP"/jit-*.dump "$TMP"/jitted-*.so "$TMP"/*.data "$TMP"/isolate-*.log
+
+# --- a container: the map is in the process's own /tmp, under its own pid
+if command -v unshare >/dev/null; then
+	unshare --mount --pid --fork --propagation private sh -c \
+		'mount -t tmpfs none /tmp && exec node --perf-basic-prof "$0" 6' "$JS" & ns=$!
+	sleep 1.5
+	pid=$(pgrep -P "$ns" -f "jit_hot.js 6" | head -1)
+	[ -z "$pid" ] && pid=$(pgrep -f "^node --perf-basic-prof $JS 6" | head -1)
+	nspid=$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status" 2>/dev/null)
+	$T 30 "$EBPROF" -q record -F 499 -d 2 -p "$pid" -o "$TMP/ns.folded"
+	kill "$pid" 2>/dev/null; wait "$ns" 2>/dev/null
+	h=$(share "$TMP/ns.folded" ';JS:\*hotLoop [^;]*_\[j\]')
+	u=$(share "$TMP/ns.folded" "$UNNAMED")
+	if [ -n "$nspid" ] && [ "$nspid" != "$pid" ] && [ ! -e "/tmp/perf-$pid.map" ] &&
+		ge "$h" 60 && lt "$u" 2; then
+		pass "jit namespaces: map /tmp/perf-$nspid.map of host pid $pid read in its root ($h% named)"
+	else
+		fail "jit namespaces" "pid $pid nspid $nspid: $h% named, $u% unnamed"
+	fi
+else
+	fail "jit namespaces" "unshare (util-linux) not installed"
+fi
+
+# --- a map that grows while recorded: functions compiled after the start
+node --perf-basic-prof "$JS" 5 grow & pid=$!
+sleep 0.5
+$T 30 "$EBPROF" -q record -F 499 -d 3.5 -p "$pid" -o "$TMP/grow.folded"
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+rm -f "/tmp/perf-$pid.map"
+g=$(share "$TMP/grow.folded" ';JS:\*grown_[0-9]+ [^;]*_\[j\]')
+n=$(grep -o 'JS:\*grown_[0-9]*' "$TMP/grow.folded" | sort -u | wc -l)
+u=$(share "$TMP/grow.folded" "$UNNAMED")
+if ge "$g" 40 && [ "$n" -ge 5 ] && lt "$u" 2; then
+	pass "jit growing map: $n functions compiled while recording named ($g% of samples), unnamed $u%"
+else
+	fail "jit growing map" "$g% in $n grown functions, $u% unnamed"
+fi
+
+# --- the process exits, and its map goes, before the recording ends
+cg_root=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ -n "$cg_root" ] && mkdir "$cg_root/ebprof-jit-$$" 2>/dev/null; then
+	cg=$cg_root/ebprof-jit-$$
+	sh -c 'echo $$ >"$1/cgroup.procs"; exec node --perf-basic-prof "$0" 1.5' "$JS" "$cg" & pid=$!
+	( wait_for=$pid; while kill -0 "$wait_for" 2>/dev/null; do sleep 0.05; done
+	  rm -f "/tmp/perf-$wait_for.map" ) &
+	$T 30 "$EBPROF" -q record -F 499 -d 3 --cgroup "$cg" -o "$TMP/exit.folded"
+	wait
+	h=$(share "$TMP/exit.folded" ';JS:\*hotLoop [^;]*_\[j\]')
+	u=$(share "$TMP/exit.folded" "$UNNAMED")
+	if [ ! -e "/tmp/perf-$pid.map" ] && ge "$h" 40 && lt "$u" 2; then
+		pass "jit process exit: names kept after the process and its map went ($h%)"
+	else
+		fail "jit process exit" "$h% named, $u% unnamed"
+	fi
+	rmdir "$cg"
+else
+	fail "jit process exit" "no writable cgroup v2 hierarchy"
+fi
+
+# --- hostile maps, for a process of another user (nobody)
+if command -v setpriv >/dev/null; then
+	cp "$JS" "$TMP/hot.js"
+	chmod 755 "$TMP"
+	setpriv --reuid=65534 --regid=65534 --clear-groups node "$TMP/hot.js" 12 & pid=$!
+	sleep 1
+	map=/tmp/perf-$pid.map
+	echo "0 7fffffffffff SECRET_NAME" >"$TMP/secret"
+	chmod 600 "$TMP/secret"
+	mkfifo "$map"; chown 65534:65534 "$map"
+	$T 20 "$EBPROF" -q record -F 499 -d 1 -p "$pid" -o "$TMP/fifo.folded"
+	rc_fifo=$?
+	rm -f "$map"
+	setpriv --reuid=65534 --regid=65534 --clear-groups ln -s "$TMP/secret" "$map"
+	$T 20 "$EBPROF" -q record -F 499 -d 1 -p "$pid" -o "$TMP/link.folded"
+	rm -f "$map"
+	echo "0 7fffffffffff OTHER_USER_NAME" >"$map"; chown 12345:12345 "$map"
+	$T 20 "$EBPROF" -q record -F 499 -d 1 -p "$pid" -o "$TMP/other.folded"
+	rm -f "$map"
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	if [ "$rc_fifo" -eq 0 ] && [ "$(total "$TMP/fifo.folded")" -ge 100 ]; then
+		pass "jit hostile map: a FIFO neither blocks nor names anything"
+	else
+		fail "jit hostile FIFO" "exit $rc_fifo, $(total "$TMP/fifo.folded") samples"
+	fi
+	if [ "$(total "$TMP/link.folded")" -ge 100 ] && ! grep -q SECRET_NAME "$TMP/link.folded"; then
+		pass "jit hostile map: a link to a root-only file is not followed"
+	else
+		fail "jit hostile link" "$(grep -c SECRET_NAME "$TMP/link.folded") stacks name SECRET_NAME"
+	fi
+	if [ "$(total "$TMP/other.folded")" -ge 100 ] && ! grep -q OTHER_USER_NAME "$TMP/other.folded"; then
+		pass "jit hostile map: another user's file is refused"
+	else
+		fail "jit hostile other user" "$(grep -c OTHER_USER_NAME "$TMP/other.folded") stacks name OTHER_USER_NAME"
+	fi
+else
+	fail "jit hostile maps" "setpriv (util-linux) not installed"
+fi

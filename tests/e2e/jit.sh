@@ -195,3 +195,122 @@ if command -v setpriv >/dev/null; then
 else
 	fail "jit hostile maps" "setpriv (util-linux) not installed"
 fi
+
+# --- Python 3.12+ -X perf: a perf map of its trampolines; libpython keeps
+# no frame pointers, so DWARF mode, which goes through the trampolines by
+# frame pointer
+PY=$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | head -1)
+if [ -n "$PY" ]; then
+	$T 30 "$EBPROF" -q record -F 499 --call-graph dwarf -o "$TMP/py.folded" -- \
+		"$PY" -X perf "$ROOT/tests/workloads/jit_perf.py"
+	h=$(share "$TMP/py.folded" ';py::hot_py:[^;]*jit_perf\.py_\[j\]')
+	u=$(share "$TMP/py.folded" "$UNNAMED")
+	if ge "$h" 80 && lt "$u" 2; then
+		pass "jit python -X perf: hot_py named in $h% of samples (dwarf), unnamed $u%"
+	else
+		fail "jit python -X perf" "$h% named, $u% unnamed"
+	fi
+else
+	skip "jit python -X perf" "no CPython 3.12+ in /root/.pyenv/versions"
+fi
+
+# --- HotSpot JVMs: no agent, no flag but -XX:+PreserveFramePointer; the
+# perf map comes from asking the JVM, as jcmd Compiler.perfmap does
+mkdir -p "$TMP/cls"
+# jvm_vs_perf NAME JAVA_HOME: attached with -p after warm-up, against perf
+# (with jcmd Compiler.perfmap) on the same run
+jvm_vs_perf() {
+	local name=$1 jh=$2 pid perfpid ps es u r
+	"$jh/bin/java" -XX:+PreserveFramePointer -cp "$TMP/cls" JitHot 9 & pid=$!
+	sleep 2.5
+	perf record -F 499 -g -p "$pid" -o "$TMP/perf.data" -- sleep 3 >/dev/null 2>&1 &
+	perfpid=$!
+	$T 30 "$EBPROF" -q record -F 499 -d 3 -p "$pid" -o "$TMP/$name.folded"
+	wait "$perfpid"
+	$T 30 "$jh/bin/jcmd" "$pid" Compiler.perfmap >"$TMP/jcmd.out" 2>&1
+	ps=$(perf_share "$TMP/perf.data" "$pid" 'JitHot\.hotLoop')
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	rm -f "/tmp/perf-$pid.map"
+	es=$(share "$TMP/$name.folded" ';double JitHot\.hotLoop\(int\)_\[j\]')
+	u=$(share "$TMP/$name.folded" "$UNNAMED")
+	r=$(ratio "$es" "$ps")
+	if ge "$ps" 30 && ge "$r" 95 && lt "$u" 2; then
+		pass "jit $name -p: hotLoop named in $es% of samples, perf+jcmd $ps% ($r%), unnamed $u%"
+	else
+		fail "jit $name -p" "ebprof $es%, perf+jcmd $ps% ($r%), unnamed $u%; jcmd: $(head -c 200 "$TMP/jcmd.out")"
+	fi
+}
+J17=/usr/lib/jvm/java-17-openjdk-amd64
+J25=/usr/lib/jvm/temurin-25-jdk-amd64
+if [ -x "$J17/bin/javac" ] && "$J17/bin/javac" -d "$TMP/cls" "$ROOT/tests/workloads/JitHot.java"; then
+	jvm_vs_perf jdk17 "$J17"
+	if [ -x "$J25/bin/java" ]; then
+		jvm_vs_perf jdk25 "$J25"
+	fi
+
+	# started by record: attached at the end of the recording
+	$T 40 "$EBPROF" -q record -F 499 -d 4 -o "$TMP/jcmd.folded" -- \
+		"$J17/bin/java" -XX:+PreserveFramePointer -cp "$TMP/cls" JitHot 6
+	h=$(share "$TMP/jcmd.folded" ';double JitHot\.hotLoop\(int\)_\[j\]')
+	u=$(share "$TMP/jcmd.folded" "$UNNAMED")
+	if ge "$h" 60 && lt "$u" 2; then
+		pass "jit jdk17 as the command: hotLoop named in $h% of samples, unnamed $u%"
+	else
+		fail "jit jdk17 as the command" "$h% named, $u% unnamed"
+	fi
+	wait
+
+	# without PreserveFramePointer: a hint; --no-jvm-attach: the JVM is left alone
+	"$J17/bin/java" -cp "$TMP/cls" JitHot 6 & pid=$!
+	sleep 2
+	$T 30 "$EBPROF" record -F 499 -d 1 -p "$pid" -o "$TMP/nofp.folded" 2>"$TMP/nofp.err"
+	rm -f "/tmp/perf-$pid.map"
+	$T 30 "$EBPROF" record -F 499 -d 1 -p "$pid" --no-jvm-attach -o "$TMP/noatt.folded" 2>"$TMP/noatt.err"
+	made=$(ls "/tmp/perf-$pid.map" 2>/dev/null)
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	if grep -q "java\[$pid\]: .*add -XX:+PreserveFramePointer" "$TMP/nofp.err"; then
+		pass "jit jvm without frame pointers: the summary says to add -XX:+PreserveFramePointer"
+	else
+		fail "jit jvm PreserveFramePointer hint" "$(cat "$TMP/nofp.err")"
+	fi
+	if [ -z "$made" ] && ! grep -q 'JitHot' "$TMP/noatt.folded" && [ "$(total "$TMP/noatt.folded")" -ge 100 ]; then
+		pass "jit --no-jvm-attach: no perf map asked for, JIT frames unnamed"
+	else
+		fail "jit --no-jvm-attach" "map '$made', $(grep -c JitHot "$TMP/noatt.folded") named stacks"
+	fi
+
+	# a JVM in its own mount and PID namespaces with a private /tmp, and
+	# one of another user: attached as its user, in its namespaces
+	if command -v unshare >/dev/null; then
+		unshare --mount --pid --fork --mount-proc --propagation private sh -c \
+			'cd "$1" && mount -t tmpfs none /tmp && exec "$0" -XX:+PreserveFramePointer -cp /proc/self/cwd JitHot 7' \
+			"$J17/bin/java" "$TMP/cls" & ns=$!
+		sleep 2.5
+		pid=$(pgrep -f 'cwd JitHot 7' | while read -r p; do grep -q libjvm "/proc/$p/maps" 2>/dev/null && echo "$p"; done | head -1)
+		$T 30 "$EBPROF" -q record -F 499 -d 2 -p "$pid" -o "$TMP/jns.folded"
+		inside=$(ls "/proc/$pid/root/tmp/" 2>/dev/null | tr '\n' ' ')
+		kill "$pid" 2>/dev/null; wait "$ns" 2>/dev/null
+		h=$(share "$TMP/jns.folded" ';double JitHot\.hotLoop\(int\)_\[j\]')
+		if ge "$h" 60 && [ ! -e "/tmp/perf-$pid.map" ] && [[ $inside == *perf-1.map* ]]; then
+			pass "jit jvm in namespaces: its /tmp/perf-1.map made and read ($h% named)"
+		else
+			fail "jit jvm in namespaces" "$h% named; its /tmp: $inside"
+		fi
+	fi
+	chmod 755 "$TMP" "$TMP/cls"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$J17/bin/java" -XX:+PreserveFramePointer \
+		-cp "$TMP/cls" JitHot 7 & pid=$!
+	sleep 2.5
+	$T 30 "$EBPROF" -q record -F 499 -d 2 -p "$pid" -o "$TMP/jnobody.folded"
+	owner=$(stat -c %u "/tmp/perf-$pid.map" 2>/dev/null)
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	rm -f "/tmp/perf-$pid.map"
+	h=$(share "$TMP/jnobody.folded" ';double JitHot\.hotLoop\(int\)_\[j\]')
+	if ge "$h" 60 && [ "$owner" = 65534 ]; then
+		pass "jit jvm of another user: attached as that user ($h% named)"
+	else
+		fail "jit jvm of another user" "$h% named, map owner '$owner'"
+	fi
+else
+	fail "jit jvm" "no JDK 17 with javac in $J17"
+fi

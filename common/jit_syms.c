@@ -32,7 +32,8 @@
 #define READ_RECORDS	(4u << 20)
 #define BACK_STEPS	64		/* overlapping entries examined */
 #define RETRY_MS	1000		/* reopening a file not there yet */
-#define JVM_TIMEOUT_MS	5000
+#define JVM_TIMEOUT_MS	5000		/* per request */
+#define JVM_BUDGET_MS	15000		/* for all JVMs of a refresh */
 
 struct jit_sym {
 	uint64_t start, end;
@@ -299,8 +300,10 @@ void jit_syms__set_jvm_attach(struct jit_syms *js, bool on)
 
 bool jit_syms__is_jit_module(const struct pm_module *mod)
 {
-	const char *p = mod->path;
+	const char *p = mod ? mod->path : NULL;
 
+	if (!mod)
+		return false;
 	if (mod->special)
 		return strcmp(p, "[vdso]") && strcmp(p, "[vsyscall]");
 	return !strcmp(p, "//anon") || !strncmp(p, "/memfd:", 7);
@@ -485,7 +488,8 @@ void jit_syms__touch(struct jit_syms *js, pid_t pid)
 }
 
 /* Asks a HotSpot JVM for its flags and its perf map. */
-static void jvm_refresh(struct jit_syms *js, struct jit_proc *p)
+static void jvm_refresh(struct jit_syms *js, struct jit_proc *p,
+			uint64_t deadline)
 {
 	char out[256];
 	int rc;
@@ -493,9 +497,22 @@ static void jvm_refresh(struct jit_syms *js, struct jit_proc *p)
 	if (!p->jvm_checked) {
 		p->jvm_checked = true;
 		p->is_jvm = jvm_attach__is_hotspot(p->pid);
+		if (p->is_jvm && jvm_attach__has_option(p->pid,
+					"-XX:+DisableAttachMechanism"))
+			p->jvm_err = -EPERM;
+	}
+	if (p->is_jvm && !p->jvm_fp_known && (!js->jvm_attach || p->jvm_err)) {
+		/* Not asked: what its options say. */
+		p->jvm_fp_known = true;
+		p->jvm_no_fp = !jvm_attach__has_option(p->pid,
+					"-XX:+PreserveFramePointer");
 	}
 	if (!p->is_jvm || !js->jvm_attach || p->jvm_err)
 		return;
+	if (now_ms() > deadline) {
+		p->jvm_err = -EBUSY;	/* for this refresh only */
+		return;
+	}
 	if (!p->jvm_fp_known) {
 		rc = jvm_attach__request(p->pid, "printflag",
 					 "PreserveFramePointer", out,
@@ -526,6 +543,7 @@ static void jvm_refresh(struct jit_syms *js, struct jit_proc *p)
 
 void jit_syms__refresh(struct jit_syms *js)
 {
+	uint64_t deadline = now_ms() + JVM_BUDGET_MS;
 	size_t i;
 
 	for (i = 0; i < js->nr; i++) {
@@ -534,8 +552,10 @@ void jit_syms__refresh(struct jit_syms *js)
 		if (!p || !p->touched)
 			continue;
 		p->touched = false;
+		if (p->jvm_err == -EBUSY)
+			p->jvm_err = 0;
 		if (kill(p->pid, 0) == 0 || errno == EPERM) {
-			jvm_refresh(js, p);
+			jvm_refresh(js, p, deadline);
 			p->last_try = 0;	/* a file made since: now */
 			open_sources(p);
 		}
@@ -617,7 +637,11 @@ void jit_syms__print_summary(const struct jit_syms *js, FILE *f)
 			fprintf(f, "  %s[%d]: cannot ask the JVM for its perf "
 				"map: %s\n", p->comm, p->pid,
 				p->jvm_err == -ETIMEDOUT ? "no attach listener "
-				"answered (-XX:+DisableAttachMechanism?)" :
+				"answered in time" :
+				p->jvm_err == -EPERM ? "it runs with "
+				"-XX:+DisableAttachMechanism" :
+				p->jvm_err == -EBUSY ? "other JVMs took the "
+				"time allowed" :
 				p->jvm_err == -ENOTSUP ? "it does not handle "
 				"SIGQUIT (-Xrs?)" : strerror(-p->jvm_err));
 		if (p->is_jvm && p->jvm_no_fp)

@@ -56,6 +56,33 @@ bool jvm_attach__is_hotspot(pid_t pid)
 	return found;
 }
 
+/* Does @file of @pid (cmdline, environ) hold @what?  Bounded read. */
+static bool proc_file_has(pid_t pid, const char *file, const char *what)
+{
+	char path[64], *buf;
+	ssize_t n;
+	bool found = false;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	buf = malloc(256 * 1024);
+	n = buf ? read(fd, buf, 256 * 1024) : -1;
+	close(fd);
+	found = n > 0 && memmem(buf, n, what, strlen(what));
+	free(buf);
+	return found;
+}
+
+bool jvm_attach__has_option(pid_t pid, const char *opt)
+{
+	/* On the command line, or in JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS. */
+	return proc_file_has(pid, "cmdline", opt) ||
+	       proc_file_has(pid, "environ", opt);
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;

@@ -23,6 +23,14 @@
 bool jvm_attach__is_hotspot(pid_t pid);
 
 /*
+ * Was @pid started with option @opt, on its command line or in the JVM's
+ * option variables (JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS)?  For what can be
+ * known without asking: -XX:+DisableAttachMechanism (such a JVM answers
+ * SIGQUIT with a thread dump on its output, so it must not get one).
+ */
+bool jvm_attach__has_option(pid_t pid, const char *opt);
+
+/*
  * Sends request @cmd with argument @arg to JVM @pid and waits at most
  * @timeout_ms.  Returns the JVM's result code (>= 0; 0 is success) with
  * the output in @out (NUL-terminated, truncated to @out_len), or -errno:

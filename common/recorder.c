@@ -642,7 +642,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			f = profile__frame_get(p, id);
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
-			if (f->kind == PF_JIT && r->jit)
+			if (r->jit && rm && jit_syms__is_jit_module(
+				proc_maps__module(r->pm, r->rmaps[rm - 1].mod)))
 				jit_syms__account(r->jit, l.pid,
 					!(f->flags & PF_FRAME_UNRESOLVED),
 					s->count);

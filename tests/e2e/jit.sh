@@ -176,6 +176,10 @@ if command -v setpriv >/dev/null; then
 	echo "0 7fffffffffff OTHER_USER_NAME" >"$map"; chown 12345:12345 "$map"
 	$T 20 "$EBPROF" -q record -F 499 -d 1 -p "$pid" -o "$TMP/other.folded"
 	rm -f "$map"
+	# a map of the process's user that covers none of its code
+	echo "10 10 nowhere" >"$map"; chown 65534:65534 "$map"
+	$T 20 "$EBPROF" record -F 499 -d 1 -p "$pid" -o "$TMP/miss.folded" 2>"$TMP/miss.err"
+	rm -f "$map"
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
 	if [ "$rc_fifo" -eq 0 ] && [ "$(total "$TMP/fifo.folded")" -ge 100 ]; then
 		pass "jit hostile map: a FIFO neither blocks nor names anything"
@@ -192,6 +196,12 @@ if command -v setpriv >/dev/null; then
 	else
 		fail "jit hostile other user" "$(grep -c OTHER_USER_NAME "$TMP/other.folded") stacks name OTHER_USER_NAME"
 	fi
+	if grep -Eq "node\[$pid\]: JIT addresses without a symbol: 100\.0% of [0-9]+ JIT frames \($map\)" "$TMP/miss.err" &&
+		[ "$(share "$TMP/miss.folded" "$UNNAMED")" != 0 ]; then
+		pass "jit summary: JIT addresses outside the map counted, not guessed"
+	else
+		fail "jit summary without a symbol" "$(grep -i jit "$TMP/miss.err")"
+	fi
 else
 	fail "jit hostile maps" "setpriv (util-linux) not installed"
 fi
@@ -199,10 +209,10 @@ fi
 # --- Python 3.12+ -X perf: a perf map of its trampolines; libpython keeps
 # no frame pointers, so DWARF mode, which goes through the trampolines by
 # frame pointer
-PY=$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | head -1)
-if [ -n "$PY" ]; then
+PY312=$(ls -d /root/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | head -1)
+if [ -n "$PY312" ]; then
 	$T 30 "$EBPROF" -q record -F 499 --call-graph dwarf -o "$TMP/py.folded" -- \
-		"$PY" -X perf "$ROOT/tests/workloads/jit_perf.py"
+		"$PY312" -X perf "$ROOT/tests/workloads/jit_perf.py"
 	h=$(share "$TMP/py.folded" ';py::hot_py:[^;]*jit_perf\.py_\[j\]')
 	u=$(share "$TMP/py.folded" "$UNNAMED")
 	if ge "$h" 80 && lt "$u" 2; then
@@ -278,6 +288,41 @@ if [ -x "$J17/bin/javac" ] && "$J17/bin/javac" -d "$TMP/cls" "$ROOT/tests/worklo
 	else
 		fail "jit --no-jvm-attach" "map '$made', $(grep -c JitHot "$TMP/noatt.folded") named stacks"
 	fi
+
+	# -XX:+DisableAttachMechanism: no SIGQUIT (it would print a thread dump)
+	"$J17/bin/java" -XX:+DisableAttachMechanism -cp "$TMP/cls" JitHot 4 >"$TMP/da.out" 2>&1 & pid=$!
+	sleep 2
+	$T 30 "$EBPROF" record -F 499 -d 1 -p "$pid" -o "$TMP/da.folded" 2>"$TMP/da.err"
+	wait "$pid"
+	if grep -q "java\[$pid\]: .*-XX:+DisableAttachMechanism" "$TMP/da.err" &&
+		! grep -q 'thread dump' "$TMP/da.out" && [ ! -e "/tmp/perf-$pid.map" ]; then
+		pass "jit jvm with -XX:+DisableAttachMechanism: left alone, said so"
+	else
+		fail "jit jvm attach disabled" "$(grep java "$TMP/da.err"; head -c 200 "$TMP/da.out")"
+	fi
+
+	# continuous mode: each interval's profile names the JVM's code
+	(
+		. "$ROOT/tests/pyroscope/lib.sh"
+		trap 'fake_stop_all' EXIT
+		if fake_start jitpush; then
+			"$J17/bin/java" -XX:+PreserveFramePointer -cp "$TMP/cls" JitHot 9 & pid=$!
+			sleep 2
+			$T 60 "$EBPROF" -q record -F 199 -p "$pid" --push "$FAKE_URL" --app jit \
+				--interval 2s --spool-dir "$TMP/spool" -d 6.5
+			kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+			rm -f "/tmp/perf-$pid.map"
+			n=$(fq 'len(ok)')
+			named=$(fq 'sum(1 for r in ok if sum(v for k, v in r.get("samples", {}).items() if "JitHot.hotLoop" in k) * 2 > sum(r.get("samples", {}).values()))')
+			if [ "$n" -ge 3 ] && [ "$named" -eq "$n" ]; then
+				pass "jit jvm --push: hotLoop named in each of $n intervals"
+			else
+				fail "jit jvm --push" "$named of $n intervals name hotLoop in most samples"
+			fi
+		else
+			fail "jit jvm --push" "fake server did not start"
+		fi
+	)
 
 	# a JVM in its own mount and PID namespaces with a private /tmp, and
 	# one of another user: attached as its user, in its namespaces

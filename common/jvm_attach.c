@@ -18,6 +18,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -241,8 +242,15 @@ static void child(const struct attach *a, int out)
 	uint64_t deadline = now_ms() + a->timeout_ms;
 	int err;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Nothing of ours goes along: the pipe becomes fd 3, the rest closes. */
+	if (dup2(out, 3) < 0 || syscall(SYS_close_range, 4, ~0U, 0))
+		_exit(EBADF);
+	out = 3;
+	/* Not dumpable: the JVM's user cannot ptrace us, then or later. */
+	prctl(PR_SET_DUMPABLE, 0);
 	err = become_target(a);
+	/* Changing ids cleared it: set it as the JVM's user. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (!err)
 		err = start_listener(a, deadline);
 	if (!err)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "array.h"
+#include "fp_walk.h"
 #include "hashmap.h"
 #include "jit_syms.h"
 #include "leaf_fixup.h"
@@ -307,6 +308,42 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 	return res.nr;
 }
 
+/*
+ * DWARF mode, JIT code: it has no unwind tables, and libunwind's
+ * frame-pointer fallback loses its way from a JIT leaf (a stub, say).
+ * When the unwound stack starts in JIT code and then leaves the
+ * mappings, walk the frame pointers through the copy instead, and keep
+ * whichever stays in the mappings longer.
+ */
+static int jit_dwarf_frames(struct recorder *r, const struct sample_event *e,
+			    const struct sample_ustack *us, int nu)
+{
+	uint64_t *ips = r->scratch;	/* free until the key is built */
+	int i, good = 0, n;
+
+	if (nu < 2 || !r->umaps[0] ||
+	    !jit_syms__is_jit_module(r->umaps[0]->mod))
+		return nu;
+	while (good < nu && r->umaps[good])
+		good++;
+	if (good == nu)
+		return nu;
+	n = fp_walk__stack(us->regs[SREG_IP], us->regs[SREG_SP],
+			   us->regs[SREG_BP], us->data, us->size, ips,
+			   UNWIND_MAX_FRAMES);
+	for (i = 0; i < n && i <= good; i++)
+		if (!proc_maps__lookup(r->pm, e->pid, ips[i], e->ts))
+			break;
+	if (i <= good)
+		return nu;
+	for (i = 0; i < n; i++) {
+		r->uips[i] = ips[i];
+		r->umaps[i] = proc_maps__lookup(r->pm, e->pid, ips[i], e->ts);
+	}
+	r->stats.dwarf_fp_frames += n - 1;
+	return n;
+}
+
 /* User frames of a frame-pointer sample, with the leaf's caller restored. */
 static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
 {
@@ -360,6 +397,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		nu = dwarf_frames(r, e, us);
 		if (nu < 0)
 			return nu;
+		nu = jit_dwarf_frames(r, e, us, nu);
 		dwarf = true;
 	} else if (us) {
 		nu = 0;

@@ -258,6 +258,20 @@ if [ -x "$J17/bin/javac" ] && "$J17/bin/javac" -d "$TMP/cls" "$ROOT/tests/worklo
 		jvm_vs_perf jdk25 "$J25"
 	fi
 
+	# --call-graph dwarf: no unwind tables in JIT code, frame pointers there
+	"$J17/bin/java" -XX:+PreserveFramePointer -cp "$TMP/cls" JitHot 6 & pid=$!
+	sleep 2.5
+	$T 30 "$EBPROF" -q record -F 499 --call-graph dwarf -d 2 -p "$pid" -o "$TMP/jd.folded"
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+	rm -f "/tmp/perf-$pid.map"
+	h=$(share "$TMP/jd.folded" ';JavaMain;.*;double JitHot\.hotLoop\(int\)_\[j\]')
+	u=$(share "$TMP/jd.folded" '\[unknown\]')
+	if ge "$h" 60 && lt "$u" 2; then
+		pass "jit jdk17 --call-graph dwarf: hotLoop under JavaMain in $h% of samples, [unknown] in $u%"
+	else
+		fail "jit jdk17 dwarf" "$h% named under JavaMain, [unknown] in $u%"
+	fi
+
 	# started by record: attached at the end of the recording
 	$T 40 "$EBPROF" -q record -F 499 -d 4 -o "$TMP/jcmd.folded" -- \
 		"$J17/bin/java" -XX:+PreserveFramePointer -cp "$TMP/cls" JitHot 6

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fp_walk.h"
 #include "jit_syms.h"
 #include "jitdump.h"
 #include "perf_map.h"
@@ -309,6 +310,27 @@ static void test_jit_syms(void)
 	jit_syms__free(js);
 }
 
+static void test_fp_walk(void)
+{
+	/* Stack copied at 0x1000: frames at 0x1010 -> 0x1030 -> 0x1050. */
+	uint64_t st[16] = { 0 }, ips[8];
+	int n;
+
+	st[2] = 0x1030;	st[3] = 0xaaa;	/* bp 0x1010: next bp, return */
+	st[6] = 0x1050;	st[7] = 0xbbb;
+	st[10] = 0x1040; st[11] = 0xccc;	/* goes down: the last */
+	n = fp_walk__stack(0x999, 0x1000, 0x1010, (const uint8_t *)st,
+			   sizeof(st), ips, 8);
+	CHECK(n == 4 && ips[0] == 0x999 && ips[1] == 0xaaa && ips[2] == 0xbbb &&
+	      ips[3] == 0xccc, "fp walk: the chain until it stops going up");
+	n = fp_walk__stack(0x999, 0x1000, 0x1078, (const uint8_t *)st,
+			   sizeof(st), ips, 8);
+	CHECK(n == 1, "fp walk: a frame pointer out of the copy ends the walk");
+	n = fp_walk__stack(0x999, 0x1000, 0x1010, (const uint8_t *)st,
+			   sizeof(st), ips, 2);
+	CHECK(n == 2, "fp walk: bounded by the room given");
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/ebprof-test-jit-XXXXXX";
@@ -321,6 +343,7 @@ int main(void)
 	test_jitdump(dir);
 	test_proc_status();
 	test_jit_syms();
+	test_fp_walk();
 	rmdir(dir);
 	return test_status();
 }

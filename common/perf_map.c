@@ -21,31 +21,35 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Digit values, 0xff for what is no hex digit. */
+static const unsigned char hexval[256] = {
+	['0'] = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+	['a'] = 10, 11, 12, 13, 14, 15,
+	['A'] = 10, 11, 12, 13, 14, 15,
+	[0 ... '0' - 1] = 0xff, ['9' + 1 ... 'A' - 1] = 0xff,
+	['F' + 1 ... 'a' - 1] = 0xff, ['f' + 1 ... 255] = 0xff,
+};
+
 /* A hex number of at most 16 digits, "0x" optional; the end or NULL. */
 static const char *parse_hex(const char *p, const char *end, uint64_t *v)
 {
-	int digits = 0;
+	const char *start;
+	uint64_t x = 0;
 
-	*v = 0;
 	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	for (; p < end; p++, digits++) {
-		char c = *p;
-		unsigned int d;
+	start = p;
+	for (; p < end; p++) {
+		unsigned int d = hexval[(unsigned char)*p];
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
+		if (d == 0xff)
 			break;
-		if (digits == 16)
-			return NULL;
-		*v = *v << 4 | d;
+		x = x << 4 | d;
 	}
-	return digits ? p : NULL;
+	if (p == start || p - start > 16)
+		return NULL;
+	*v = x;
+	return p;
 }
 
 int perf_map__parse_line(const char *line, size_t len, uint64_t *start,

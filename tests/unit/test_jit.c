@@ -140,7 +140,8 @@ static size_t rec(unsigned char *buf, size_t len, uint32_t id,
 	memcpy(buf + len, &id, 4);
 	memcpy(buf + len + 4, &total, 4);
 	memcpy(buf + len + 8, &ts, 8);
-	memcpy(buf + len + 16, body, body_len);
+	if (body_len)
+		memcpy(buf + len + 16, body, body_len);
 	return len + total;
 }
 

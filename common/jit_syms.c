@@ -31,7 +31,8 @@
 #define READ_BYTES	(512ull << 20)	/* per file and refresh */
 #define READ_RECORDS	(4u << 20)
 #define BACK_STEPS	64		/* overlapping entries examined */
-#define RETRY_MS	1000		/* reopening a file not there yet */
+#define RETRY_MS	1000		/* reopening a file not there yet, */
+#define RETRY_MAX_MS	60000		/* doubling up to this */
 #define JVM_TIMEOUT_MS	5000		/* per request */
 #define JVM_BUDGET_MS	15000		/* for all JVMs of a refresh */
 
@@ -54,7 +55,7 @@ struct jit_proc {
 	struct proc_status st;
 	char comm[17];
 	bool touched;			/* since the last refresh */
-	uint64_t last_try;		/* ms */
+	uint64_t last_try, retry_ms;	/* ms */
 	/* perf map */
 	int map_fd;
 	struct perf_map_reader map_rd;
@@ -403,15 +404,22 @@ static void read_sources(struct jit_proc *p)
 			      add_move, &p->t);
 }
 
-/* Opens what is not open yet (at most once a second); false: gone. */
+/*
+ * Opens what is not open yet, trying again after 1 s, 2 s, 4 s... up to a
+ * minute; false: the process is gone.
+ */
 static bool open_sources(struct jit_proc *p)
 {
 	uint64_t t = now_ms();
 
 	if (p->map_fd >= 0 && p->dump_fd >= 0)
 		return true;
-	if (p->last_try && t - p->last_try < RETRY_MS)
+	if (p->last_try && t - p->last_try < p->retry_ms)
 		return true;
+	/* Most processes never write a map: look less and less often. */
+	p->retry_ms = !p->last_try ? RETRY_MS :
+		      p->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS :
+		      p->retry_ms * 2;
 	p->last_try = t;
 	if (!p->st.euid && !p->st.nspid && proc_status__read(p->pid, &p->st))
 		return false;

@@ -117,6 +117,22 @@ if command -v unshare >/dev/null; then
 	else
 		fail "jit namespaces" "pid $pid nspid $nspid: $h% named, $u% unnamed"
 	fi
+	# a jitdump there: found through its marker mapping, named with its
+	# namespace pid, in a directory only the container sees
+	mkdir -p "$TMP/jns"
+	unshare --mount --pid --fork --propagation private sh -c \
+		'mount -t tmpfs none "$1" && cd "$1" && exec node --perf-prof "$0" 3.5' "$JS" "$TMP/jns" & ns=$!
+	sleep 1.5
+	pid=$(pgrep -f "^node --perf-prof $JS 3.5" | head -1)
+	$T 30 "$EBPROF" record -F 499 -d 10 -p "$pid" -o "$TMP/nsj.folded" 2>"$TMP/nsj.err"
+	wait "$ns" 2>/dev/null
+	h=$(share "$TMP/nsj.folded" ';JS:\*hotLoop [^;]*_\[j\]')
+	u=$(share "$TMP/nsj.folded" "$UNNAMED")
+	if [ -n "$pid" ] && [ -z "$(ls "$TMP/jns")" ] && ge "$h" 60 && lt "$u" 2; then
+		pass "jit namespaces: a jitdump only the container sees ($h% named)"
+	else
+		fail "jit namespaces jitdump" "pid $pid: $h% named, $u% unnamed; $(grep -i jit "$TMP/nsj.err")"
+	fi
 else
 	fail "jit namespaces" "unshare (util-linux) not installed"
 fi

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../common/flamegraph.h"
@@ -19,6 +20,7 @@
 #include "../common/input.h"
 #include "../common/log.h"
 #include "../common/outfile.h"
+#include "../common/wallclock.h"
 #include "builtin.h"
 
 enum {
@@ -61,7 +63,8 @@ static const struct opt_spec flame_opts[] = {
 	{ "no-normalize", OPT_NO_NORMALIZE, no_argument, NULL,
 	  "with --base: compare raw counts, not shares of each total" },
 	{ "sample-type", OPT_SAMPLE_TYPE, required_argument, "NAME",
-	  "draw this sample type of pprof input (e.g. cpu)" },
+	  "draw this sample type of pprof input (e.g. cpu); cpu, off-cpu "
+	  "or wall for --off-cpu recordings (default wall)" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -87,6 +90,7 @@ struct flame_args {
 
 /* What reading all inputs found, for one report line at the end. */
 struct read_tally {
+	size_t cut;		/* stacks cut to PROFILE_MAX_DEPTH */
 	size_t bad;
 	size_t first_line;
 	const char *first_path;
@@ -272,12 +276,18 @@ static struct profile *read_profile(const char *path, const char *name,
 		pr_err("out of memory");
 		return NULL;
 	}
-	if (input__read_type(p, path, sample_type, &st, why, sizeof(why))) {
+	if (input__read_type(p, path, NULL, &st, why, sizeof(why))) {
+		pr_err("cannot read '%s': %s", name, why);
+		profile__free(p);
+		return NULL;
+	}
+	if (wallclock__select(p, sample_type, why, sizeof(why))) {
 		pr_err("cannot read '%s': %s", name, why);
 		profile__free(p);
 		return NULL;
 	}
 	tally_add(t, name, st.bad_lines, st.first_bad);
+	t->cut += p->cut_stacks;
 	return p;
 }
 
@@ -316,33 +326,32 @@ static int add_stream_line(size_t same, const struct fg_frame *rest,
 				      c->base ? count : 0);
 }
 
-/* Copies @head and the rest of @f to a temporary file; its path or NULL. */
-static char *spill(FILE *f, const unsigned char *head, size_t n)
+/*
+ * Copies @head and the rest of @f to an anonymous file (memfd: nothing is
+ * left on disk, whatever kills us); its /proc/self/fd path or NULL, and
+ * the descriptor to close in *@fd.
+ */
+static char *spill(FILE *f, const unsigned char *head, size_t n, int *fd)
 {
-	const char *dir = getenv("TMPDIR");
 	char buf[65536], *path;
 	size_t got;
 	FILE *out;
-	int fd;
 
-	if (asprintf(&path, "%s/ebprof-flame.XXXXXX",
-		     dir && *dir ? dir : "/tmp") < 0)
+	*fd = memfd_create("ebprof-flame", MFD_CLOEXEC);
+	if (*fd < 0 || asprintf(&path, "/proc/self/fd/%d", *fd) < 0)
 		return NULL;
-	fd = mkstemp(path);
-	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	out = fdopen(dup(*fd), "w");
 	if (!out) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
 		free(path);
 		return NULL;
 	}
 	fwrite(head, 1, n, out);
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 &&
+	       (n += got) <= INPUT_MAX_BYTES)
 		fwrite(buf, 1, got, out);
-	if (ferror(f) | fclose(out)) {
-		unlink(path);
+	if (ferror(f) | fclose(out) || n > INPUT_MAX_BYTES) {
+		if (n > INPUT_MAX_BYTES)
+			errno = EFBIG;
 		free(path);
 		return NULL;
 	}
@@ -361,7 +370,7 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	struct profile *p;
 	char *tmp = NULL;
 	size_t n;
-	int err;
+	int err, tmpfd = -1;
 
 	if (!f) {
 		pr_err("cannot read '%s': %s", path, strerror(errno));
@@ -374,7 +383,10 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 			fclose(f);
 		return EXIT_FAIL;
 	}
-	if (looks_text(head, n) && !(a->flags & FG_REVERSE)) {
+	/* Off-CPU stacks: the profile path knows their views and unit. */
+	if (looks_text(head, n) && !(a->flags & FG_REVERSE) &&
+	    !a->sample_type && !memmem(head, n, WALLCLOCK_MARKER,
+				       strlen(WALLCLOCK_MARKER))) {
 		err = folded_stream__read(f, (const char *)head, n,
 					  (a->flags & FG_FLAMECHART) ? 0 :
 					  FOLDED_STREAM_SORT, add_stream_line,
@@ -382,18 +394,33 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 		if (!is_stdin)
 			fclose(f);
 		if (err) {
-			pr_err("cannot read '%s': %s", path, strerror(-err));
+			pr_err("cannot read '%s': %s", path,
+			       input__strerror(err));
 			return EXIT_FAIL;
 		}
 		tally_add(t, path, st.bad, st.first_bad);
+		t->cut += st.cut;
 		return EXIT_OK;
+	}
+	/* Before copying an endless stream of garbage to a file. */
+	if (input__check_head(head, n, n == sizeof(head))) {
+		pr_err("cannot read '%s': %s", path, input__strerror(-EPROTO));
+		if (!is_stdin)
+			fclose(f);
+		return EXIT_FAIL;
 	}
 	/* input__read() opens the path again: give it all the bytes. */
 	if (is_stdin) {
-		tmp = spill(f, head, n);
+		tmp = spill(f, head, n, &tmpfd);
 		if (!tmp) {
-			pr_err("cannot read '-': cannot copy it to a "
-			       "temporary file: %s", strerror(errno));
+			if (errno == EFBIG)
+				pr_err("cannot read '-': %s",
+				       input__strerror(-EFBIG));
+			else
+				pr_err("cannot read '-': cannot copy it to a "
+				       "temporary file: %s", strerror(errno));
+			if (tmpfd >= 0)
+				close(tmpfd);
 			return EXIT_FAIL;
 		}
 	} else {
@@ -402,7 +429,7 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	p = read_profile(tmp ? tmp : path, path, base ? a->base_type :
 			 a->sample_type, t);
 	if (tmp) {
-		unlink(tmp);
+		close(tmpfd);
 		free(tmp);
 	}
 	if (!p)
@@ -443,24 +470,24 @@ static int write_svg(const struct flamegraph *fg, const struct flame_args *a)
 {
 	const char *path = a->output ? a->output : "-";
 	struct outfile out;
+	size_t dropped;
 	int err;
 
 	err = outfile__open(&out, path);
+	if (!err) {
+		err = flamesvg__write(out.f, fg, &a->svg);
+		err = err ? outfile__abort(&out) ?: err :
+		      outfile__commit(&out);
+	}
 	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
+		pr_err("cannot write '%s': %s", path, outfile__strerror(err));
 		return EXIT_FAIL;
 	}
-	err = flamesvg__write(out.f, fg, &a->svg);
-	if (err) {
-		outfile__abort(&out);
-		pr_err("cannot write '%s': %s", path, strerror(-err));
-		return EXIT_FAIL;
-	}
-	err = outfile__commit(&out);
-	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
-		return EXIT_FAIL;
-	}
+	dropped = flamesvg__dropped(fg, &a->svg);
+	if (dropped)
+		pr_warn("%zu narrow frames not drawn: the graph is limited to "
+			"%d frames (a larger --minwidth draws fewer)", dropped,
+			FLAMESVG_MAX_FRAMES);
 	return EXIT_OK;
 }
 
@@ -509,6 +536,11 @@ static int flame_main(int argc, char **argv, const struct cmd *self)
 			"stacks (first: '%s' line %zu)", t.bad,
 			t.bad == 1 ? "" : "s", t.first_path, t.first_line);
 	}
+	if (t.cut)
+		pr_warn("cut %zu stack%s deeper than %d frames (the frames "
+			"in the middle are replaced by '%s')", t.cut,
+			t.cut == 1 ? "" : "s", PROFILE_MAX_DEPTH,
+			PROFILE_CUT_FRAME);
 out:
 	flamegraph__free(fg);
 	free(a.inputs);

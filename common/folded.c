@@ -111,7 +111,9 @@ int folded__read(struct profile *p, FILE *f, struct folded_stats *st)
 			len--;
 		if (!len)
 			continue;
-		r = folded__parse_line(p, line, len);
+		/* Text never holds a NUL: a damaged line, not a name. */
+		r = memchr(line, '\0', len) ? -EINVAL :
+		    folded__parse_line(p, line, len);
 		if (r == -ENOMEM) {
 			err = r;
 			break;

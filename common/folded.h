@@ -15,6 +15,7 @@ struct folded_stats {
 	size_t lines;		/* lines read, blank ones included */
 	size_t bad;		/* lines that did not parse */
 	size_t first_bad;	/* line number of the first of them, or 0 */
+	size_t cut;		/* stacks cut to PROFILE_MAX_DEPTH */
 };
 
 /*

@@ -80,6 +80,31 @@ int profile__set_types(struct profile *p, const struct pf_value_type *types,
 	return 0;
 }
 
+int profile__add_type(struct profile *p, const char *type, const char *unit)
+{
+	struct pf_value_type *t;
+	size_t i;
+
+	t = realloc(p->types, (p->nr_types + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	p->types = t;
+	for (i = 0; i < p->nr_samples; i++) {
+		double *v = realloc(p->samples[i].values,
+				    (p->nr_types + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		v[p->nr_types] = 0;
+		p->samples[i].values = v;
+	}
+	t[p->nr_types].type = profile__intern(p, type);
+	t[p->nr_types].unit = profile__intern(p, unit);
+	if (!t[p->nr_types].type || !t[p->nr_types].unit)
+		return -ENOMEM;
+	return (int)p->nr_types++;
+}
+
 int profile__find_type(const struct profile *p, const char *type)
 {
 	size_t i;
@@ -204,14 +229,39 @@ static bool sample_eq(uint32_t id, const void *key, void *ctx)
 	       !memcmp(s->frames, k->frames, k->depth * sizeof(*k->frames));
 }
 
+/* @frames[0..depth) cut to PROFILE_MAX_DEPTH into @out; 0 or -ENOMEM. */
+static int cut_stack(struct profile *p, const uint32_t *frames, size_t depth,
+		     uint32_t *out)
+{
+	struct pf_frame mark = { .name = PROFILE_CUT_FRAME };
+	size_t leaf = PROFILE_MAX_DEPTH - PROFILE_KEEP_ROOT - 1;
+
+	memcpy(out, frames, PROFILE_KEEP_ROOT * sizeof(*out));
+	out[PROFILE_KEEP_ROOT] = profile__frame(p, &mark);
+	if (!out[PROFILE_KEEP_ROOT])
+		return -ENOMEM;
+	memcpy(out + PROFILE_KEEP_ROOT + 1, frames + depth - leaf,
+	       leaf * sizeof(*out));
+	p->cut_stacks++;
+	return 0;
+}
+
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values)
 {
 	struct sample_key k = { frames, depth, { 0 } };
+	uint32_t cut[PROFILE_MAX_DEPTH];
 	struct pf_sample *s;
 	uint64_t h;
 	uint32_t id;
 	size_t i;
+
+	if (depth > PROFILE_MAX_DEPTH) {
+		if (cut_stack(p, frames, depth, cut))
+			return -ENOMEM;
+		frames = k.frames = cut;
+		depth = k.depth = PROFILE_MAX_DEPTH;
+	}
 
 	if (labels) {
 		k.labels = *labels;
@@ -293,6 +343,7 @@ int profile__merge(struct profile *dst, const struct profile *src)
 							src->period_type.unit);
 		dst->period = src->period;
 		dst->time_nanos = src->time_nanos;
+		dst->main_file = profile__intern(dst, src->main_file);
 		dst->duration_nanos = src->duration_nanos;
 		for (i = 0; i < src->nr_comments; i++)
 			if (profile__add_comment(dst, src->comments[i]))
@@ -336,6 +387,7 @@ int profile__merge(struct profile *dst, const struct profile *src)
 		if (profile__add(dst, stack, s->depth, &s->labels, vals))
 			goto out;
 	}
+	dst->cut_stacks += src->cut_stacks;
 	err = 0;
 out:
 	free(frame_ids);

@@ -78,6 +78,10 @@ struct profile {
 
 	const char **comments;		/* interned */
 	size_t nr_comments;
+	/* The profiled program's file (interned), or NULL: pprof writes its
+	 * mapping first, as readers take the first mapping for the main
+	 * binary. */
+	const char *main_file;
 
 	struct pf_frame *frames;	/* id i lives at frames[i - 1] */
 	size_t nr_frames;
@@ -85,12 +89,24 @@ struct profile {
 	size_t nr_mappings;
 	struct pf_sample *samples;
 	size_t nr_samples;
+	size_t cut_stacks;		/* stacks cut to PROFILE_MAX_DEPTH */
 
 	/* Private. */
 	struct strpool strings;
 	struct hashmap frame_idx, mapping_idx, sample_idx;
 	size_t frames_cap, mappings_cap, samples_cap;
 };
+
+/*
+ * Deepest stack a profile keeps.  A few KB of gzip can hold a stack of
+ * millions of frames, which would make every writer's output huge: deeper
+ * stacks keep the PROFILE_KEEP_ROOT frames nearest the root, then a
+ * PROFILE_CUT_FRAME frame, then the frames nearest the leaf.  Above what
+ * record makes (2048 user frames in DWARF mode, 127 kernel ones).
+ */
+#define PROFILE_MAX_DEPTH	4096
+#define PROFILE_KEEP_ROOT	2047
+#define PROFILE_CUT_FRAME	"[frames cut: stack deeper than 4096]"
 
 struct profile *profile__new(void);
 void profile__free(struct profile *p);
@@ -104,6 +120,12 @@ const char *profile__intern(struct profile *p, const char *s);
  */
 int profile__set_types(struct profile *p, const struct pf_value_type *types,
 		       size_t nr);
+/*
+ * Appends a sample type whose value is 0 in every existing sample (fill
+ * them in through p->samples[i].values).  Its index, or -ENOMEM (the
+ * profile keeps its types; samples may have grown a spare value).
+ */
+int profile__add_type(struct profile *p, const char *type, const char *unit);
 /* Index of the sample type named @type, or -1. */
 int profile__find_type(const struct profile *p, const char *type);
 
@@ -118,7 +140,8 @@ uint32_t profile__mapping(struct profile *p, const struct pf_mapping *m);
 
 /*
  * Adds @values (nr_types of them) to the sample with this stack and labels.
- * @frames are ids of this profile, root first.  Returns 0 or -ENOMEM.
+ * @frames are ids of this profile, root first; a stack deeper than
+ * PROFILE_MAX_DEPTH is cut (counted in cut_stacks).  Returns 0 or -ENOMEM.
  */
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values);

@@ -11,6 +11,7 @@
 
 #include "array.h"
 #include "report.h"
+#include "topn.h"
 
 static const char *const key_names[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "sym", [REPORT_KEY_DSO] = "dso",
@@ -688,6 +689,35 @@ nomem:
 	report_tree__free(t);
 	errno = ENOMEM;
 	return NULL;
+}
+
+double report_tree__cap_limit(const struct report_tree *t, double limit,
+			      size_t max, size_t *hidden)
+{
+	double *v, cap;
+	size_t i, n = 0;
+
+	*hidden = 0;
+	if (!t->total)
+		return limit;
+	v = malloc(t->nr_nodes * sizeof(*v));
+	if (!v)
+		return INFINITY;	/* show nothing rather than too much */
+	for (i = 1; i < t->nr_nodes; i++) {
+		double p = 100 * t->nodes[i].total / t->total;
+
+		if (p >= limit)
+			v[n++] = p;
+	}
+	cap = topn__threshold(v, n, max);
+	if (cap > limit) {
+		for (i = max; i > 0 && v[i - 1] < cap; i--)
+			;
+		*hidden = n - i;
+		limit = cap;
+	}
+	free(v);
+	return limit;
 }
 
 void report_tree__free(struct report_tree *t)

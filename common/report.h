@@ -144,6 +144,17 @@ void report_tree__free(struct report_tree *t);
 uint32_t report_tree__next(const struct report_tree *t, uint32_t i,
 			   bool descend);
 
+/* Most call-tree nodes printed, whatever the input and --percent-limit. */
+#define REPORT_MAX_NODES 100000
+
+/*
+ * The percent limit (@limit or higher) under which nodes are hidden so
+ * that at most @max are shown: a few KB of gzip can describe millions of
+ * nodes.  *hidden: the nodes above @limit that the raise hides.
+ */
+double report_tree__cap_limit(const struct report_tree *t, double limit,
+			      size_t max, size_t *hidden);
+
 /* The noise floor of the regression gate. */
 struct report_gate {
 	double threshold;	/* percentage points; < 0: no gate */

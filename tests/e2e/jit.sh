@@ -20,6 +20,12 @@ if ! command -v node >/dev/null; then
 	exit 0
 fi
 cd "$TMP" || exit 1	# node --perf-prof writes its files in its cwd
+# The runtimes' maps outlive them: remove ours (made since the start, of
+# our workloads) when done.
+touch "$TMP/start"
+trap 'for f in /tmp/perf-*.map; do [ "$f" -nt "$TMP/start" ] &&
+	grep -qE "jit_hot\.js|JitHot|jit_perf\.py" "$f" 2>/dev/null && rm -f "$f"; done
+	rm -rf "$TMP"' EXIT
 
 # perf_share PERF.DATA PID REGEX: % of PID's samples with a frame matching.
 perf_share() {

@@ -43,6 +43,7 @@ enum {
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
 	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
 	OPT_CONTAINER, OPT_PER_CONTAINER,
+	OPT_NO_JVM_ATTACH,
 };
 
 /*
@@ -95,6 +96,8 @@ static const struct opt_spec record_opts[] = {
 	  "(default 20us; units ns, us, ms, s)" },
 	{ "off-cpu-wakers", OPT_OFF_CPU_WAKERS, no_argument, NULL,
 	  "with --off-cpu: add the stacks of who woke each thread" },
+	{ "no-jvm-attach", OPT_NO_JVM_ATTACH, no_argument, NULL,
+	  "do not ask JVMs for a perf map of their JIT code" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -106,6 +109,7 @@ struct record {
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
 	bool all, user, kernel, idle;
+	bool no_jvm_attach;
 	const char *cgroup_path;
 	int cgroup_fd;
 	const char **containers;	/* --container */
@@ -369,6 +373,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_IDLE:
 			r->idle = true;
+			break;
+		case OPT_NO_JVM_ATTACH:
+			r->no_jvm_attach = true;
 			break;
 		case OPT_PER_PID:
 			r->folded_flags |= FOLDED_PER_PID;
@@ -988,6 +995,7 @@ static int run_record(struct record *r)
 		goto cleanup;
 	}
 	recorder__set_origins(r->rec, r->origins);
+	recorder__set_jvm_attach(r->rec, !r->no_jvm_attach);
 	so.stop = &stop_signal;
 	if (r->off_cpu)
 		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);

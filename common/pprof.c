@@ -49,10 +49,25 @@ static bool kernel_file(const char *file)
 			!strncmp(file, "vmlinux", 7));
 }
 
-/* Would the reader see a frame in this mapping as a kernel frame? */
+/* A JIT symbol source: /tmp/perf-PID.map or .../jit-PID.dump. */
+static bool jit_file(const char *file)
+{
+	const char *base = file ? strrchr(file, '/') : NULL;
+	size_t n;
+
+	base = base ? base + 1 : file;
+	n = base ? strlen(base) : 0;
+	return (n > 9 && !strncmp(base, "perf-", 5) &&
+		!strcmp(base + n - 4, ".map")) ||
+	       (n > 9 && !strncmp(base, "jit-", 4) &&
+		!strcmp(base + n - 5, ".dump"));
+}
+
+/* The kind the reader gives a frame in this mapping (kernel, JIT). */
 static uint8_t inferred_kind(const char *mapping_file)
 {
-	return kernel_file(mapping_file) ? PF_KERNEL : PF_USER;
+	return kernel_file(mapping_file) ? PF_KERNEL :
+	       jit_file(mapping_file) ? PF_JIT : PF_USER;
 }
 
 /* ---- writer ---------------------------------------------------------- */

@@ -16,8 +16,10 @@
 #include <time.h>
 
 #include "array.h"
+#include "fp_walk.h"
 #include "hashmap.h"
 #include "fp_repair.h"
+#include "jit_syms.h"
 #include "leaf_fixup.h"
 #include "origin.h"
 #include "recorder.h"
@@ -68,6 +70,7 @@ struct recorder {
 
 	uint64_t *scratch;		/* key being built */
 	struct unwinder *uw;		/* created on first need */
+	struct jit_syms *jit;		/* NULL: JIT code stays unnamed */
 	struct leaf_fixup *lf;
 	struct origins *origins;	/* header word 2 is an origin id */
 	bool leaf_fixup, lf_failed;
@@ -94,6 +97,7 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
 	r->leaf_fixup = true;
+	r->jit = jit_syms__new();
 	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK +
 			     WAKER_WORDS) * sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
@@ -144,6 +148,7 @@ void recorder__free(struct recorder *r)
 	free(r->umaps);
 	unwinder__free(r->uw);
 	leaf_fixup__free(r->lf);
+	jit_syms__free(r->jit);
 	free(r->modstats);
 	hashmap__release(&r->rmap_idx);
 	strpool__release(&r->names);
@@ -165,8 +170,16 @@ const struct recorder_stats *recorder__stats(const struct recorder *r)
 	return &r->stats;
 }
 
+void recorder__set_jvm_attach(struct recorder *r, bool on)
+{
+	if (r->jit)
+		jit_syms__set_jvm_attach(r->jit, on);
+}
+
 void recorder__forget_pid(struct recorder *r, pid_t pid)
 {
+	if (r->jit)
+		jit_syms__forget(r->jit, pid);
 	if (r->uw)
 		unwinder__forget(r->uw, pid);
 }
@@ -335,6 +348,42 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 }
 
 /*
+ * DWARF mode, JIT code: it has no unwind tables, and libunwind's
+ * frame-pointer fallback loses its way from a JIT leaf (a stub, say).
+ * When the unwound stack starts in JIT code and then leaves the
+ * mappings, walk the frame pointers through the copy instead, and keep
+ * whichever stays in the mappings longer.
+ */
+static int jit_dwarf_frames(struct recorder *r, const struct sample_event *e,
+			    const struct sample_ustack *us, int nu)
+{
+	uint64_t *ips = r->scratch;	/* free until the key is built */
+	int i, good = 0, n;
+
+	if (nu < 2 || !r->umaps[0] ||
+	    !jit_syms__is_jit_module(r->umaps[0]->mod))
+		return nu;
+	while (good < nu && r->umaps[good])
+		good++;
+	if (good == nu)
+		return nu;
+	n = fp_walk__stack(us->regs[SREG_IP], us->regs[SREG_SP],
+			   us->regs[SREG_BP], us->data, us->size, ips,
+			   UNWIND_MAX_FRAMES);
+	for (i = 0; i < n && i <= good; i++)
+		if (!proc_maps__lookup(r->pm, e->pid, ips[i], e->ts))
+			break;
+	if (i <= good)
+		return nu;
+	for (i = 0; i < n; i++) {
+		r->uips[i] = ips[i];
+		r->umaps[i] = proc_maps__lookup(r->pm, e->pid, ips[i], e->ts);
+	}
+	r->stats.dwarf_fp_frames += n - 1;
+	return n;
+}
+
+/*
  * The leaf fix-up by disassembly (leaf_fixup.c), for leaves no unwind
  * table covers; capstone is started on first need.
  */
@@ -444,7 +493,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	uint32_t comm, pcomm, flags = 0, org = 0;
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
-	bool dwarf = false;
+	bool dwarf = false, jit = false;
 	int i;
 
 	if (r->origins &&
@@ -464,6 +513,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		nu = dwarf_frames(r, e, us);
 		if (nu < 0)
 			return nu;
+		nu = jit_dwarf_frames(r, e, us, nu);
 		dwarf = true;
 	} else if (us) {
 		nu = 0;
@@ -511,6 +561,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		uint32_t id = 0;
 
 		if (m) {
+			jit |= jit_syms__is_jit_module(m->mod);
 			id = rmap_id(r, e->pid, m);
 			if (!id)
 				return -ENOMEM;
@@ -522,6 +573,8 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
+	if (jit && r->jit)
+		jit_syms__touch(r->jit, e->pid);
 	if ((flags & RS_OFFCPU) && sample_event__waker(e)) {
 		k[3] |= RS_WAKER;
 		len = add_waker(r, e, sample_event__waker(e), len);
@@ -669,6 +722,27 @@ static void count_frame(struct recorder *r, uint32_t mod, bool resolved,
 		r->modstats[mod].unresolved += n;
 }
 
+/*
+ * JIT code of a process with a symbol source (perf map, jitdump): a JIT
+ * frame, in a mapping named for the source, with the source's name.
+ */
+static void jit_frame(struct jit_syms *js, pid_t pid, uint64_t addr,
+		      struct pf_frame *f, struct sym_result *res)
+{
+	const char *name, *source;
+	int rc = jit_syms__lookup(js, pid, addr, &name, &source);
+
+	if (rc < 0)
+		return;
+	f->kind = PF_JIT;
+	res->module = source;
+	if (rc == 0)
+		return;
+	res->name = name;
+	res->mangled = NULL;
+	res->resolved = true;
+}
+
 /* Profile frame id of a user (rmap != ~0) or kernel frame. */
 static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 			 struct profile *p, struct frame_memo *fm,
@@ -696,9 +770,11 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 		if (symbolizer__user(sym, mod, m->pid,
 				     look - m->start + m->pgoff, &res))
 			return 0;
+		if (r->jit && jit_syms__is_jit_module(mod))
+			jit_frame(r->jit, m->pid, look, &f, &res);
 		if (!fm->mapping_ids[rmap]) {
 			struct pf_mapping pm = {
-				m->start, m->end, m->pgoff, mod->path,
+				m->start, m->end, m->pgoff, res.module,
 				res.build_id,
 			};
 
@@ -821,6 +897,10 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	r->modstats = calloc(r->nr_modstats, sizeof(*r->modstats));
 	fm.mapping_ids = calloc(r->nr_rmaps + 1, sizeof(*fm.mapping_ids));
 	hashmap__init(&fm.idx);
+	if (r->jit) {
+		jit_syms__refresh(r->jit);
+		jit_syms__reset_counts(r->jit);
+	}
 	if (!p || !stack || !r->modstats || !fm.mapping_ids ||
 	    build_types(r, p))
 		goto out;
@@ -873,6 +953,11 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			f = profile__frame_get(p, id);
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
+			if (r->jit && rm && jit_syms__is_jit_module(
+				proc_maps__module(r->pm, r->rmaps[rm - 1].mod)))
+				jit_syms__account(r->jit, l.pid,
+					!(f->flags & PF_FRAME_UNRESOLVED),
+					s->count);
 			stack[d++] = id;
 		}
 		for (j = nk; j-- > 0;) {
@@ -945,4 +1030,6 @@ void recorder__print_unresolved(const struct recorder *r, FILE *f,
 		fprintf(f, "  %s: %.1f%% of %.0f frames unsymbolized (%s)\n",
 			mod ? mod->path : "[unknown]", share, m->frames, hint);
 	}
+	if (r->jit)
+		jit_syms__print_summary(r->jit, f);
 }

@@ -99,6 +99,12 @@ void recorder__reset(struct recorder *r);
 
 const struct recorder_stats *recorder__stats(const struct recorder *r);
 
+/*
+ * Ask HotSpot JVMs for a perf map of their compiled code through their
+ * attach mechanism when a profile is built (on by default).
+ */
+void recorder__set_jvm_attach(struct recorder *r, bool on);
+
 /* Drops per-process / per-module caches (proc_maps__gc() callbacks). */
 void recorder__forget_pid(struct recorder *r, pid_t pid);
 void recorder__forget_module(struct recorder *r, uint32_t id);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few facts of /proc/PID/status that acting on a process's behalf
+ * needs: its PID in its own PID namespace (the number it writes in file
+ * names such as /tmp/perf-PID.map), its effective ids (the owner its files
+ * must have, the user to act as), and whether it handles SIGQUIT.
+ */
+#ifndef EBPROF_PROC_STATUS_H
+#define EBPROF_PROC_STATUS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct proc_status {
+	pid_t nspid;		/* last NSpid field, else the pid */
+	uid_t euid;
+	gid_t egid;
+	uint64_t sig_caught, sig_ignored;	/* SigCgt, SigIgn masks */
+};
+
+/* 0 or -errno (-ESRCH when the process is gone). */
+int proc_status__read(pid_t pid, struct proc_status *st);
+
+/* Parses status text (exposed for tests): 0 or -EINVAL. */
+int proc_status__parse(const char *text, pid_t pid, struct proc_status *st);
+
+#endif

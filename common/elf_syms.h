@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Symbols of one ELF file: its function symbols (from .symtab, else from a
- * separate debug file found by build-id or .gnu_debuglink, else .dynsym),
+ * separate debug file found by build-id or .gnu_debuglink, else from
+ * MiniDebugInfo (.gnu_debugdata) with .dynsym, else from Go's .gopclntab,
+ * else .dynsym),
  * its build id, and the file-offset -> ELF-address translation through its
  * PT_LOAD program headers.  Opened once per file and cached by the caller
  * (common/symbolizer.c).  Not here: process mappings, kernel symbols,
@@ -35,6 +37,11 @@ void elf_syms__free(struct elf_syms *es);
 const char *elf_syms__build_id(const struct elf_syms *es);
 /* Path of the separate debug file used, or NULL. */
 const char *elf_syms__debug_file(const struct elf_syms *es);
+/*
+ * Where the symbols came from: "symtab", "debug file", "minidebuginfo",
+ * "gopclntab", "dynsym"; NULL when there are none.
+ */
+const char *elf_syms__source(const struct elf_syms *es);
 /* Number of function symbols loaded (0: stripped, nothing found). */
 size_t elf_syms__count(const struct elf_syms *es);
 /* True for ET_DYN (PIE executables and shared libraries). */

@@ -27,6 +27,7 @@
 
 #include "builtin.h"
 #include "folded.h"
+#include "debuginfod.h"
 #include "log.h"
 #include "outfile.h"
 #include "pprof.h"
@@ -39,6 +40,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
+	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -71,6 +73,11 @@ static const struct opt_spec record_opts[] = {
 	  "SIZE bytes of stack (default 8192)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
+	{ "debuginfod", OPT_DEBUGINFOD, optional_argument, "[=URLS]",
+	  "fetch missing debug files from these servers (default: "
+	  "$DEBUGINFOD_URLS)" },
+	{ "no-debuginfod", OPT_NO_DEBUGINFOD, no_argument, NULL,
+	  "do not fetch debug files even with $DEBUGINFOD_URLS set" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -91,6 +98,7 @@ struct record {
 	enum out_format format;
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
+	bool debuginfod;		/* fetch debug files after sampling */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -289,6 +297,24 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_PER_THREAD:
 			r->folded_flags |= FOLDED_PER_THREAD;
+			break;
+		case OPT_DEBUGINFOD:
+			/* libdebuginfod reads its servers from here */
+			if (optarg && (!*optarg ||
+				       setenv("DEBUGINFOD_URLS", optarg, 1)))
+				goto bad_value;
+			if (!optarg && !getenv("DEBUGINFOD_URLS")) {
+				opt_parser__release(&op);
+				usage_error(r->cmdname, "--debuginfod needs "
+					    "servers: --debuginfod=URLS or "
+					    "DEBUGINFOD_URLS");
+				return EXIT_USAGE;
+			}
+			r->debuginfod = true;
+			break;
+		case OPT_NO_DEBUGINFOD:
+			r->debuginfod = false;
+			unsetenv("DEBUGINFOD_URLS");
 			break;
 		case 'h':
 			opt_parser__help(&op, stdout, self->usage,
@@ -838,6 +864,11 @@ static int run_record(struct record *r)
 		goto cleanup;
 	}
 	p = recorder__build(r->rec, sym);
+	/* sampled modules still without symbols: fetch, then build again */
+	if (p && r->debuginfod && debuginfod__resolve(pm, sym)) {
+		profile__free(p);
+		p = recorder__build(r->rec, sym);
+	}
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
 		goto cleanup;
@@ -888,6 +919,8 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
 		.go_fd = -1, .err_fd = -1, .argv = argv,
+		.debuginfod = getenv("DEBUGINFOD_URLS") &&
+			      *getenv("DEBUGINFOD_URLS"),
 	};
 	int status;
 

@@ -626,6 +626,34 @@ static int syms__read(struct elf_syms *es, Elf *elf, const char *path,
 	return 0;
 }
 
+int elf_syms__use_debug_file(struct elf_syms *es, const char *path,
+			      const char *source)
+{
+	struct elf_syms t = { 0 };
+	struct want w = { .build_id = es->build_id };
+	int ret = try_debug_file(&t, path, &w);
+
+	if (ret > 0) {
+		syms__finish(&t);
+		free(es->syms);
+		free(es->names);
+		free(es->debug_file);
+		es->syms = t.syms;
+		es->nr_syms = t.nr_syms;
+		es->syms_cap = t.syms_cap;
+		es->names = t.names;
+		es->names_len = t.names_len;
+		es->names_cap = t.names_cap;
+		es->debug_file = t.debug_file;
+		es->source = source;
+		return 0;
+	}
+	free(t.syms);
+	free(t.names);
+	free(t.debug_file);
+	return ret ? ret : -ENOEXEC;
+}
+
 struct elf_syms *elf_syms__open(const char *path, const char *root,
 				const char *debug_dir)
 {

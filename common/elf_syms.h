@@ -32,6 +32,14 @@ struct elf_syms *elf_syms__open(const char *path, const char *root,
 struct elf_syms *elf_syms__open_mem(const void *image, size_t size,
 				    const char *name);
 void elf_syms__free(struct elf_syms *es);
+/*
+ * Replaces @es's symbols with the .symtab of debug file @path (one that a
+ * debuginfod server sent), after checking that its build id is @es's;
+ * elf_syms__source() then says @source (a static string).  0, -ENOEXEC
+ * (not a matching ELF file with symbols) or -ENOMEM.
+ */
+int elf_syms__use_debug_file(struct elf_syms *es, const char *path,
+			      const char *source);
 
 /* Lowercase hex build id, or NULL when the file has none. */
 const char *elf_syms__build_id(const struct elf_syms *es);

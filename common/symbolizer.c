@@ -80,6 +80,13 @@ bool symbolizer__module_has_symbols(const struct pm_module *mod)
 	return sm && sm->es && elf_syms__count(sm->es) > 0;
 }
 
+struct elf_syms *symbolizer__module_syms(const struct pm_module *mod)
+{
+	const struct sym_module *sm = mod->priv;
+
+	return sm ? sm->es : NULL;
+}
+
 /* Our own vDSO: the kernel maps the same image into every process. */
 static struct elf_syms *open_vdso(void)
 {

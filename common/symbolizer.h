@@ -49,4 +49,10 @@ void symbolizer__forget(struct symbolizer *s, struct pm_module *mod);
 /* Does @mod have symbols (after a symbolizer__user() on it)? */
 bool symbolizer__module_has_symbols(const struct pm_module *mod);
 
+/*
+ * The symbols of @mod, NULL when it was never resolved (not sampled) or
+ * has none (common/debuginfod.c gives it a fetched debug file).
+ */
+struct elf_syms *symbolizer__module_syms(const struct pm_module *mod);
+
 #endif

@@ -154,6 +154,49 @@ out:
 	free(plain);
 }
 
+/* A debug file handed over (by debuginfod.c): only with the same build id */
+static void test_use_debug_file(void)
+{
+	char *src = fmt("%s/tests/unit/fixtures/elf/prog.c", root);
+	char *a = fmt("%s/uf-a", tmp), *b = fmt("%s/uf-b", tmp);
+	char *bare = fmt("%s/uf-bare", tmp);
+	struct elf_syms *es = NULL;
+	uint64_t start, at;
+	const char *n;
+
+	if (!sh("cc -O1 -g -o '%s' '%s' && cc -O2 -g -o '%s' '%s' && "
+		"objcopy --only-keep-debug '%s' '%s.debug' && "
+		"objcopy --only-keep-debug '%s' '%s.debug' && "
+		"strip --strip-all --remove-section=.gnu_debuglink -o '%s' '%s'",
+		a, src, b, src, a, a, b, b, bare, a)) {
+		CHECK(0, "use_debug_file: fixtures build");
+		goto out;
+	}
+	es = elf_syms__open(bare, NULL, tmp);
+	at = nm_addr(a, "fx_alpha");
+	CHECK(es && !elf_syms__lookup(es, at, NULL),
+	      "use_debug_file: the stripped binary has no fx_alpha");
+	n = fmt("%s.debug", b);
+	CHECK(es && elf_syms__use_debug_file(es, n, "debuginfod") < 0 &&
+	      !elf_syms__lookup(es, at, NULL),
+	      "use_debug_file: another build's debug file is refused");
+	free((char *)n);
+	n = fmt("%s.debug", a);
+	CHECK(es && !elf_syms__use_debug_file(es, n, "debuginfod") &&
+	      !strcmp(elf_syms__source(es), "debuginfod"),
+	      "use_debug_file: the matching one is used");
+	free((char *)n);
+	n = es ? elf_syms__lookup(es, at, &start) : NULL;
+	CHECK(n && !strcmp(n, "fx_alpha") && start == at,
+	      "use_debug_file: fx_alpha named from it");
+out:
+	elf_syms__free(es);
+	free(src);
+	free(a);
+	free(b);
+	free(bare);
+}
+
 /* ---- Go pclntab ---- */
 
 static bool go_build(const char *out, const char *flags)
@@ -451,6 +494,7 @@ int main(void)
 	}
 	test_decompress();
 	test_minidebug_binary();
+	test_use_debug_file();
 	test_go_layouts();
 	test_go();
 	sh("rm -rf '%s'", tmp);

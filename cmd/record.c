@@ -40,7 +40,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
-	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD,
+	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD, OPT_NO_INLINE,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -78,6 +78,8 @@ static const struct opt_spec record_opts[] = {
 	  "$DEBUGINFOD_URLS)" },
 	{ "no-debuginfod", OPT_NO_DEBUGINFOD, no_argument, NULL,
 	  "do not fetch debug files even with $DEBUGINFOD_URLS set" },
+	{ "no-inline", OPT_NO_INLINE, no_argument, NULL,
+	  "no inlined-function frames or source lines from DWARF" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -99,6 +101,7 @@ struct record {
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
 	bool debuginfod;		/* fetch debug files after sampling */
+	bool no_inline;			/* no DWARF inline frames, lines */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -311,6 +314,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 				return EXIT_USAGE;
 			}
 			r->debuginfod = true;
+			break;
+		case OPT_NO_INLINE:
+			r->no_inline = true;
 			break;
 		case OPT_NO_DEBUGINFOD:
 			r->debuginfod = false;
@@ -801,6 +807,7 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
+	symbolizer__set_inline(sym, !r->no_inline);
 	err = sampler__new(&so, on_sample, r, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));

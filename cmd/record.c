@@ -755,7 +755,7 @@ static int run_record(struct record *r)
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
+	uint64_t t0, t_build, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
 	uint32_t i;
@@ -870,7 +870,13 @@ static int run_record(struct record *r)
 		up = NULL;
 		goto cleanup;
 	}
+	t_build = now_ns(CLOCK_MONOTONIC);
 	p = recorder__build(r->rec, sym);
+	if (p)
+		pr_debug(1, "symbolized and built the profile in %.1f ms "
+			 "(%zu distinct frames)",
+			 (now_ns(CLOCK_MONOTONIC) - t_build) / 1e6,
+			 p->nr_frames);
 	/* sampled modules still without symbols: fetch, then build again */
 	if (p && r->debuginfod && debuginfod__resolve(pm, sym)) {
 		profile__free(p);

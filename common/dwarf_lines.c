@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Inline frames and source lines through libdw (see dwarf_lines.h), after
- * elfutils' addr2line -i: the CU DIE holding the address, the scopes at
- * it, then from the innermost function-like scope outwards through the
- * concrete tree (dwarf_getscopes_die): each DW_TAG_inlined_subroutine is a
- * frame whose caller is at its DW_AT_call_file:DW_AT_call_line, up to the
- * DW_TAG_subprogram it sits in.  The innermost line comes from the line
- * table.
+ * Inline frames and source lines through libdw (see dwarf_lines.h), with
+ * the result of elfutils' addr2line -i: the out-of-line function
+ * (DW_TAG_subprogram) holding the address, then each
+ * DW_TAG_inlined_subroutine inside it (through lexical blocks) whose
+ * ranges hold the address; each is a frame whose caller is at its
+ * DW_AT_call_file:DW_AT_call_line.  The innermost line comes from the line
+ * table.  dwarf_getscopes() would walk the whole CU for every address, so
+ * the functions' ranges of each unit that addresses fall in are indexed
+ * once (sorted, binary search) and only the one function's DIEs are walked
+ * per address.
  *
  * The file is reported offline to libdwfl from an fd the caller opened;
  * the separate debug file, when there is one, is opened here with
@@ -21,9 +24,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "dwarf_lines.h"
 #include "safe_open.h"
 #include "strbuf.h"
+
+struct fn_range {
+	Dwarf_Addr start, end;
+	Dwarf_Off die;
+};
 
 struct dwarf_lines {
 	Dwfl *dwfl;
@@ -31,6 +40,10 @@ struct dwarf_lines {
 	char *debug_file;
 	Dwarf_Addr bias;	/* module address - ELF address */
 	struct strbuf path[DWARF_LINES_MAX_DEPTH];	/* joined file names */
+	struct fn_range *fns;	/* sorted by start, of the units indexed */
+	size_t nr_fns, fns_cap;
+	Dwarf_Off *cus;		/* units indexed, sorted */
+	size_t nr_cus, cus_cap;
 };
 
 static int find_debuginfo(Dwfl_Module *mod, void **userdata,
@@ -111,6 +124,8 @@ void dwarf_lines__free(struct dwarf_lines *dl)
 	for (i = 0; i < DWARF_LINES_MAX_DEPTH; i++)
 		strbuf__release(&dl->path[i]);
 	free(dl->debug_file);
+	free(dl->fns);
+	free(dl->cus);
 	}
 	free(dl);
 }
@@ -149,17 +164,149 @@ static int udata(Dwarf_Die *die, int name, Dwarf_Word *v)
 	return dwarf_formudata(dwarf_attr(die, name, &a), v);
 }
 
+/* Index of the out-of-line functions: one entry per address range. */
+static int fn_cmp(const void *a, const void *b)
+{
+	const struct fn_range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int index_die(struct dwarf_lines *dl, Dwarf_Die *parent, int depth)
+{
+	Dwarf_Die d;
+
+	if (depth > 8 || dwarf_child(parent, &d))
+		return 0;
+	do {
+		int tag = dwarf_tag(&d);
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+
+		if (tag == DW_TAG_namespace || tag == DW_TAG_module) {
+			if (index_die(dl, &d, depth + 1))
+				return -ENOMEM;
+			continue;
+		}
+		if (tag != DW_TAG_subprogram)
+			continue;
+		while ((off = dwarf_ranges(&d, off, &base, &start, &end)) > 0) {
+			if (end <= start)
+				continue;
+			if (array__grow((void **)&dl->fns, &dl->fns_cap,
+					dl->nr_fns + 1, sizeof(*dl->fns)))
+				return -ENOMEM;
+			dl->fns[dl->nr_fns++] = (struct fn_range){
+				start, end, dwarf_dieoffset(&d) };
+		}
+	} while (!dwarf_siblingof(&d, &d));
+	return 0;
+}
+
+/*
+ * Indexes the functions of compile unit @cu once: only the units that
+ * samples fall in are read (libc's debug file has thousands).
+ */
+static void index_cu(struct dwarf_lines *dl, Dwarf_Die *cu)
+{
+	Dwarf_Off off = dwarf_dieoffset(cu);
+	size_t lo = 0, hi = dl->nr_cus;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dl->cus[mid] == off)
+			return;
+		if (dl->cus[mid] < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (array__grow((void **)&dl->cus, &dl->cus_cap, dl->nr_cus + 1,
+			sizeof(*dl->cus)))
+		return;
+	memmove(dl->cus + lo + 1, dl->cus + lo,
+		(dl->nr_cus - lo) * sizeof(*dl->cus));
+	dl->cus[lo] = off;
+	dl->nr_cus++;
+	index_die(dl, cu, 0);
+	qsort(dl->fns, dl->nr_fns, sizeof(*dl->fns), fn_cmp);
+}
+
+/*
+ * The out-of-line function holding DWARF address @pc of unit @cu, into
+ * @die.
+ */
+static bool find_function(struct dwarf_lines *dl, Dwarf_Die *cu,
+			  Dwarf_Addr pc, Dwarf_Die *die)
+{
+	size_t lo = 0, hi, k;
+	Dwarf_Addr bias;
+	Dwarf *dw;
+
+	index_cu(dl, cu);
+	hi = dl->nr_fns;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dl->fns[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	dw = dwfl_module_getdwarf(dl->mod, &bias);
+	/* nested or overlapping ranges: look back a little */
+	for (k = 0; k < 4 && k < lo; k++) {
+		const struct fn_range *f = &dl->fns[lo - 1 - k];
+
+		if (pc < f->end && dw && dwarf_offdie(dw, f->die, die))
+			return true;
+	}
+	return false;
+}
+
+/* The inlined instance directly inside @parent (through blocks) at @pc. */
+static bool inlined_at(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *out,
+		       int depth)
+{
+	Dwarf_Die d;
+
+	if (depth > 32 || dwarf_child(parent, &d))
+		return false;
+	do {
+		int tag = dwarf_tag(&d), has;
+
+		if (tag == DW_TAG_inlined_subroutine) {
+			if (dwarf_haspc(&d, pc) == 1) {
+				*out = d;
+				return true;
+			}
+			continue;
+		}
+		if (tag != DW_TAG_lexical_block && tag != DW_TAG_try_block &&
+		    tag != DW_TAG_catch_block)
+			continue;
+		has = dwarf_haspc(&d, pc);
+		/* a block without addresses may still hold instances */
+		if ((has == 1 || (has == 0 && !dwarf_hasattr(&d, DW_AT_low_pc) &&
+				  !dwarf_hasattr(&d, DW_AT_ranges))) &&
+		    inlined_at(&d, pc, out, depth + 1))
+			return true;
+	} while (!dwarf_siblingof(&d, &d));
+	return false;
+}
+
 int dwarf_lines__frames(struct dwarf_lines *dl, uint64_t vaddr,
 			struct dl_frame *out, int max)
 {
 	Dwarf_Addr addr = vaddr + dl->bias, dwbias = 0;
 	Dwarf_Die *cu = dwfl_module_addrdie(dl->mod, addr, &dwbias);
-	Dwarf_Die *scopes = NULL, *chain = NULL;
+	Dwarf_Die chain[DWARF_LINES_MAX_DEPTH], fcu;
 	Dwarf_Files *files = NULL;
 	const char *file = NULL, *comp_dir;
 	Dwarf_Attribute a;
 	size_t nfiles = 0;
-	int line = 0, n = 0, ns, nc, i;
+	int line = 0, n = 0, nc = 0, i;
 	Dwfl_Line *ln;
 
 	if (!cu || max <= 0)
@@ -168,42 +315,41 @@ int dwarf_lines__frames(struct dwarf_lines *dl, uint64_t vaddr,
 	ln = dwfl_module_getsrc(dl->mod, addr);
 	if (ln)
 		file = dwfl_lineinfo(ln, NULL, &line, NULL, NULL, NULL);
-	ns = dwarf_getscopes(cu, addr - dwbias, &scopes);
-	for (i = 0; i < ns; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-
-		if (tag == DW_TAG_subprogram ||
-		    tag == DW_TAG_inlined_subroutine)
-			break;
+	if (max > DWARF_LINES_MAX_DEPTH)
+		max = DWARF_LINES_MAX_DEPTH;
+	/* outermost first: the function, then each instance inside */
+	if (find_function(dl, cu, addr - dwbias, &chain[0])) {
+		nc = 1;
+		while (nc < max &&
+		       inlined_at(&chain[nc - 1], addr - dwbias, &chain[nc], 0))
+			nc++;
+		if (dwarf_diecu(&chain[0], &fcu, NULL, NULL)) {
+			cu = &fcu;
+			comp_dir = dwarf_formstring(dwarf_attr(cu,
+						DW_AT_comp_dir, &a));
+		}
 	}
-	if (i >= ns) {
+	if (!nc) {
 		/* between functions (padding): the line table's line only */
 		if (file)
 			out[n++] = (struct dl_frame){ NULL,
 				full_path(dl, 0, comp_dir, file), line };
-		goto out;
+		return n;
 	}
-	nc = dwarf_getscopes_die(&scopes[i], &chain);
 	if (dwarf_getsrcfiles(cu, &files, &nfiles))
 		files = NULL;
-	for (i = 0; i < nc && n < max; i++) {
-		int tag = dwarf_tag(&chain[i]);
+	for (i = nc - 1; i >= 0; i--) {
 		Dwarf_Word w;
 
-		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
-			continue;
 		out[n] = (struct dl_frame){ die_name(&chain[i]),
 			full_path(dl, n, comp_dir, file), line };
 		n++;
-		if (tag == DW_TAG_subprogram)
+		if (!i)
 			break;
 		/* where the caller called this inlined instance */
 		line = udata(&chain[i], DW_AT_call_line, &w) ? 0 : (int)w;
 		file = files && !udata(&chain[i], DW_AT_call_file, &w) &&
 		       w < nfiles ? dwarf_filesrc(files, w, NULL, NULL) : NULL;
 	}
-out:
-	free(scopes);
-	free(chain);
 	return n;
 }

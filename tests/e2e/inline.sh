@@ -100,3 +100,27 @@ if grep -E "Acc<unsigned long>::add\(unsigned long\) $src:(${l_add%|}) .*[|] +Ac
 else
 	fail inline_pprof "no such location: $(grep -m1 'add(unsigned' "$TMP/locs" | head -c 400)"
 fi
+
+# report --annotate: source lines beside the instructions, from DWARF
+timeout 30 "$EBPROF" -q record -F 999 -o "$TMP/c.pb.gz" -- "$WL/inline-fp" 1
+"$EBPROF" report --annotate hot_outer "$TMP/c.pb.gz" >"$TMP/ann.txt" 2>"$TMP/ann.err"
+csrc=$ROOT/tests/workloads/inline.c
+l_step=$(grep -n 'x ^= x >> 7;' "$csrc" | cut -d: -f1)
+want=$(sed -n "${l_step}p" "$csrc")
+if grep -qF "inline.c:$l_step  $want" "$TMP/ann.txt" &&
+	! head -n 1 "$TMP/ann.txt" | grep -q ', 0 samples'; then
+	pass "inline: report --annotate shows inline.c:$l_step (hot_step, inlined) beside its instructions"
+else
+	fail inline_annotate "$(head -c 600 "$TMP/ann.txt") $(cat "$TMP/ann.err")"
+fi
+"$EBPROF" report --annotate hot_outer --format json "$TMP/c.pb.gz" >"$TMP/ann.json" 2>/dev/null
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ins = [i for i in d["instructions"] if i.get("source_line") == int(sys.argv[2])]
+sys.exit(0 if ins and all(i["source_file"].endswith("/inline.c") for i in ins) else 1)' \
+	"$TMP/ann.json" "$l_step"; then
+	pass "inline: report --annotate --format json has source_file and source_line"
+else
+	fail inline_annotate_json "$(head -c 300 "$TMP/ann.json")"
+fi

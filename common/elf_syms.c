@@ -50,6 +50,7 @@ struct elf_syms {
 	char *build_id;
 	char *debug_file;
 	const char *source;	/* where the symbols came from */
+	struct gopclntab *go;	/* kept for lines when symbols came from it */
 	bool is_dyn;
 	struct load *loads;
 	size_t nr_loads;
@@ -574,7 +575,10 @@ static int syms__load_go(struct elf_syms *es, Elf *elf)
 		*sym = (struct sym){ start, end, sym->name, 0, 1 };
 		es->nr_syms++;
 	}
-	gopclntab__free(t);
+	if (!err && es->nr_syms)
+		es->go = t;
+	else
+		gopclntab__free(t);
 	return err;
 }
 
@@ -742,6 +746,7 @@ void elf_syms__free(struct elf_syms *es)
 		return;
 	free(es->build_id);
 	free(es->debug_file);
+	gopclntab__free(es->go);
 	free(es->loads);
 	free(es->syms);
 	free(es->names);
@@ -756,6 +761,17 @@ const char *elf_syms__build_id(const struct elf_syms *es)
 const char *elf_syms__debug_file(const struct elf_syms *es)
 {
 	return es->debug_file;
+}
+
+int elf_syms__go_line(const struct elf_syms *es, uint64_t vaddr,
+		      const char **file, int *line)
+{
+	uint64_t start;
+
+	if (!es->go || !gopclntab__lookup(es->go, vaddr, &start, file, line) ||
+	    !*file)
+		return -ENOENT;
+	return 0;
 }
 
 const char *elf_syms__source(const struct elf_syms *es)

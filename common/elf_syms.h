@@ -50,6 +50,12 @@ const char *elf_syms__debug_file(const struct elf_syms *es);
  * "gopclntab", "dynsym"; NULL when there are none.
  */
 const char *elf_syms__source(const struct elf_syms *es);
+/*
+ * Source file and line of ELF address @vaddr from Go's pclntab, when the
+ * symbols came from it; -ENOENT otherwise.  Strings live as long as @es.
+ */
+int elf_syms__go_line(const struct elf_syms *es, uint64_t vaddr,
+		      const char **file, int *line);
 /* Number of function symbols loaded (0: stripped, nothing found). */
 size_t elf_syms__count(const struct elf_syms *es);
 /* True for ET_DYN (PIE executables and shared libraries). */

@@ -258,8 +258,12 @@ int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
 	res->resolved = true;
 	if (!res->name)
 		return -ENOMEM;
-	return s->inl_on && !mod->special ? add_inline(s, sm, mod, vaddr, res)
-					   : 0;
+	if (!s->inl_on || mod->special)
+		return 0;
+	/* stripped Go: lines from the runtime's own table */
+	if (!elf_syms__go_line(sm->es, vaddr, &res->file, &res->line))
+		return 0;
+	return add_inline(s, sm, mod, vaddr, res);
 }
 
 int symbolizer__kernel(struct symbolizer *s, uint64_t addr,

@@ -116,3 +116,17 @@ for mode in default pie; do
 	record_both "go-$mode" "$TMP/bin/gosplit-$mode" "$TMP/gosplit-$mode-full"
 	same_split "symbols_go_$mode" "go-$mode" main.workA main.workB main.workC
 done
+
+# Go lines from the pclntab in pprof output (stripped binary: no DWARF)
+if [ -x "$TMP/bin/gosplit-default" ]; then
+	timeout 30 "$EBPROF" -q record -F 499 -o "$TMP/go.pb.gz" -- "$TMP/bin/gosplit-default" 1
+	la=$(grep -n '^func workA' "$src" | cut -d: -f1)
+	lr=$(grep -n '^		workA()' "$src" | cut -d: -f1)
+	go tool pprof -raw "$TMP/go.pb.gz" 2>/dev/null >"$TMP/go.raw"
+	if grep -Eq " main\.workA [^ ]*/cpusplit\.go:$la " "$TMP/go.raw" &&
+		grep -Eq " main\.run [^ ]*/cpusplit\.go:$lr " "$TMP/go.raw"; then
+		pass "symbols: Go file:line from the pclntab in pprof (workA:$la, run calls workA at $lr)"
+	else
+		fail symbols_go_lines "$(grep -m3 ' main\.' "$TMP/go.raw" | tr '\n' '|')"
+	fi
+fi

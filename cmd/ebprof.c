@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/log.h"
+#include "../common/outfile.h"
 #include "builtin.h"
 
 #ifndef EBPROF_VERSION
@@ -67,6 +68,8 @@ static int run_cmd(const struct cmd *c, int argc, char **argv)
 	int status;
 
 	log_prefix = cmd__label(c);
+	/* Temporary files go with us (record handles these signals). */
+	outfile__cleanup_on_signals();
 	if (argc == 2 && !strcmp(argv[1], "--list-opts")) {
 		struct opt_parser op;
 
@@ -78,8 +81,10 @@ static int run_cmd(const struct cmd *c, int argc, char **argv)
 	} else {
 		status = c->fn(argc, argv, c);
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		pr_err("cannot write to standard output: %s", strerror(errno));
+	/* A failed command has said what went wrong, stdout included. */
+	if ((fflush(stdout) || ferror(stdout)) && status == EXIT_OK) {
+		pr_err("cannot write to standard output: %s",
+		       outfile__strerror(-errno));
 		return EXIT_FAIL;
 	}
 	return status;
@@ -92,6 +97,7 @@ int main(int argc, char **argv)
 	size_t i;
 	int a;
 
+	outfile__guard_stdio();
 	base = base ? base + 1 : argv[0];
 	if (!strncmp(base, "ebprof-", 7)) {
 		c = cmd_find(base + 7);

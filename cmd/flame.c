@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../common/flamegraph.h"
@@ -316,25 +317,22 @@ static int add_stream_line(size_t same, const struct fg_frame *rest,
 				      c->base ? count : 0);
 }
 
-/* Copies @head and the rest of @f to a temporary file; its path or NULL. */
-static char *spill(FILE *f, const unsigned char *head, size_t n)
+/*
+ * Copies @head and the rest of @f to an anonymous file (memfd: nothing is
+ * left on disk, whatever kills us); its /proc/self/fd path or NULL, and
+ * the descriptor to close in *@fd.
+ */
+static char *spill(FILE *f, const unsigned char *head, size_t n, int *fd)
 {
-	const char *dir = getenv("TMPDIR");
 	char buf[65536], *path;
 	size_t got;
 	FILE *out;
-	int fd;
 
-	if (asprintf(&path, "%s/ebprof-flame.XXXXXX",
-		     dir && *dir ? dir : "/tmp") < 0)
+	*fd = memfd_create("ebprof-flame", MFD_CLOEXEC);
+	if (*fd < 0 || asprintf(&path, "/proc/self/fd/%d", *fd) < 0)
 		return NULL;
-	fd = mkstemp(path);
-	out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	out = fdopen(dup(*fd), "w");
 	if (!out) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
 		free(path);
 		return NULL;
 	}
@@ -342,7 +340,6 @@ static char *spill(FILE *f, const unsigned char *head, size_t n)
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
 		fwrite(buf, 1, got, out);
 	if (ferror(f) | fclose(out)) {
-		unlink(path);
 		free(path);
 		return NULL;
 	}
@@ -361,7 +358,7 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	struct profile *p;
 	char *tmp = NULL;
 	size_t n;
-	int err;
+	int err, tmpfd = -1;
 
 	if (!f) {
 		pr_err("cannot read '%s': %s", path, strerror(errno));
@@ -390,10 +387,12 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	}
 	/* input__read() opens the path again: give it all the bytes. */
 	if (is_stdin) {
-		tmp = spill(f, head, n);
+		tmp = spill(f, head, n, &tmpfd);
 		if (!tmp) {
 			pr_err("cannot read '-': cannot copy it to a "
 			       "temporary file: %s", strerror(errno));
+			if (tmpfd >= 0)
+				close(tmpfd);
 			return EXIT_FAIL;
 		}
 	} else {
@@ -402,7 +401,7 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 	p = read_profile(tmp ? tmp : path, path, base ? a->base_type :
 			 a->sample_type, t);
 	if (tmp) {
-		unlink(tmp);
+		close(tmpfd);
 		free(tmp);
 	}
 	if (!p)
@@ -446,19 +445,13 @@ static int write_svg(const struct flamegraph *fg, const struct flame_args *a)
 	int err;
 
 	err = outfile__open(&out, path);
-	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
-		return EXIT_FAIL;
+	if (!err) {
+		err = flamesvg__write(out.f, fg, &a->svg);
+		err = err ? outfile__abort(&out) ?: err :
+		      outfile__commit(&out);
 	}
-	err = flamesvg__write(out.f, fg, &a->svg);
 	if (err) {
-		outfile__abort(&out);
-		pr_err("cannot write '%s': %s", path, strerror(-err));
-		return EXIT_FAIL;
-	}
-	err = outfile__commit(&out);
-	if (err) {
-		pr_err("cannot write '%s': %s", path, strerror(-err));
+		pr_err("cannot write '%s': %s", path, outfile__strerror(err));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,8 @@ void push_opts__release(struct push_opts *o)
 		free(o->label_buf[i]);
 	wipe(o->password);
 	wipe(o->token);
-	o->password = o->token = NULL;
+	wipe(o->server_buf);
+	o->password = o->token = o->server_buf = NULL;
 	o->nr_labels = 0;
 }
 
@@ -178,18 +180,25 @@ static int add_header(struct push_opts *o, const char *arg, const char *cmd)
 		usage_error(cmd, "at most %d headers", PUSH_MAX_HEADERS);
 		return -1;
 	}
-	if (!colon || colon == arg || strpbrk(arg, "\r\n")) {
-		usage_error(cmd, "--header '%s' is not 'Key: value'", arg);
+	/* Messages show the name only: a value may be a secret. */
+	if (!colon || colon == arg) {
+		usage_error(cmd, "--header wants 'Key: value' (no name and "
+			    "':' found; the argument is not shown)");
 		return -1;
 	}
 	klen = colon - arg;
 	for (i = 0; i < klen; i++) {
 		if (!isalnum((unsigned char)arg[i]) &&
 		    !strchr("!#$%&'*+-.^_`|~", arg[i])) {
-			usage_error(cmd, "--header '%s': bad character in the "
-				    "name", arg);
+			usage_error(cmd, "--header: bad character in the name "
+				    "'%.*s'", (int)klen, arg);
 			return -1;
 		}
+	}
+	if (pyro__check_header_value(arg)) {
+		usage_error(cmd, "--header '%.*s: ...': the value holds a "
+			    "control character", (int)klen, arg);
+		return -1;
 	}
 	if ((klen == 13 && !strncasecmp(arg, "Authorization", 13)) ||
 	    (klen == 19 && !strncasecmp(arg, "Proxy-Authorization", 19))) {
@@ -210,7 +219,14 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 	switch (c) {
 	case PUSH_OPT_SERVER:
 	case PUSH_OPT_PUSH:
-		o->server = arg;
+		wipe(o->server_buf);
+		o->server = o->server_buf = strdup(arg);
+		if (!o->server) {
+			pr_err("out of memory");
+			return -1;
+		}
+		/* Other users read our command line (ps): hide a password. */
+		pyro__scrub_url_password((char *)arg);
 		return 1;
 	case PUSH_OPT_APP:
 		o->app = arg;
@@ -224,8 +240,9 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		o->token_file = arg;
 		return 1;
 	case PUSH_OPT_TENANT:
-		if (!*arg || strpbrk(arg, "\r\n")) {
-			usage_error(cmd, "--tenant needs a non-empty ID");
+		if (!*arg || pyro__check_header_value(arg)) {
+			usage_error(cmd, "--tenant needs a non-empty ID without "
+				    "control characters");
 			return -1;
 		}
 		o->tenant = arg;
@@ -333,7 +350,8 @@ static char *read_token(const char *path, const char *cmd, int *status)
 	t = buf;
 	while (isspace((unsigned char)*t))
 		t++;
-	if (!*t || strpbrk(t, "\r\n\t ") || (size_t)n >= sizeof(buf) - 1) {
+	if (!*t || strpbrk(t, "\t ") || pyro__check_header_value(t) ||
+	    (size_t)n >= sizeof(buf) - 1) {
 		pr_err("token file '%s' must hold one token on one line",
 		       path);
 		memset(buf, 0, sizeof(buf));
@@ -350,6 +368,19 @@ static char *read_token(const char *path, const char *cmd, int *status)
 	return t;
 }
 
+/*
+ * unsetenv() only takes the variable out of environ[]: its bytes stay in
+ * the block that /proc/PID/environ shows.  Wipe them first.
+ */
+static void scrub_env(const char *name)
+{
+	char *v = getenv(name);
+
+	if (v)
+		memset(v, 0, strlen(v));
+	unsetenv(name);
+}
+
 int push_opts__finish(struct push_opts *o, const char *cmd)
 {
 	const char *pw = getenv("EBPROF_PUSH_PASSWORD");
@@ -364,10 +395,17 @@ int push_opts__finish(struct push_opts *o, const char *cmd)
 	}
 	if (strncmp(o->server, "http://", 7) &&
 	    strncmp(o->server, "https://", 8)) {
+		char *shown = pyro__redact_url(o->server);
+
 		usage_error(cmd, "server URL '%s' must start with http:// or "
-			    "https://", o->server);
+			    "https://", shown ? shown : "?");
+		free(shown);
 		return EXIT_USAGE;
 	}
+	if (pyro__url_has_password(o->server))
+		pr_warn("a password in the server URL is seen by other users "
+			"while ebprof starts (ps): prefer --user with "
+			"EBPROF_PUSH_PASSWORD");
 	if (!o->app) {
 		usage_error(cmd, "no application name: give --app NAME");
 		return EXIT_USAGE;
@@ -399,6 +437,12 @@ int push_opts__finish(struct push_opts *o, const char *cmd)
 		if (!o->token)
 			return status;
 	} else if (tok && *tok) {
+		if (pyro__check_header_value(tok)) {
+			pr_err("EBPROF_PUSH_TOKEN holds a control character "
+			       "(a line break?): refused, it would add HTTP "
+			       "header lines");
+			return EXIT_FAIL;
+		}
 		o->token = strdup(tok);
 		if (!o->token) {
 			pr_err("out of memory");
@@ -410,9 +454,14 @@ int push_opts__finish(struct push_opts *o, const char *cmd)
 			    "token, not both");
 		return EXIT_USAGE;
 	}
+	/*
+	 * libcurl runs with CURLOPT_NOSIGNAL, so a server that drops a TLS
+	 * connection could raise SIGPIPE: that must not kill a recording.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* Commands we run (record -- CMD) must not inherit secrets. */
-	unsetenv("EBPROF_PUSH_PASSWORD");
-	unsetenv("EBPROF_PUSH_TOKEN");
+	scrub_env("EBPROF_PUSH_PASSWORD");
+	scrub_env("EBPROF_PUSH_TOKEN");
 	if (o->insecure && o->cacert)
 		pr_warn("--insecure: the certificate is not checked, "
 			"--cacert is ignored");
@@ -786,15 +835,23 @@ static int prepare(struct push *ps, struct upload *u)
 	u->raw = NULL;
 	r = pyro__folded_chunks(p, ps->o.max_samples, PYRO_MAX_BODY,
 				&u->chunks, &u->nr_chunks, &fst);
+	if (r == -ERANGE) {
+		pr_err("'%s': %zu stack%s with a count of 2^63 or more, or "
+		       "negative, which Pyroscope cannot take: nothing sent",
+		       path, fst.unsendable, fst.unsendable == 1 ? "" : "s");
+		goto out;
+	}
 	if (r) {
 		pr_err("cannot encode '%s': %s", path, strerror(-r));
 		goto out;
 	}
 	if (fst.rounded)
 		pr_warn("'%s': %zu count%s rounded to integers (Pyroscope "
-			"wants whole numbers)%s", path, fst.rounded,
-			fst.rounded == 1 ? "" : "s", fst.zero ?
-			", some to 0 and left out" : "");
+			"wants whole numbers)", path, fst.rounded,
+			fst.rounded == 1 ? "" : "s");
+	if (fst.zero)
+		pr_warn("'%s': %zu stack%s with a count of 0 (after rounding) "
+			"left out", path, fst.zero, fst.zero == 1 ? "" : "s");
 	if (fst.cut_frames)
 		pr_warn("'%s': %zu frame names over 1 KiB shortened", path,
 			fst.cut_frames);

@@ -114,6 +114,7 @@ struct push_opts {
 	bool continuous_set;		/* one of --interval ... was given */
 	/* loaded by push_opts__finish() */
 	char *password, *token;
+	char *server_buf;		/* our copy: argv's is scrubbed */
 };
 
 void push_opts__init(struct push_opts *o);
@@ -122,6 +123,8 @@ void push_opts__release(struct push_opts *o);
 /*
  * Handles option @c with argument @arg: 1 when it is one of the above,
  * 0 when it is not, -1 after a usage message (prefixed with @cmd).
+ * @arg is argv's own string: a password in a --server/--push URL is
+ * copied, then overwritten there so that ps no longer shows it.
  */
 int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		     const char *cmd);
@@ -130,7 +133,10 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
  * Checks the options (server, app, labels) and loads the secrets:
  * EBPROF_PUSH_PASSWORD with --user, the token from --token-file or
  * EBPROF_PUSH_TOKEN.  Both variables are removed from the environment so
- * that commands ebprof starts never see them.  0, or the exit status after
+ * that commands ebprof starts never see them, and their values are wiped
+ * in place so that /proc/PID/environ no longer shows them either.  Secrets
+ * that would become HTTP header lines (a CR or LF in the token, tenant or
+ * a header) are refused.  0, or the exit status after
  * a message (EXIT_USAGE for bad options, EXIT_FAIL for a token file that
  * cannot be read).
  */

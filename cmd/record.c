@@ -107,6 +107,7 @@ struct record {
 	char **argv;			/* ours, for the recording's notes */
 	pid_t child;
 	int go_fd, err_fd;		/* command start / exec error pipes */
+	char main_file[4096];		/* the profiled program, or "" */
 	struct recorder *rec;
 	struct proc_maps *pm;
 	uint64_t horizon;		/* samples older than this are handled */
@@ -455,6 +456,8 @@ static int fork_command(struct record *r)
 		close(errp[0]);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);	/* push ignores it */
 		if (read(go[0], &c, 1) != 1)
 			_exit(127);
 		execvp(r->command[0], r->command);
@@ -488,6 +491,26 @@ static int start_command(struct record *r)
 	close(r->err_fd);
 	r->err_fd = -1;
 	return 0;
+}
+
+/* The program of the command or first -p target, as its mappings name it. */
+static void note_main_file(struct record *r, pid_t pid)
+{
+	char fn[64];
+	ssize_t n;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
+	n = readlink(fn, r->main_file, sizeof(r->main_file) - 1);
+	r->main_file[n > 0 ? n : 0] = '\0';
+}
+
+static struct profile *build_profile(struct record *r, struct symbolizer *sym)
+{
+	struct profile *p = recorder__build(r->rec, sym);
+
+	if (p && r->main_file[0])
+		p->main_file = profile__intern(p, r->main_file);
+	return p;
 }
 
 static int on_sample(const struct sample_event *e, size_t size, void *ctx)
@@ -616,6 +639,17 @@ static void print_summary(struct record *r, struct sampler *s,
 	recorder__print_unresolved(r->rec, stderr, 1.0);
 }
 
+/* How the command ended, when not well (perf prints the signal too). */
+static void report_child(int st)
+{
+	if (WIFEXITED(st) && WEXITSTATUS(st))
+		pr_info("the command exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		pr_warn("the command was killed by signal %d (%s)%s",
+			WTERMSIG(st), strsignal(WTERMSIG(st)),
+			WCOREDUMP(st) ? ", core dumped" : "");
+}
+
 /* The recording's metadata, as comments (pprof keeps them). */
 static int add_comments(struct record *r, struct profile *p, char **argv,
 			uint64_t lost, uint64_t lost_sideband)
@@ -654,9 +688,10 @@ static int write_output(struct record *r, struct profile *p,
 	if (!err)
 		err = outfile__commit(out);
 	else
-		outfile__abort(out);
+		err = outfile__abort(out) ?: err;
 	if (err) {
-		pr_err("cannot write '%s': %s", r->output, strerror(-err));
+		pr_err("cannot write '%s': %s", r->output,
+		       outfile__strerror(err));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -695,7 +730,7 @@ static int push_window(struct record *r, struct uploader *up,
 {
 	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
-	struct profile *p = recorder__build(r->rec, sym);
+	struct profile *p = build_profile(r, sym);
 
 	if (!p)
 		return -ENOMEM;
@@ -754,8 +789,9 @@ static int run_record(struct record *r)
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
-	uint64_t t0, t_build, t_real, last_status = 0, window_start = 0, last_push = 0;
+	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
+	uint64_t t0, t_build, t_real, last_status = 0, window_start = 0,
+		 last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
 	uint32_t i;
@@ -775,12 +811,18 @@ static int run_record(struct record *r)
 		err = outfile__open(&out, r->output);
 		if (err) {
 			pr_err("cannot create '%s': %s", r->output,
-			       strerror(-err));
+			       outfile__strerror(err));
 			return EXIT_FAIL;
 		}
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * A dropped SSH session stops the recording; it is not lost.  Under
+	 * nohup (SIGHUP ignored) it goes on, as asked.
+	 */
+	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	if (r->command) {
 		if (fork_command(r))
 			goto cleanup;
@@ -818,6 +860,8 @@ static int run_record(struct record *r)
 	pr_debug(1, "sampling at %u Hz", r->freq);
 	if (r->command && start_command(r))
 		goto cleanup;
+	if (r->command || r->nr_pids)
+		note_main_file(r, r->command ? r->child : r->pids[0]);
 
 	while (!stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
@@ -855,8 +899,11 @@ static int run_record(struct record *r)
 			last_status = t;
 		}
 	}
-	if (stop_signal == SIGTERM && r->child)
-		kill(r->child, SIGTERM);
+	if ((stop_signal == SIGTERM || stop_signal == SIGHUP) && r->child)
+		kill(r->child, stop_signal);
+	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
+	if (stop_signal == SIGHUP)
+		signal(SIGPIPE, SIG_IGN);
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
@@ -871,7 +918,7 @@ static int run_record(struct record *r)
 		goto cleanup;
 	}
 	t_build = now_ns(CLOCK_MONOTONIC);
-	p = recorder__build(r->rec, sym);
+	p = build_profile(r, sym);
 	if (p)
 		pr_debug(1, "symbolized and built the profile in %.1f ms "
 			 "(%zu distinct frames)",
@@ -880,7 +927,7 @@ static int run_record(struct record *r)
 	/* sampled modules still without symbols: fetch, then build again */
 	if (p && r->debuginfod && debuginfod__resolve(pm, sym)) {
 		profile__free(p);
-		p = recorder__build(r->rec, sym);
+		p = build_profile(r, sym);
 	}
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -901,10 +948,8 @@ static int run_record(struct record *r)
 	print_summary(r, s, pm, sym, p, secs);
 	if (!status && strcmp(r->output, "-"))
 		pr_info("wrote %s", r->output);
-	if (r->command && r->child == 0 && WIFEXITED(child_status) &&
-	    WEXITSTATUS(child_status))
-		pr_info("the command exited with status %d",
-			WEXITSTATUS(child_status));
+	if (r->command && r->child == 0)
+		report_child(child_status);
 cleanup:
 	if (status && out.f)
 		outfile__abort(&out);

@@ -1386,7 +1386,10 @@ static int write_profile(FILE *f, const struct profile *fp,
 		r = folded__write(fp, f, flags);
 	}
 	if (r) {
-		pr_err("cannot write %s: %s", fmt_names[a->fmt], strerror(-r));
+		/* A failed write is told by the caller, with its errno. */
+		if (!ferror(f))
+			pr_err("cannot write %s: %s", fmt_names[a->fmt],
+			       strerror(-r));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -1426,7 +1429,8 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		pr_warn("the filters left no samples");
 	r = outfile__open(&out, a.output ? a.output : "-");
 	if (r) {
-		pr_err("cannot write '%s': %s", a.output, strerror(-r));
+		pr_err("cannot write '%s': %s", a.output ? a.output : "-",
+		       outfile__strerror(r));
 		goto out;
 	}
 	if (a.nr_bases)
@@ -1440,13 +1444,16 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 	else
 		status = do_rank(out.f, fp, type, input_total, &a);
 	if (status == EXIT_FAIL) {
-		outfile__abort(&out);
+		r = outfile__abort(&out);
+		if (r)
+			pr_err("cannot write '%s': %s", a.output ? a.output :
+			       "-", outfile__strerror(r));
 		goto out;
 	}
 	r = outfile__commit(&out);
 	if (r) {
 		pr_err("cannot write '%s': %s", a.output ? a.output : "-",
-		       strerror(-r));
+		       outfile__strerror(r));
 		status = EXIT_FAIL;
 	}
 out:

@@ -126,11 +126,177 @@ static int64_t enc_str(struct enc *e, const char *s)
 	return id ? (int64_t)id - 1 : 0;
 }
 
+/* A shared library, by name, as pprof's own main-binary guess tells them. */
+static bool library_file(const char *file)
+{
+	const char *base = strrchr(file, '/'), *so;
+
+	base = base ? base + 1 : file;
+	so = strstr(base, ".so");
+	return *file == '[' || !strncmp(file, "/memfd:", 7) ||
+	       (so && (so[3] == '\0' || so[3] == '.'));
+}
+
+/*
+ * Puts the main binary's mapping first and kernel mappings last: readers
+ * (go tool pprof, pprof-format's users) take the first mapping for the
+ * profiled program.  The main binary is the profile's main_file, else the
+ * program (not a library) present in the most samples, weighted by the
+ * default type and summed over its mappings in every process.
+ */
+static int enc_order_mappings(struct enc *e)
+{
+	const struct profile *p = e->p;
+	size_t n = e->nr_maps, i, j, k = 0, main = 0;
+	size_t nstr = e->strs.nr + 1;
+	double *weight = calloc(n + 1, sizeof(*weight));
+	double *fweight = calloc(nstr, sizeof(*fweight));
+	uint32_t *seen = calloc(n + 1, sizeof(*seen));
+	uint32_t *newid = calloc(n + 1, sizeof(*newid));
+	PbMapping *maps = calloc(n + 1, sizeof(*maps));
+	int err = -ENOMEM, best_rank = -1;
+
+	if (!weight || !fweight || !seen || !newid || !maps)
+		goto out;
+	for (i = 0; i < p->nr_samples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+
+		for (j = 0; j < s->depth; j++) {
+			uint32_t m = e->frame_map[s->frames[j]];
+
+			if (m && seen[m] != i + 1) {
+				seen[m] = i + 1;
+				weight[m] += s->values[p->default_type];
+			}
+		}
+	}
+	for (i = 1; i <= n; i++)
+		fweight[e->maps[i - 1].filename] += weight[i];
+	/* Rank: the named main file, then programs, then libraries. */
+	for (i = 1; i <= n; i++) {
+		int64_t fi = e->maps[i - 1].filename;
+		const char *file = e->strs.strs[fi];
+		int rank;
+
+		if (kernel_file(file))
+			continue;
+		rank = p->main_file && !strcmp(file, p->main_file) ? 2 :
+		       !library_file(file);
+		if (rank > best_rank ||
+		    (rank == best_rank &&
+		     (fweight[fi] > fweight[e->maps[main - 1].filename] ||
+		      (fi == e->maps[main - 1].filename &&
+		       weight[i] > weight[main])))) {
+			best_rank = rank;
+			main = i;
+		}
+	}
+	if (main)
+		newid[main] = ++k;
+	for (i = 1; i <= n; i++)	/* user mappings, then kernel ones */
+		if (!newid[i] &&
+		    !kernel_file(e->strs.strs[e->maps[i - 1].filename]))
+			newid[i] = ++k;
+	for (i = 1; i <= n; i++)
+		if (!newid[i])
+			newid[i] = ++k;
+	for (i = 1; i <= n; i++) {
+		maps[newid[i] - 1] = e->maps[i - 1];
+		maps[newid[i] - 1].id = newid[i];
+	}
+	memcpy(e->maps, maps, n * sizeof(*maps));
+	for (i = 1; i <= p->nr_frames; i++)
+		e->frame_map[i] = newid[e->frame_map[i]];
+	err = 0;
+out:
+	free(weight);
+	free(fweight);
+	free(seen);
+	free(newid);
+	free(maps);
+	return err;
+}
+
+/*
+ * Id of the synthetic mapping named @name (a module known by name only),
+ * added when new; it spans the addresses seen in it.  0 on failure.
+ */
+static uint32_t enc_synth_mapping(struct enc *e, size_t *cap,
+				  const char *name, uint64_t addr)
+{
+	uint32_t id = strpool__id(&e->synth, name, strlen(name));
+	PbMapping *o;
+
+	if (!id)
+		return 0;
+	id += e->p->nr_mappings;
+	if (id > e->nr_maps) {
+		if (array__grow((void **)&e->maps, cap, id, sizeof(*e->maps)))
+			return 0;
+		o = &e->maps[id - 1];
+		perftools__profiles__mapping__init(o);
+		o->id = id;
+		o->filename = enc_str(e, name);
+		o->memory_start = addr;
+		e->nr_maps = id;
+	}
+	o = &e->maps[id - 1];
+	if (addr && (addr < o->memory_start || !o->memory_start))
+		o->memory_start = addr;
+	if (addr && addr + 1 > o->memory_limit)
+		o->memory_limit = addr + 1;
+	return id;
+}
+
+/* The program a profile without mappings is of: its main_file, else the
+ * process (or thread) name with the most weight.  NULL if none. */
+static const char *enc_main_name(const struct profile *p)
+{
+	struct strpool names;
+	double *w = NULL;
+	size_t i, cap = 0, nr = 0, best = 0;
+	const char *name = NULL;
+
+	if (p->main_file)
+		return p->main_file;
+	strpool__init(&names);
+	for (i = 0; i < p->nr_samples; i++) {
+		const struct pf_labels *lb = &p->samples[i].labels;
+		const char *n = lb->process ? lb->process : lb->comm;
+		uint32_t id;
+
+		if (!n)
+			continue;
+		id = strpool__id(&names, n, strlen(n));
+		if (!id || array__grow((void **)&w, &cap, id, sizeof(*w)))
+			goto out;
+		if (id > nr)	/* a new name */
+			w[nr++] = 0;
+		w[id - 1] += p->samples[i].values[p->default_type];
+		if (!best || w[id - 1] > w[best - 1])
+			best = id;
+	}
+	/* Interned in the profile, so it outlives the pool. */
+	for (i = 0; best && i < p->nr_samples && !name; i++) {
+		const struct pf_labels *lb = &p->samples[i].labels;
+		const char *n = lb->process ? lb->process : lb->comm;
+
+		if (n && !strcmp(n, names.strs[best - 1]))
+			name = n;
+	}
+out:
+	free(w);
+	strpool__release(&names);
+	return name;
+}
+
 /* Output mapping ids of every frame, adding synthetic mappings. */
 static int enc_mappings(struct enc *e)
 {
 	const struct profile *p = e->p;
 	size_t i, cap = p->nr_mappings + 16;
+	const char *main_name = p->nr_mappings ? NULL : enc_main_name(p);
+	uint32_t kmap = 0;	/* the profile's own kernel mapping */
 
 	e->frame_map = calloc(p->nr_frames + 1, sizeof(*e->frame_map));
 	e->maps = calloc(cap, sizeof(*e->maps));
@@ -147,40 +313,30 @@ static int enc_mappings(struct enc *e)
 		o->file_offset = m->offset;
 		o->filename = enc_str(e, m->file);
 		o->build_id = enc_str(e, m->build_id);
+		if (!kmap && kernel_file(m->file))
+			kmap = i + 1;
 	}
 	e->nr_maps = p->nr_mappings;
 	for (i = 0; i < p->nr_frames; i++) {
 		const struct pf_frame *f = &p->frames[i];
 		const char *name;
 		uint32_t id;
-		PbMapping *o;
 
 		if (f->mapping && f->mapping <= p->nr_mappings) {
 			id = f->mapping;
+		} else if (f->kind == PF_KERNEL && kmap) {
+			id = kmap;	/* e.g. "[Missed Kernel Stack]" */
 		} else if (f->kind == PF_KERNEL || f->module) {
 			name = f->kind == PF_KERNEL ? KERNEL_MAPPING : f->module;
-			id = strpool__id(&e->synth, name, strlen(name));
+			id = enc_synth_mapping(e, &cap, name, f->addr);
 			if (!id)
 				return -ENOMEM;
-			id += p->nr_mappings;
-			if (id > e->nr_maps) {
-				if (array__grow((void **)&e->maps, &cap, id,
-					 sizeof(*e->maps)))
-					return -ENOMEM;
-				o = &e->maps[id - 1];
-				perftools__profiles__mapping__init(o);
-				o->id = id;
-				o->filename = enc_str(e, name);
-				o->memory_start = f->addr;
-				e->nr_maps = id;
-			}
-			o = &e->maps[id - 1];
-			/* Synthetic mappings span the addresses seen in them. */
-			if (f->addr && (f->addr < o->memory_start ||
-					!o->memory_start))
-				o->memory_start = f->addr;
-			if (f->addr && f->addr + 1 > o->memory_limit)
-				o->memory_limit = f->addr + 1;
+		} else if (!p->nr_mappings && main_name) {
+			/* Folded input: user code without module, of the
+			 * profiled program as far as we know. */
+			id = enc_synth_mapping(e, &cap, main_name, f->addr);
+			if (!id)
+				return -ENOMEM;
 		} else {
 			id = 0;
 		}
@@ -188,7 +344,7 @@ static int enc_mappings(struct enc *e)
 		if (id && !(f->flags & PF_FRAME_UNRESOLVED))
 			e->maps[id - 1].has_functions = 1;
 	}
-	return e->err;
+	return e->err ? e->err : enc_order_mappings(e);
 }
 
 static bool fn_eq(uint32_t id, const void *key, void *ctx)
@@ -512,6 +668,16 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 	return e->err;
 }
 
+/* The types record writes: what go tool pprof knows as a CPU profile. */
+static bool is_cpu_profile(const struct profile *p)
+{
+	const struct pf_value_type *t = p->types;
+
+	return p->nr_types == 2 && !strcmp(t[0].type, "samples") &&
+	       !strcmp(t[0].unit, "count") && !strcmp(t[1].type, "cpu") &&
+	       !strcmp(t[1].unit, "nanoseconds");
+}
+
 static int enc_header(struct enc *e, struct enc_out *o)
 {
 	const struct profile *p = e->p;
@@ -530,7 +696,10 @@ static int enc_header(struct enc *e, struct enc_out *o)
 	}
 	o->msg.sample_type = o->vtp;
 	o->msg.n_sample_type = p->nr_types;
-	if (p->nr_types > 1 && p->default_type < p->nr_types)
+	/* CPU profiles open on cpu time, as Go's do: [samples/count,
+	 * cpu/nanoseconds] with no default (readers take the last type). */
+	if (p->nr_types > 1 && p->default_type < p->nr_types &&
+	    !is_cpu_profile(p))
 		o->msg.default_sample_type =
 			enc_str(e, p->types[p->default_type].type);
 	if (p->period_type.type || p->period_type.unit) {

@@ -295,6 +295,7 @@ int profile__merge(struct profile *dst, const struct profile *src)
 							src->period_type.unit);
 		dst->period = src->period;
 		dst->time_nanos = src->time_nanos;
+		dst->main_file = profile__intern(dst, src->main_file);
 		dst->duration_nanos = src->duration_nanos;
 		for (i = 0; i < src->nr_comments; i++)
 			if (profile__add_comment(dst, src->comments[i]))

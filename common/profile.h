@@ -80,6 +80,10 @@ struct profile {
 
 	const char **comments;		/* interned */
 	size_t nr_comments;
+	/* The profiled program's file (interned), or NULL: pprof writes its
+	 * mapping first, as readers take the first mapping for the main
+	 * binary. */
+	const char *main_file;
 
 	struct pf_frame *frames;	/* id i lives at frames[i - 1] */
 	size_t nr_frames;

@@ -295,7 +295,8 @@ int pyro__folded_chunks(const struct profile *p, size_t max_lines,
 		r = -errno;
 	if (r)
 		goto out;
-	for (line = text; line < text + len && !r; line = end + 1) {
+	for (line = text; line < text + len && (!r || r == -ERANGE);
+	     line = end + 1) {
 		char *nl = memchr(line, '\n', text + len - line);
 		char *sp, *stack = line;
 		size_t slen;
@@ -308,8 +309,12 @@ int pyro__folded_chunks(const struct profile *p, size_t max_lines,
 		if (!sp || sp == line)
 			continue;	/* folded__write never writes these */
 		v = strtod(sp + 1, NULL);
-		if (!isfinite(v) || v < 0)
+		/* llround() of 2^63 or more is undefined: refuse, do not drop. */
+		if (!isfinite(v) || v < 0 || v >= 0x1p63) {
+			st->unsendable++;
+			r = -ERANGE;
 			continue;
+		}
 		n = llround(v);
 		if ((double)n != v)
 			st->rounded++;
@@ -320,9 +325,10 @@ int pyro__folded_chunks(const struct profile *p, size_t max_lines,
 		slen = sp - line;
 		if (slen > MAX_FRAME_NAME) {
 			strbuf__reset(&sb);
-			r = cut_frames(&sb, line, slen, &st->cut_frames);
-			if (r)
+			if (cut_frames(&sb, line, slen, &st->cut_frames)) {
+				r = -ENOMEM;
 				break;
+			}
 			stack = sb.buf;
 			slen = sb.len;
 		}
@@ -331,8 +337,9 @@ int pyro__folded_chunks(const struct profile *p, size_t max_lines,
 			st->too_long_samples += n;
 			continue;
 		}
-		r = chunk_add(chunks, nr, &cap, max_lines, max_bytes, stack,
-			      slen, n);
+		if (!st->unsendable)
+			r = chunk_add(chunks, nr, &cap, max_lines, max_bytes,
+				      stack, slen, n);
 	}
 out:
 	free(text);
@@ -511,12 +518,70 @@ long pyro__backoff_ms(long min_ms, long max_ms, int attempt,
 	return w;
 }
 
+/* ---- secrets in URLs and headers ---- */
+
+/* The password of http(s)://user:PASS@host/...: [*@start, *@end). */
+static bool url_password(const char *url, size_t *start, size_t *end)
+{
+	const char *auth = strstr(url, "://"), *host_end, *at, *colon;
+
+	if (!auth)
+		return false;
+	auth += 3;
+	host_end = auth + strcspn(auth, "/?#");
+	at = memrchr(auth, '@', host_end - auth);
+	if (!at)
+		return false;
+	colon = memchr(auth, ':', at - auth);
+	if (!colon)
+		return false;
+	*start = colon + 1 - url;
+	*end = at - url;
+	return true;
+}
+
+bool pyro__url_has_password(const char *url)
+{
+	size_t a, b;
+
+	return url && url_password(url, &a, &b);
+}
+
+char *pyro__redact_url(const char *url)
+{
+	size_t a, b;
+	char *out;
+
+	if (!url_password(url, &a, &b))
+		return strdup(url);
+	if (asprintf(&out, "%.*s***%s", (int)a, url, url + b) < 0)
+		return NULL;
+	return out;
+}
+
+void pyro__scrub_url_password(char *url)
+{
+	size_t a, b;
+
+	if (url && url_password(url, &a, &b))
+		memset(url + a, 'x', b - a);
+}
+
+int pyro__check_header_value(const char *v)
+{
+	for (; v && *v; v++)
+		if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+			return -EINVAL;
+	return 0;
+}
+
 /* ---- the client ---- */
 
 struct pyro_client {
 	struct pyro_config cfg;
 	CURL *curl;
 	char *base;		/* URL of the server, without a final '/' */
+	char *shown;		/* the same with its password redacted */
 	_Atomic int64_t deadline_ms;
 	unsigned int seed;
 	struct strbuf resp;	/* body of the last answer */
@@ -535,20 +600,43 @@ static void curl_init(void)
 struct pyro_client *pyro_client__new(const struct pyro_config *cfg,
 				     char *err, size_t errlen)
 {
-	struct pyro_client *c;
+	struct pyro_client *c = NULL;
 	const char *u = cfg->url ? cfg->url : "";
+	char *shown = pyro__redact_url(u);
 	size_t n;
 
+	if (!shown)
+		goto nomem;
 	if (strncmp(u, "http://", 7) && strncmp(u, "https://", 8)) {
 		snprintf(err, errlen, "server URL '%s' does not start with "
-			 "http:// or https://", u);
+			 "http:// or https://", shown);
+		free(shown);
 		return NULL;
 	}
 	if (strpbrk(u, "?# \t\r\n") || !u[strcspn(u, ":") + 3] ||
 	    u[strcspn(u, ":") + 3] == '/') {
 		snprintf(err, errlen, "server URL '%s' is not of the form "
-			 "http(s)://HOST[:PORT][/PATH]", u);
+			 "http(s)://HOST[:PORT][/PATH]", shown);
+		free(shown);
 		return NULL;
+	}
+	if (pyro__check_header_value(cfg->token) ||
+	    pyro__check_header_value(cfg->tenant)) {
+		snprintf(err, errlen, "the %s holds a control character (a "
+			 "line break would add HTTP header lines)",
+			 pyro__check_header_value(cfg->token) ? "token" :
+			 "tenant");
+		free(shown);
+		return NULL;
+	}
+	for (n = 0; n < cfg->nr_headers; n++) {
+		if (pyro__check_header_value(cfg->headers[n])) {
+			snprintf(err, errlen, "a header holds a control "
+				 "character (a line break would add HTTP "
+				 "header lines)");
+			free(shown);
+			return NULL;
+		}
 	}
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc) {
@@ -559,6 +647,8 @@ struct pyro_client *pyro_client__new(const struct pyro_config *cfg,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		goto nomem;
+	c->shown = shown;
+	shown = NULL;
 	c->cfg = *cfg;
 	if (!c->cfg.connect_timeout_ms)
 		c->cfg.connect_timeout_ms = 5000;
@@ -582,12 +672,17 @@ struct pyro_client *pyro_client__new(const struct pyro_config *cfg,
 	/* Accept the ingest URL itself too. */
 	if (n >= 7 && !strcmp(c->base + n - 7, "/ingest"))
 		c->base[n - 7] = '\0';
+	free(c->shown);
+	c->shown = pyro__redact_url(c->base);
+	if (!c->shown)
+		goto nomem;
 	c->curl = curl_easy_init();
 	if (!c->curl)
 		goto nomem;
 	return c;
 nomem:
 	snprintf(err, errlen, "out of memory");
+	free(shown);
 	pyro_client__free(c);
 	return NULL;
 }
@@ -599,6 +694,7 @@ void pyro_client__free(struct pyro_client *c)
 	if (c->curl)
 		curl_easy_cleanup(c->curl);
 	free(c->base);
+	free(c->shown);
 	strbuf__release(&c->resp);
 	free(c);
 }
@@ -643,13 +739,14 @@ static void time_param(char *buf, size_t len, int64_t ns)
 		snprintf(buf, len, "%lld", (long long)(ns / 1000000000));
 }
 
-char *pyro_client__url(struct pyro_client *c, const struct pyro_request *r)
+static char *request_url(struct pyro_client *c, const struct pyro_request *r,
+			 const char *base)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char num[32];
 	int err;
 
-	err = strbuf__addf(&sb, "%s/ingest?", c->base);
+	err = strbuf__addf(&sb, "%s/ingest?", base);
 	if (!err)
 		err = add_param(&sb, c->curl, "name", r->name);
 	time_param(num, sizeof(num), r->from_ns);
@@ -675,6 +772,11 @@ char *pyro_client__url(struct pyro_client *c, const struct pyro_request *r)
 		return NULL;
 	}
 	return sb.buf;
+}
+
+char *pyro_client__url(struct pyro_client *c, const struct pyro_request *r)
+{
+	return request_url(c, r, c->shown);
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
@@ -810,7 +912,7 @@ int pyro_client__send(struct pyro_client *c, const struct pyro_request *r,
 		res->retryable = true;
 		return -ECANCELED;
 	}
-	url = pyro_client__url(c, r);
+	url = request_url(c, r, c->base);
 	if (!url || set_headers(c, r, &hdrs)) {
 		err = -ENOMEM;
 		snprintf(res->message, sizeof(res->message), "out of memory");
@@ -887,7 +989,7 @@ int pyro_client__send(struct pyro_client *c, const struct pyro_request *r,
 		} else {
 			err = -EIO;
 			snprintf(res->message, sizeof(res->message),
-				 "cannot reach %s: %s%s", c->base, why,
+				 "cannot reach %s: %s%s", c->shown, why,
 				 cert_error(rc) ? " (give the server's CA "
 				 "with --cacert FILE, or skip the check with "
 				 "--insecure)" : "");
@@ -901,12 +1003,15 @@ int pyro_client__send(struct pyro_client *c, const struct pyro_request *r,
 	err = -EPROTO;
 	res->retryable = status == 408 || status == 429 || status >= 500;
 	if (status >= 300 && status < 400) {
-		char *loc = NULL;
+		char *loc = NULL, *shown;
 
 		curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
+		/* Resolved against ours, it may carry our password. */
+		shown = loc ? pyro__redact_url(loc) : NULL;
 		snprintf(res->message, sizeof(res->message),
 			 "redirected to %s (give that URL instead)",
-			 loc ? loc : "another place");
+			 shown ? shown : "another place");
+		free(shown);
 	} else {
 		pyro__error_message(c->resp.buf, c->resp.len, res->message,
 				    sizeof(res->message));

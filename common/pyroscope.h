@@ -64,6 +64,7 @@ struct pyro_chunk {
 struct pyro_folded_stats {
 	size_t rounded;		/* lines whose count was not an integer */
 	size_t zero;		/* lines left out: count rounded to 0 */
+	size_t unsendable;	/* counts of 2^63 or more, negative, NaN */
 	size_t cut_frames;	/* frame names shortened */
 	size_t too_long;	/* lines left out: still over PYRO_MAX_LINE */
 	uint64_t too_long_samples;
@@ -76,7 +77,9 @@ struct pyro_folded_stats {
  * @max_bytes bytes (a profile over the server's limits becomes several
  * uploads of the same series and time, which the server sums).  Sets
  * *@chunks (free with pyro__free_chunks()) and *@nr; a profile without
- * samples gives 0 chunks.  0 or -errno.
+ * samples gives 0 chunks.  0 or -errno; -ERANGE when a count cannot be
+ * sent (2^63 or more: the server reads signed 64-bit counts; negative;
+ * not a number), counted in @st->unsendable: no stack is dropped silently.
  */
 int pyro__folded_chunks(const struct profile *p, size_t max_lines,
 			size_t max_bytes, struct pyro_chunk **chunks,
@@ -138,7 +141,10 @@ struct pyro_client *pyro_client__new(const struct pyro_config *cfg,
 				     char *err, size_t errlen);
 void pyro_client__free(struct pyro_client *c);
 
-/* The URL a request goes to (for messages and --dry-run); free() it. */
+/*
+ * The URL a request goes to, for messages and --dry-run (a password in it
+ * redacted); free() it.
+ */
 char *pyro_client__url(struct pyro_client *c, const struct pyro_request *r);
 
 /*
@@ -173,6 +179,22 @@ long pyro__backoff_ms(long min_ms, long max_ms, int attempt,
  */
 void pyro__error_message(const char *body, size_t len, char *out,
 			 size_t outlen);
+
+/*
+ * @url with the password of its user part (http://user:PASS@host) replaced
+ * by "***", for messages; malloc'd, NULL when out of memory.
+ */
+char *pyro__redact_url(const char *url);
+/* Overwrites that password in place with 'x' (e.g. in argv). */
+void pyro__scrub_url_password(char *url);
+/* True when @url carries a password. */
+bool pyro__url_has_password(const char *url);
+
+/*
+ * 0 when @v may be an HTTP header value: no control characters (a CR or LF
+ * would start another header line); TAB is allowed.  -EINVAL otherwise.
+ */
+int pyro__check_header_value(const char *v);
 
 /* Retry-After value (seconds or an HTTP date) in ms; -1 if unparsable. */
 long pyro__parse_retry_after(const char *v);

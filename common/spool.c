@@ -73,6 +73,64 @@ static int mkdir_p(const char *path)
 	return err;
 }
 
+/*
+ * The spool directory must be ours alone: owned by the running user and
+ * closed to everyone else.  Whoever could write it could plant links for
+ * root to follow, or forged uploads for root to send with its token.
+ */
+static int open_dir(const char *dir, int *fd)
+{
+	struct stat st;
+
+	*fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0)
+		return errno == ELOOP || errno == ENOTDIR ? -ENOTDIR : -errno;
+	if (fstat(*fd, &st))
+		return -errno;
+	if (st.st_uid != geteuid())
+		return -EPERM;
+	if (st.st_mode & 077)
+		return -EACCES;
+	return 0;
+}
+
+/* Opens (creates) @name in the spool: a regular file of ours, no link. */
+static int open_file(struct spool *s, const char *name, int flags)
+{
+	struct stat st;
+	int fd = openat(s->dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK |
+			O_NOCTTY | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno == ELOOP ? -EBADMSG : -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		return -EBADMSG;
+	}
+	return fd;
+}
+
+const char *spool__strerror(int err)
+{
+	switch (-err) {
+	case EPERM:
+		return "it belongs to another user (remove it, or give "
+		       "--spool-dir a directory of your own)";
+	case EACCES:
+		return "other users may open it (chmod 700 it, or give "
+		       "--spool-dir another directory)";
+	case ENOTDIR:
+		return "not a directory (a symbolic link is refused)";
+	case EBADMSG:
+		return "its lock file is not a regular file of ours";
+	case EBUSY:
+		return "another ebprof is using it";
+	default:
+		return strerror(-err);
+	}
+}
+
 static bool entry_name(const char *n, uint64_t *id)
 {
 	char *end;
@@ -127,8 +185,9 @@ static int scan(struct spool *s)
 		}
 		if (!entry_name(d->d_name, &id))
 			continue;
+		/* Only our own files: never send what someone planted. */
 		if (fstatat(s->dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISREG(st.st_mode))
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		err = push_entry(s, id, st.st_size);
 		if (id >= s->next_id)
@@ -160,15 +219,12 @@ struct spool *spool__open(const char *dir, uint64_t max_bytes, int *err)
 	r = mkdir_p(dir);
 	if (r)
 		goto fail;
-	s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (s->dirfd < 0) {
-		r = -errno;
+	r = open_dir(dir, &s->dirfd);
+	if (r)
 		goto fail;
-	}
-	s->lockfd = openat(s->dirfd, ".lock", O_RDWR | O_CREAT | O_CLOEXEC,
-			   0600);
+	s->lockfd = open_file(s, ".lock", O_RDWR | O_CREAT);
 	if (s->lockfd < 0) {
-		r = -errno;
+		r = s->lockfd;
 		goto fail;
 	}
 	if (flock(s->lockfd, LOCK_EX | LOCK_NB)) {
@@ -270,10 +326,14 @@ int spool__add(struct spool *s, const struct spool_item *it, size_t *dropped)
 	}
 	snprintf(tmp, sizeof(tmp), ".tmp-%016" PRIx64, s->next_id);
 	entry_path(name, sizeof(name), s->next_id);
-	fd = openat(s->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0600);
+	/* A new file, never one that is there (a planted link). */
+	fd = open_file(s, tmp, O_WRONLY | O_CREAT | O_EXCL);
+	if (fd == -EEXIST) {
+		unlinkat(s->dirfd, tmp, 0);
+		fd = open_file(s, tmp, O_WRONLY | O_CREAT | O_EXCL);
+	}
 	if (fd < 0) {
-		err = -errno;
+		err = fd == -EBADMSG ? -EEXIST : fd;
 		goto out;
 	}
 	err = write_all(fd, hdr.buf, hdr.len);
@@ -394,13 +454,12 @@ int spool__oldest(struct spool *s, struct spool_item *it, uint64_t *id)
 		return -ENOENT;
 	*id = s->e[0].id;
 	entry_path(name, sizeof(name), *id);
-	fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open_file(s, name, O_RDONLY);
 	if (fd < 0) {
-		err = errno == ENOENT ? -EBADMSG : -errno;
+		err = fd == -ENOENT ? -EBADMSG : fd;
 		goto out;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > MAX_ENTRY) {
+	if (fstat(fd, &st) || (uint64_t)st.st_size > MAX_ENTRY) {
 		err = -EBADMSG;
 		goto out;
 	}

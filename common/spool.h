@@ -36,8 +36,17 @@ struct spool;
  * @dir holding at most @max_bytes of entries.  Leftover temporary files of
  * an interrupted write are removed.  NULL with *@err = -errno; -EBUSY when
  * another process holds the spool.
+ *
+ * The directory must belong to the running user and be closed to others
+ * (-EPERM, -EACCES otherwise; -ENOTDIR for a link); in it, files are opened
+ * with O_NOFOLLOW, created with O_EXCL, and only regular files of the
+ * running user are read or sent: a spool that someone else made or
+ * planted files in (e.g. /var/tmp/ebprof-spool made first by another user)
+ * is refused, not trusted.
  */
 struct spool *spool__open(const char *dir, uint64_t max_bytes, int *err);
+/* A message for spool__open()'s errors, saying what to do. */
+const char *spool__strerror(int err);
 void spool__close(struct spool *s);
 
 /*

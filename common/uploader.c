@@ -644,10 +644,9 @@ struct uploader *uploader__new(const struct uploader_config *cfg, char *err,
 		u->spool = spool__open(u->cfg.spool_dir,
 				       u->cfg.spool_max_bytes, &r);
 		if (!u->spool) {
-			snprintf(err, errlen, "cannot open the spool "
+			snprintf(err, errlen, "cannot use the spool "
 				 "directory '%s': %s", u->cfg.spool_dir,
-				 r == -EBUSY ? "another ebprof is using it" :
-				 strerror(-r));
+				 spool__strerror(r));
 			goto fail_early;
 		}
 	}

@@ -70,7 +70,9 @@ if near "$a" 60 4 && near "$b" 30 4 && near "$c" 10 3; then
 else
 	fail debuginfod_names "split $a/$b/$c: $(head -c 300 "$TMP/served.err")"
 fi
-if grep -q 'debuginfod: 1 of 1 modules symbolized' "$TMP/served.err" &&
+# other sampled modules (ld.so with .dynsym only) may be asked for too
+if grep -Eq 'debuginfod: [1-9][0-9]* of [0-9]+ modules symbolized' "$TMP/served.err" &&
+	! grep -q 'debuginfod: .*cpusplit-bare (build id' "$TMP/served.err" &&
 	[ -n "$(find "$TMP/cache-served" -name debuginfo 2>/dev/null)" ]; then
 	pass "debuginfod: summary says it was fetched, into the client's cache"
 else
@@ -96,7 +98,8 @@ for kind in dead silent; do
 	rec $kind "http://127.0.0.1:$port"
 	cost=$(($(cat "$TMP/$kind.ms") - $(cat "$TMP/none.ms")))
 	if [ -s "$TMP/$kind.folded" ] && [ $cost -le 5000 ] &&
-		grep -q 'debuginfod: 0 of 1 modules' "$TMP/$kind.err"; then
+		grep -Eq 'debuginfod: 0 of [0-9]+ modules' "$TMP/$kind.err" &&
+		grep -q 'cpusplit-bare (build id' "$TMP/$kind.err"; then
 		pass "debuginfod: a $kind server costs ${cost} ms (<= 5 s), recording kept"
 	else
 		fail debuginfod_$kind "cost ${cost} ms; $(grep debuginfod "$TMP/$kind.err" | tr '\n' ' ')"

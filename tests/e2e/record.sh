@@ -163,17 +163,19 @@ else
 	fail "record -o - | consumer" "nothing read from the pipe"
 fi
 
-# --- Ctrl-C and SIGTERM: recording still written, exit 0, atomically
-for sig in INT TERM; do
+# --- Ctrl-C, SIGTERM and SIGHUP (a dropped SSH session): recording still
+# written, exit 0, atomically (an unnamed temporary file: nothing shows
+# in the directory meanwhile)
+for sig in INT TERM HUP; do
 	"$WL/cpusplit-fp" 10 & pid=$!
 	"$EBPROF" -q record -p "$pid" -o "$TMP/sig.folded" & rp=$!
 	sleep 1.5
-	partial=$(ls "$TMP" | grep -c 'sig.folded.tmp')
+	partial=$(ls -A "$TMP" | grep -c -e '^sig\.folded' -e '\.tmp')
 	[ -e "$TMP/sig.folded" ] && partial=early
 	kill -"$sig" "$rp"; wait "$rp"; rc=$?
 	kill "$pid"; wait "$pid" 2>/dev/null
-	if [ "$rc" -eq 0 ] && [ -s "$TMP/sig.folded" ] && [ "$partial" = 1 ] &&
-		! ls "$TMP" | grep -q 'sig.folded.tmp'; then
+	if [ "$rc" -eq 0 ] && [ -s "$TMP/sig.folded" ] && [ "$partial" = 0 ] &&
+		! ls -A "$TMP" | grep -q '\.tmp'; then
 		pass "record SIG$sig: stops, writes the file atomically, exit 0"
 	else
 		fail "record SIG$sig" "rc=$rc partial=$partial size=$(stat -c %s "$TMP/sig.folded" 2>/dev/null)"

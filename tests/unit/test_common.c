@@ -4,6 +4,7 @@
  * /dev/null and through symbolic links), /proc/PID/maps lines, kernel
  * symbol lookup, the string pool, and opening untrusted files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -31,6 +32,19 @@ static int read_file(const char *path, char *buf, size_t len)
 	buf[n] = '\0';
 	fclose(f);
 	return 0;
+}
+
+static int count_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
 }
 
 static void test_outfile(void)
@@ -69,6 +83,39 @@ static void test_outfile(void)
 	snprintf(path, sizeof(path), "%s/no/such/dir/x", dir);
 	CHECK(outfile__open(&o, path) == -ENOENT,
 	      "outfile: missing directory is -ENOENT");
+
+	/* Private, kept modes, nothing visible until committed. */
+	snprintf(path, sizeof(path), "%s/priv/new.folded", dir);
+	snprintf(link, sizeof(link), "%s/priv", dir);
+	mkdir(link, 0755);
+	CHECK(!outfile__open(&o, path) && fputs("x 1\n", o.f) >= 0 &&
+	      count_entries(link) == 0, "outfile: no entry before commit");
+	CHECK(!outfile__commit(&o) && !stat(path, &st) &&
+	      (st.st_mode & 0777) == 0600, "outfile: new file is 0600");
+	chmod(path, 0640);
+	CHECK(!outfile__open(&o, path) && !outfile__commit(&o) &&
+	      !stat(path, &st) && (st.st_mode & 0777) == 0640 &&
+	      count_entries(link) == 1, "outfile: replaced file keeps its mode");
+	CHECK(outfile__open(&o, "/dev/null/x") == -ENOTDIR,
+	      "outfile: a path through a device fails");
+
+	/* protected_symlinks: another user's link in a sticky dir. */
+	snprintf(link, sizeof(link), "%s/sticky", dir);
+	mkdir(link, 0777);
+	chmod(link, 01777);
+	snprintf(link, sizeof(link), "%s/sticky/l", dir);
+	if (geteuid() == 0 && !symlink(path, link) &&
+	    !lchown(link, 65534, 65534)) {
+		CHECK(outfile__open(&o, link) == -EPERM &&
+		      !read_file(path, buf, sizeof(buf)) &&
+		      !strcmp(buf, ""), "outfile: another user's link in a "
+		      "sticky directory is refused");
+		CHECK(!lchown(link, 0, 0) && !outfile__open(&o, link) &&
+		      !outfile__commit(&o), "outfile: our own link there is "
+		      "followed");
+	} else {
+		SKIP("not root", "outfile: protected_symlinks");
+	}
 }
 
 static void test_maps_line(void)

@@ -178,8 +178,9 @@ static void test_wire(void)
 	      !strcmp(pb_str(m, m->sample_type[0]->type), "samples") &&
 	      !strcmp(pb_str(m, m->sample_type[1]->unit), "nanoseconds"),
 	      "pprof: sample types samples/count, cpu/nanoseconds");
-	CHECK(!strcmp(pb_str(m, m->default_sample_type), "cpu"),
-	      "pprof: default_sample_type names the default type");
+	/* As Go's CPU profiles: no default, readers open on the last type. */
+	CHECK(m->default_sample_type == 0,
+	      "pprof: a CPU profile leaves default_sample_type unset");
 	CHECK(m->period == 10101010 && m->period_type &&
 	      !strcmp(pb_str(m, m->period_type->type), "cpu") &&
 	      m->time_nanos == 1700000000000000000LL &&

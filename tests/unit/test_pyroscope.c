@@ -218,8 +218,67 @@ static void test_client_args(void)
 	pyro_client__free(c);
 }
 
+/* Counts the server cannot take are an error, never a dropped stack. */
+static void test_unsendable(void)
+{
+	const char *lines[] = { "m;a", "m;big" };
+	double counts[] = { 3, 9223372036854775808.0 };
+	struct profile *p = folded_profile(lines, 2, counts);
+	struct pyro_folded_stats st;
+	struct pyro_chunk *c;
+	size_t nr;
+
+	CHECK(pyro__folded_chunks(p, 0, 0, &c, &nr, &st) == -ERANGE &&
+	      nr == 0 && !c && st.unsendable == 1,
+	      "count of 2^63: -ERANGE, nothing encoded");
+	profile__free(p);
+	counts[1] = 4611686018427387904.0;
+	p = folded_profile(lines, 2, counts);
+	CHECK(!pyro__folded_chunks(p, 0, 0, &c, &nr, &st) && nr == 1 &&
+	      strstr(c[0].body, "m;big 4611686018427387904\n"),
+	      "count of 2^62 sent exactly");
+	pyro__free_chunks(c, nr);
+	profile__free(p);
+}
+
+static void test_secrets(void)
+{
+	static const struct {
+		const char *in, *out;
+	} urls[] = {
+		{ "http://u:pw@h:4040/x", "http://u:***@h:4040/x" },
+		{ "https://u:p:w@h", "https://u:***@h" },
+		{ "https://a@b:pw@h/p", "https://a@b:***@h/p" },
+		{ "http://u@h", "http://u@h" },
+		{ "http://h:4040/p@x:y", "http://h:4040/p@x:y" },
+		{ "http://h", "http://h" },
+	};
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		char *r = pyro__redact_url(urls[i].in);
+
+		CHECK(r && !strcmp(r, urls[i].out), "redact %s -> %s",
+		      urls[i].in, r ? r : "NULL");
+		free(r);
+	}
+	CHECK(pyro__url_has_password("http://u:p@h") &&
+	      !pyro__url_has_password("http://u@h"), "password detected");
+	strcpy(buf, "http://u:pw@h/x");
+	pyro__scrub_url_password(buf);
+	CHECK(!strcmp(buf, "http://u:xx@h/x"), "password scrubbed in place");
+	CHECK(!pyro__check_header_value("a b\tc") &&
+	      pyro__check_header_value("a\r\nX-Evil: 1") == -EINVAL &&
+	      pyro__check_header_value("a\x7f") == -EINVAL &&
+	      pyro__check_header_value("a\x01") == -EINVAL,
+	      "header values: control characters refused, TAB kept");
+}
+
 int main(void)
 {
+	test_unsendable();
+	test_secrets();
 	test_names();
 	test_chunks();
 	test_answers();

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The on-disk spool: order, bound (oldest dropped), persistence, damaged
- * entries, one owner at a time. */
+ * entries, one owner at a time, and a spool that others tampered with. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,106 @@ static int count_files(const char *dir, const char *suffix)
 		pclose(f);
 	}
 	return n;
+}
+
+static bool file_is(const char *path, const char *text)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n >= 0 && !strcmp(buf, text);
+}
+
+/*
+ * What another user could do to a spool: make the directory first, make it
+ * a link, plant a link as the lock or as the next temporary file, plant a
+ * forged entry.  (As root, chown stands in for the other user; e2e tests
+ * do it with a real one.)
+ */
+static void test_hostile(const char *top)
+{
+	char d[600], path[700], victim[700];
+	struct spool_item it, got;
+	struct spool *s;
+	uint64_t id;
+	int err, fd;
+
+	snprintf(victim, sizeof(victim), "%s/victim", top);
+	fd = open(victim, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && write(fd, "secret", 6) == 6, "hostile: victim file");
+	close(fd);
+
+	snprintf(d, sizeof(d), "%s/loose", top);
+	mkdir(d, 0700);
+	chmod(d, 0777);
+	s = spool__open(d, 1 << 20, &err);
+	CHECK(!s && err == -EACCES, "hostile: a directory others may write is "
+	      "refused");
+	spool__close(s);
+
+	snprintf(d, sizeof(d), "%s/link", top);
+	snprintf(path, sizeof(path), "%s/loose", top);
+	CHECK(!symlink(path, d), "hostile: spool dir made a link");
+	s = spool__open(d, 1 << 20, &err);
+	CHECK(!s && err == -ENOTDIR, "hostile: a link as the directory is "
+	      "refused");
+	spool__close(s);
+
+	if (geteuid() == 0) {
+		snprintf(d, sizeof(d), "%s/theirs", top);
+		mkdir(d, 0700);
+		CHECK(!chown(d, 65534, 65534), "hostile: chown");
+		s = spool__open(d, 1 << 20, &err);
+		CHECK(!s && err == -EPERM, "hostile: another user's directory "
+		      "is refused");
+		spool__close(s);
+	} else {
+		SKIP("not root", "hostile: another user's directory");
+	}
+
+	snprintf(d, sizeof(d), "%s/locklink", top);
+	mkdir(d, 0700);
+	snprintf(path, sizeof(path), "%s/.lock", d);
+	CHECK(!symlink(victim, path), "hostile: .lock planted as a link");
+	s = spool__open(d, 1 << 20, &err);
+	CHECK(!s && err == -EBADMSG && file_is(victim, "secret"),
+	      "hostile: a .lock link is refused, its target untouched");
+	spool__close(s);
+
+	snprintf(d, sizeof(d), "%s/tmplink", top);
+	mkdir(d, 0700);
+	s = spool__open(d, 1 << 20, &err);
+	CHECK(s != NULL, "hostile: open a clean spool");
+	if (!s)
+		return;
+	snprintf(path, sizeof(path), "%s/.tmp-0000000000000001", d);
+	CHECK(!symlink(victim, path), "hostile: .tmp-N planted as a link");
+	it = item("app.cpu{k=v}", "a;b 1\n");
+	CHECK(!spool__add(s, &it, NULL) && spool__count(s) == 1 &&
+	      file_is(victim, "secret"),
+	      "hostile: a planted .tmp-N link is not followed or truncated");
+
+	/* A forged entry of another user is never read or sent. */
+	snprintf(path, sizeof(path), "%s/0000000000000000.spool", d);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && write(fd, "ebprof-spool 1\nname forged.cpu{}\n"
+			       "from 1\nuntil 2\nrate 99\nformat folded\n"
+			       "length 6\n\nx;y 9\n", 86) == 86,
+	      "hostile: forged entry written");
+	close(fd);
+	spool__close(s);
+	if (geteuid() == 0 && !chown(path, 65534, 65534)) {
+		s = spool__open(d, 1 << 20, &err);
+		CHECK(s && spool__count(s) == 1 &&
+		      !spool__oldest(s, &got, &id) &&
+		      !strcmp(got.name, "app.cpu{k=v}"),
+		      "hostile: another user's entry is not read");
+		spool_item__release(&got);
+		spool__close(s);
+	}
 }
 
 int main(void)
@@ -173,6 +274,7 @@ int main(void)
 		      "hostile entries refused");
 		spool__close(s);
 	}
+	test_hostile(dir);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	if (system(path))
 		return 1;

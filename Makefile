@@ -33,10 +33,12 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 # turn goes in STATIC_DEPS (mk/static.mk links them).  LAZY_LIBS are
 # loaded on first use in the dynamic build (common/*_loader.c) and linked
 # in the static one.  libcurl is never linked: common/curl_loader.c loads
-# it when an upload is made.
-LIBS      := bpf elf z capstone unwind-x86_64 unwind protobuf-c iberty json-c
+# it when an upload is made, and libdebuginfod (common/debuginfod_loader.c)
+# when debug files are fetched.
+LIBS      := bpf dw elf z capstone unwind-x86_64 unwind protobuf-c iberty \
+	json-c lzma
 LAZY_LIBS := capstone
-STATIC_DEPS := zstd lzma
+STATIC_DEPS := zstd bz2
 SYS_LIBS  := -lm -lpthread -ldl
 LDLIBS    := $(addprefix -l,$(filter-out $(LAZY_LIBS),$(LIBS))) $(SYS_LIBS)
 

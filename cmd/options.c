@@ -96,8 +96,10 @@ void opt_parser__help(const struct opt_parser *op, FILE *f, const char *usage,
 			n = snprintf(left, sizeof(left), "-%c, ", o->val);
 		else
 			n = snprintf(left, sizeof(left), "    ");
+		/* an optional value is shown as "--name[=VALUE]" */
 		snprintf(left + n, sizeof(left) - n, "--%s%s%s", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
+			 o->arg && o->arg[0] != '[' ? " " : "",
+			 o->arg ? o->arg : "");
 		fprintf(f, "  %-28s %s\n", left, o->help);
 	}
 }

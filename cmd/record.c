@@ -27,6 +27,7 @@
 
 #include "builtin.h"
 #include "folded.h"
+#include "debuginfod.h"
 #include "log.h"
 #include "origin.h"
 #include "outfile.h"
@@ -44,6 +45,7 @@ enum {
 	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
 	OPT_CONTAINER, OPT_PER_CONTAINER,
 	OPT_NO_JVM_ATTACH,
+	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD, OPT_NO_INLINE,
 };
 
 /*
@@ -98,6 +100,13 @@ static const struct opt_spec record_opts[] = {
 	  "with --off-cpu: add the stacks of who woke each thread" },
 	{ "no-jvm-attach", OPT_NO_JVM_ATTACH, no_argument, NULL,
 	  "do not ask JVMs for a perf map of their JIT code" },
+	{ "debuginfod", OPT_DEBUGINFOD, optional_argument, "[=URLS]",
+	  "fetch missing debug files from these servers (default: "
+	  "$DEBUGINFOD_URLS)" },
+	{ "no-debuginfod", OPT_NO_DEBUGINFOD, no_argument, NULL,
+	  "do not fetch debug files even with $DEBUGINFOD_URLS set" },
+	{ "no-inline", OPT_NO_INLINE, no_argument, NULL,
+	  "no inlined-function frames or source lines from DWARF" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -127,6 +136,8 @@ struct record {
 	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
 	uint64_t off_cpu_min_ns;
 	uint64_t off_in_progress;	/* blocks open at the end, charged */
+	bool debuginfod;		/* fetch debug files after sampling */
+	bool no_inline;			/* no DWARF inline frames, lines */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -382,6 +393,27 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_PER_THREAD:
 			r->folded_flags |= FOLDED_PER_THREAD;
+			break;
+		case OPT_DEBUGINFOD:
+			/* libdebuginfod reads its servers from here */
+			if (optarg && (!*optarg ||
+				       setenv("DEBUGINFOD_URLS", optarg, 1)))
+				goto bad_value;
+			if (!optarg && !getenv("DEBUGINFOD_URLS")) {
+				opt_parser__release(&op);
+				usage_error(r->cmdname, "--debuginfod needs "
+					    "servers: --debuginfod=URLS or "
+					    "DEBUGINFOD_URLS");
+				return EXIT_USAGE;
+			}
+			r->debuginfod = true;
+			break;
+		case OPT_NO_INLINE:
+			r->no_inline = true;
+			break;
+		case OPT_NO_DEBUGINFOD:
+			r->debuginfod = false;
+			unsetenv("DEBUGINFOD_URLS");
 			break;
 		case 'h':
 			opt_parser__help(&op, stdout, self->usage,
@@ -935,7 +967,8 @@ static int run_record(struct record *r)
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
-	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
+	uint64_t t0, t_build, t_real, last_status = 0, window_start = 0,
+		 last_push = 0;
 	uint64_t t_stop;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
@@ -996,6 +1029,7 @@ static int run_record(struct record *r)
 	}
 	recorder__set_origins(r->rec, r->origins);
 	recorder__set_jvm_attach(r->rec, !r->no_jvm_attach);
+	symbolizer__set_inline(sym, !r->no_inline);
 	so.stop = &stop_signal;
 	if (r->off_cpu)
 		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
@@ -1086,7 +1120,18 @@ static int run_record(struct record *r)
 	}
 	/* Names asked for during the recording: a short last wait. */
 	origins__settle(r->origins, 1000);
+	t_build = now_ns(CLOCK_MONOTONIC);
 	p = build_profile(r, sym);
+	if (p)
+		pr_debug(1, "symbolized and built the profile in %.1f ms "
+			 "(%zu distinct frames)",
+			 (now_ns(CLOCK_MONOTONIC) - t_build) / 1e6,
+			 p->nr_frames);
+	/* sampled modules still without symbols: fetch, then build again */
+	if (p && r->debuginfod && debuginfod__resolve(pm, sym)) {
+		profile__free(p);
+		p = build_profile(r, sym);
+	}
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
 		goto cleanup;
@@ -1180,6 +1225,8 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
 		.go_fd = -1, .err_fd = -1, .argv = argv,
 		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
+		.debuginfod = getenv("DEBUGINFOD_URLS") &&
+			      *getenv("DEBUGINFOD_URLS"),
 	};
 	int status;
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../common/annotate.h"
+#include "../common/annotate_src.h"
 #include "../common/folded.h"
 #include "../common/input.h"
 #include "../common/json.h"
@@ -1028,6 +1029,7 @@ static int do_annotate(FILE *f, const struct profile *fp, size_t type,
 		       const struct report_args *a)
 {
 	struct annotation *an;
+	struct src_cache *src;
 	char err[512];
 	struct json j;
 	size_t i;
@@ -1038,6 +1040,7 @@ static int do_annotate(FILE *f, const struct profile *fp, size_t type,
 		pr_err("cannot annotate: %s", err);
 		return EXIT_FAIL;
 	}
+	src = src_cache__new();	/* NULL: lines without their text */
 	if (a->fmt == FMT_JSON) {
 		json__init(&j, f);
 		json_head(&j, "annotate", fp, type, a);
@@ -1065,6 +1068,12 @@ static int do_annotate(FILE *f, const struct profile *fp, size_t type,
 			json__double(&j, an->insns[i].value);
 			json__key(&j, "pct");
 			json__fixed(&j, pct(an->insns[i].value, an->total), 4);
+			if (an->insns[i].src_file) {
+				json__key(&j, "source_file");
+				json__string(&j, an->insns[i].src_file);
+				json__key(&j, "source_line");
+				json__int(&j, an->insns[i].src_line);
+			}
 			json__end_object(&j);
 		}
 		json__end_array(&j);
@@ -1085,7 +1094,22 @@ static int do_annotate(FILE *f, const struct profile *fp, size_t type,
 		fprintf(f, "\n#  Percent   Samples  Address  Instruction\n");
 		for (i = 0; i < an->nr_insns; i++) {
 			const struct annotate_insn *in = &an->insns[i];
+			const struct annotate_insn *prev = i ? in - 1 : NULL;
 
+			/* the source line, where it changes */
+			if (in->src_file && (!prev || !prev->src_file ||
+					     prev->src_line != in->src_line ||
+					     strcmp(prev->src_file,
+						    in->src_file))) {
+				const char *t = src_cache__line(src,
+						in->src_file, in->src_line);
+				const char *b = strrchr(in->src_file, '/');
+
+				fprintf(f, "%20s%s:%d%s%s\n", "",
+					b ? b + 1 : in->src_file,
+					in->src_line, t ? "  " : "",
+					t ? t : "");
+			}
 			if (in->value)
 				fprintf(f, "%8.2f%% ", pct(in->value,
 							   an->total));
@@ -1099,6 +1123,7 @@ static int do_annotate(FILE *f, const struct profile *fp, size_t type,
 				(unsigned long long)in->addr, in->text);
 		}
 	}
+	src_cache__free(src);
 	annotation__free(an);
 	return EXIT_OK;
 }

@@ -16,6 +16,7 @@
 
 #include "annotate.h"
 #include "safe_open.h"
+#include "annotate_src.h"
 #include "demangle.h"
 
 /* Functions bigger than this are not disassembled (hostile sizes). */
@@ -25,6 +26,18 @@ static bool frame_is(const struct pf_frame *f, const char *symbol)
 {
 	return !strcmp(f->name, symbol) ||
 	       (f->system_name && !strcmp(f->system_name, symbol));
+}
+
+/* A sample's leaf function: below the frames inlined into it, if any. */
+static const struct pf_frame *sample_leaf(const struct profile *p,
+					  const struct pf_sample *s)
+{
+	uint32_t d = s->depth;
+
+	while (d > 1 && profile__frame_get(p, s->frames[d - 1])->kind ==
+			PF_INLINE)
+		d--;
+	return profile__frame_get(p, s->frames[d - 1]);
 }
 
 struct elf_func {
@@ -251,7 +264,7 @@ static const char *pick_file(const struct profile *p, size_t type,
 
 		if (!s->depth)
 			continue;
-		leaf = profile__frame_get(p, s->frames[s->depth - 1]);
+		leaf = sample_leaf(p, s);
 		if (!frame_is(leaf, symbol) || !(file = frame_file(p, leaf)))
 			continue;
 		/* Interned: files compare by pointer. */
@@ -340,6 +353,7 @@ int annotate__symbol(const struct profile *p, size_t type, const char *symbol,
 	r = disassemble(a, code);
 	if (r)
 		goto nomem;
+	annotate_src__lines(a);	/* no DWARF: no source lines */
 	for (i = 0; i < p->nr_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const struct pf_frame *leaf;
@@ -349,7 +363,7 @@ int annotate__symbol(const struct profile *p, size_t type, const char *symbol,
 
 		if (!s->depth)
 			continue;
-		leaf = profile__frame_get(p, s->frames[s->depth - 1]);
+		leaf = sample_leaf(p, s);
 		if (!frame_is(leaf, symbol) || !leaf->mapping ||
 		    leaf->mapping > p->nr_mappings)
 			continue;
@@ -390,8 +404,10 @@ void annotation__free(struct annotation *a)
 
 	if (!a)
 		return;
-	for (i = 0; i < a->nr_insns; i++)
+	for (i = 0; i < a->nr_insns; i++) {
 		free(a->insns[i].text);
+		free(a->insns[i].src_file);
+	}
 	free(a->insns);
 	free(a->symbol);
 	free(a->file);

@@ -20,6 +20,8 @@ struct annotate_insn {
 	uint16_t size;
 	char *text;		/* "mov %rsp, %rbp" */
 	double value;		/* samples whose leaf is this instruction */
+	char *src_file;		/* source file from DWARF, or NULL */
+	int src_line;		/* its line (innermost, inlined included) */
 };
 
 struct annotation {

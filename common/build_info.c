@@ -13,6 +13,9 @@
 #include <bpf/libbpf.h>
 #include <capstone/capstone.h>
 #include <curl/curl.h>
+#include <elfutils/libdwfl.h>
+#include <json-c/json_c_version.h>
+#include <lzma.h>
 #include <link.h>
 #include <elfutils/version.h>
 #include <errno.h>
@@ -27,6 +30,7 @@
 #include <zlib.h>
 
 #include "curl_loader.h"
+#include "debuginfod_loader.h"
 #include "build_info.h"
 
 #define STR_(x) #x
@@ -93,6 +97,15 @@ static void libs_get(struct lib *l, size_t *nr)
 	l[n] = (struct lib){ "protobuf-c", "", "libprotobuf-c.so" };
 	snprintf(l[n++].version, sizeof(l->version), "%s",
 		 protobuf_c_version());
+	l[n] = (struct lib){ "libdw", "", "libdw.so" };
+	snprintf(l[n++].version, sizeof(l->version), "%s",
+		 dwfl_version(NULL));
+	l[n] = (struct lib){ "liblzma", "", "liblzma.so" };
+	snprintf(l[n++].version, sizeof(l->version), "%s",
+		 lzma_version_string());
+	l[n] = (struct lib){ "json-c", "", "libjson-c.so" };
+	snprintf(l[n++].version, sizeof(l->version), "%s",
+		 json_c_version());
 	*nr = n;
 }
 
@@ -136,7 +149,7 @@ static void bpf_features(struct strbuf *out)
 
 int build_info__describe(struct strbuf *out)
 {
-	struct lib libs[8];
+	struct lib libs[12];
 	char buf[4096], err[256];
 	size_t nr, i, shared = 0;
 	curl_version_info_data *cv;
@@ -159,6 +172,11 @@ int build_info__describe(struct strbuf *out)
 		strbuf__addf(out, "libcurl %s (loaded for uploads: %s)\n",
 			     cv ? cv->version : "?", CURL_LOADER_SONAME);
 	}
+	if (debuginfod_loader__load(err, sizeof(err)))
+		strbuf__addf(out, "libdebuginfod none: %s\n", err);
+	else
+		strbuf__addf(out, "libdebuginfod (loaded for fetching debug "
+			     "files: %s)\n", DEBUGINFOD_LOADER_SONAME);
 	bpf_features(out);
 	return out->buf ? 0 : -ENOMEM;
 }

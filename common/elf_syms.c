@@ -6,8 +6,9 @@
  * build-id tree, then .gnu_debuglink with its CRC), else from .dynsym.
  * Everything the lookups need is copied out, so the ELF file is closed
  * before elf_syms__open() returns.  Not here: process mappings (the caller
- * turns runtime addresses into file offsets), demangling, MiniDebugInfo
- * (.gnu_debugdata) and debuginfod.
+ * turns runtime addresses into file offsets), demangling, decompressing
+ * MiniDebugInfo (minidebug.c), parsing Go's pclntab (gopclntab.c) and
+ * debuginfod.
  *
  * The input may be hostile (a container's binaries, a crafted vDSO image):
  * every count, offset and index taken from the file goes through libelf's
@@ -28,6 +29,8 @@
 #include "array.h"
 #include "elf_syms.h"
 #include "safe_open.h"
+#include "gopclntab.h"
+#include "minidebug.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 #define MAX_BUILD_ID 64		/* bytes; GNU ld writes 20 (sha1) */
@@ -47,6 +50,8 @@ struct load {
 struct elf_syms {
 	char *build_id;
 	char *debug_file;
+	const char *source;	/* where the symbols came from */
+	struct gopclntab *go;	/* kept for lines when symbols came from it */
 	bool is_dyn;
 	struct load *loads;
 	size_t nr_loads;
@@ -532,6 +537,62 @@ out:
 	return ret;
 }
 
+/* MiniDebugInfo: the .symtab of the image in .gnu_debugdata. */
+static int syms__load_minidebug(struct elf_syms *es, Elf *elf)
+{
+	size_t size;
+	void *img = minidebug__image(elf, &size);
+	Elf *inner;
+	int err = 0;
+
+	if (!img)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	inner = elf_memory(img, size);
+	if (inner && elf_kind(inner) == ELF_K_ELF)
+		err = syms__load(es, inner, SHT_SYMTAB);
+	if (inner)
+		elf_end(inner);
+	free(img);
+	return err;
+}
+
+/* Stripped Go binaries: the runtime's own function table. */
+static int syms__load_go(struct elf_syms *es, Elf *elf)
+{
+	struct gopclntab *t = gopclntab__from_elf(elf);
+	uint64_t start, end;
+	const char *name;
+	size_t i, n;
+	int err = 0;
+
+	if (!t)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	n = gopclntab__count(t);
+	for (i = 0; i < n && !err; i++) {
+		struct sym *sym;
+
+		name = gopclntab__func(t, i, &start, &end);
+		if (!name || !start)
+			continue;
+		if (array__grow((void **)&es->syms, &es->syms_cap,
+				es->nr_syms + 1, sizeof(*es->syms))) {
+			err = -ENOMEM;
+			break;
+		}
+		sym = &es->syms[es->nr_syms];
+		err = syms__add_name(es, name, &sym->name);
+		if (err)
+			break;
+		*sym = (struct sym){ start, end, sym->name, 0, 1 };
+		es->nr_syms++;
+	}
+	if (!err && es->nr_syms)
+		es->go = t;
+	else
+		gopclntab__free(t);
+	return err;
+}
+
 /*
  * Reads everything from an open ELF.  @path is NULL for an image in memory
  * (no debug-file search: the vDSO has its own symbols).
@@ -551,17 +612,61 @@ static int syms__read(struct elf_syms *es, Elf *elf, const char *path,
 		return err;
 	es->build_id = read_build_id(elf);
 	err = syms__load(es, elf, SHT_SYMTAB);
+	es->source = "symtab";
 	if (!err && !es->nr_syms && path) {
 		err = find_debug_file(es, elf, path, root, debug_dir, self);
 		if (err > 0)
 			err = 0;
+		es->source = "debug file";
 	}
-	if (!err && !es->nr_syms)
+	if (!err && !es->nr_syms) {
+		err = syms__load_minidebug(es, elf);
+		es->source = "minidebuginfo";
+	}
+	if (!err && !es->nr_syms) {
+		err = syms__load_go(es, elf);
+		es->source = "gopclntab";
+	}
+	/* MiniDebugInfo leaves out what .dynsym has: read both */
+	if (!err && (!es->nr_syms || !strcmp(es->source, "minidebuginfo"))) {
+		if (!es->nr_syms)
+			es->source = "dynsym";
 		err = syms__load(es, elf, SHT_DYNSYM);
+	}
+	if (!es->nr_syms)
+		es->source = NULL;
 	if (err)
 		return err;
 	syms__finish(es);
 	return 0;
+}
+
+int elf_syms__use_debug_file(struct elf_syms *es, const char *path,
+			      const char *source)
+{
+	struct elf_syms t = { 0 };
+	struct want w = { .build_id = es->build_id };
+	int ret = try_debug_file(&t, NULL, path, &w);
+
+	if (ret > 0) {
+		syms__finish(&t);
+		free(es->syms);
+		free(es->names);
+		free(es->debug_file);
+		es->syms = t.syms;
+		es->nr_syms = t.nr_syms;
+		es->syms_cap = t.syms_cap;
+		es->names = t.names;
+		es->names_len = t.names_len;
+		es->names_cap = t.names_cap;
+		es->debug_file = t.debug_file;
+		es->source = source;
+		return 0;
+	}
+	free(t.syms);
+	free(t.names);
+	free(t.debug_file);
+	return ret ? ret : -ENOEXEC;
 }
 
 struct elf_syms *elf_syms__open(const char *path, const char *root,
@@ -663,6 +768,7 @@ void elf_syms__free(struct elf_syms *es)
 		return;
 	free(es->build_id);
 	free(es->debug_file);
+	gopclntab__free(es->go);
 	free(es->loads);
 	free(es->syms);
 	free(es->names);
@@ -682,6 +788,22 @@ const char *elf_syms__build_id(const struct elf_syms *es)
 const char *elf_syms__debug_file(const struct elf_syms *es)
 {
 	return es->debug_file;
+}
+
+int elf_syms__go_line(const struct elf_syms *es, uint64_t vaddr,
+		      const char **file, int *line)
+{
+	uint64_t start;
+
+	if (!es->go || !gopclntab__lookup(es->go, vaddr, &start, file, line) ||
+	    !*file)
+		return -ENOENT;
+	return 0;
+}
+
+const char *elf_syms__source(const struct elf_syms *es)
+{
+	return es->source;
 }
 
 size_t elf_syms__count(const struct elf_syms *es)

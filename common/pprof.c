@@ -74,6 +74,7 @@ static uint8_t inferred_kind(const char *mapping_file)
 
 struct enc_fn {
 	int64_t name, system_name;	/* string indices */
+	int64_t filename;		/* source file (0: unknown) */
 };
 
 /* A location: a head frame and the PF_INLINE frames after it, root first. */
@@ -369,7 +370,8 @@ static bool fn_eq(uint32_t id, const void *key, void *ctx)
 	const struct enc_fn *a = &((struct enc *)ctx)->fns[id - 1];
 	const struct enc_fn *b = key;
 
-	return a->name == b->name && a->system_name == b->system_name;
+	return a->name == b->name && a->system_name == b->system_name &&
+	       a->filename == b->filename;
 }
 
 /*
@@ -407,9 +409,11 @@ static uint32_t enc_function(struct enc *e, uint32_t fid, bool head)
 		k.name = enc_str(e, f->name);
 	}
 	k.system_name = enc_str(e, f->system_name);
+	k.filename = enc_str(e, f->file);
 	if (e->err)
 		return 0;
-	h = hash__u64((uint64_t)k.name, (uint64_t)k.system_name);
+	h = hash__u64((uint64_t)k.name,
+		      (uint64_t)k.system_name ^ (uint64_t)k.filename << 32);
 	id = hashmap__find(&e->fn_idx, h, fn_eq, &k, e);
 	if (!id) {
 		if (array__grow((void **)&e->fns, &e->fns_cap, e->nr_fns + 1,
@@ -661,6 +665,7 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 			ln->function_id = enc_function(e, fid, j == l->n - 1);
 			if (!ln->function_id)
 				return e->err ? e->err : -ENOMEM;
+			ln->line = profile__frame_get(e->p, fid)->line;
 			o->linep[nline++] = ln;
 		}
 	}
@@ -676,6 +681,7 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 		o->fns[i].id = i + 1;
 		o->fns[i].name = e->fns[i].name;
 		o->fns[i].system_name = e->fns[i].system_name;
+		o->fns[i].filename = e->fns[i].filename;
 		o->fnp[i] = &o->fns[i];
 	}
 	o->msg.function = o->fnp;

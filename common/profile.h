@@ -47,6 +47,8 @@ struct pf_frame {
 	uint32_t mapping;	 /* mapping id (1-based), 0 when none */
 	uint8_t kind;		 /* enum pf_kind */
 	uint8_t flags;		 /* PF_FRAME_* */
+	uint32_t line;		 /* source line, 0 when unknown */
+	const char *file;	 /* interned source file, or NULL */
 };
 
 /* Where a sample ran, beyond its process: string labels by pprof key. */

@@ -702,9 +702,39 @@ struct frame_memo {
 	struct hashmap idx;
 	uint64_t (*keys)[3];	/* addr, rmap (or ~0 kernel), leaf */
 	uint32_t *ids;		/* profile frame ids */
+	uint64_t *spans;	/* inlined frames: first << 8 | count */
 	size_t nr, cap;
 	uint32_t *mapping_ids;	/* profile mapping id by rmap id */
+	uint32_t *inl_ids;	/* PF_INLINE frame ids, outermost first */
+	size_t nr_inl, inl_cap;
 };
+
+/* The PF_INLINE frames of @res after head frame @f, into @fm->inl_ids. */
+static int inline_frames(struct profile *p, struct frame_memo *fm,
+			 const struct pf_frame *f, const struct sym_result *res,
+			 uint64_t *span)
+{
+	size_t i, n = res->nr_inl > 255 ? 255 : res->nr_inl;
+
+	*span = (uint64_t)fm->nr_inl << 8 | n;
+	if (array__grow((void **)&fm->inl_ids, &fm->inl_cap, fm->nr_inl + n,
+			sizeof(*fm->inl_ids)))
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct pf_frame g = *f;
+
+		g.kind = PF_INLINE;
+		g.name = res->inl[i].name;
+		g.system_name = res->inl[i].mangled;
+		g.file = res->inl[i].file;
+		g.line = res->inl[i].line;
+		g.flags = 0;
+		fm->inl_ids[fm->nr_inl] = profile__frame(p, &g);
+		if (!fm->inl_ids[fm->nr_inl++])
+			return -ENOMEM;
+	}
+	return 0;
+}
 
 static bool memo_eq(uint32_t id, const void *key, void *ctx)
 {
@@ -746,7 +776,7 @@ static void jit_frame(struct jit_syms *js, pid_t pid, uint64_t addr,
 /* Profile frame id of a user (rmap != ~0) or kernel frame. */
 static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 			 struct profile *p, struct frame_memo *fm,
-			 uint64_t addr, uint64_t rmap, bool leaf)
+			 uint64_t addr, uint64_t rmap, bool leaf, uint64_t *span)
 {
 	uint64_t key[3] = { addr, rmap, leaf };
 	uint64_t h = hash__bytes(key, sizeof(key), 0);
@@ -756,8 +786,11 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 	/* Return addresses point after the call: look up the call itself. */
 	uint64_t look = leaf || !addr ? addr : addr - 1;
 
-	if (id)
+	*span = 0;
+	if (id) {
+		*span = fm->spans[id - 1];
 		return fm->ids[id - 1];
+	}
 	if (rmap == ~0ULL) {
 		if (symbolizer__kernel(sym, look, &res))
 			return 0;
@@ -790,22 +823,30 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 	f.module = res.module;
 	f.addr = addr;
 	f.flags = res.resolved ? 0 : PF_FRAME_UNRESOLVED;
+	f.file = res.file;
+	f.line = res.line;
 	if (fm->nr == fm->cap) {
 		size_t cap = fm->cap ? fm->cap * 2 : 1024;
 		void *k = realloc(fm->keys, cap * sizeof(*fm->keys));
 		void *i = k ? realloc(fm->ids, cap * sizeof(*fm->ids)) : NULL;
+		void *sp = i ? realloc(fm->spans, cap * sizeof(*fm->spans))
+			     : NULL;
 
 		if (k)
 			fm->keys = k;
-		if (!k || !i)
+		if (i)
+			fm->ids = i;
+		if (!k || !i || !sp)
 			return 0;
-		fm->ids = i;
+		fm->spans = sp;
 		fm->cap = cap;
 	}
 	id = profile__frame(p, &f);
-	if (!id)
+	if (!id || (rmap && rmap != ~0ULL && res.nr_inl &&
+		    inline_frames(p, fm, &f, &res, span)))
 		return 0;
 	memcpy(fm->keys[fm->nr], key, sizeof(key));
+	fm->spans[fm->nr] = *span;
 	fm->ids[fm->nr++] = id;
 	if (hashmap__insert(&fm->idx, h, fm->nr))
 		return 0;
@@ -861,9 +902,12 @@ static int waker_frames(struct recorder *r, struct symbolizer *sym,
 	bool irq = false;
 
 	for (j = 0; j < nk + nu && !irq; j++) {
-		id = j < nk ? frame_id(r, sym, p, fm, kf[j], ~0ULL, j == 0) :
+		uint64_t span;	/* a waker's inlined frames are not drawn */
+
+		id = j < nk ? frame_id(r, sym, p, fm, kf[j], ~0ULL, j == 0,
+				       &span) :
 		     frame_id(r, sym, p, fm, u[2 * (j - nk)],
-			      u[2 * (j - nk) + 1], j == 0);
+			      u[2 * (j - nk) + 1], j == 0, &span);
 		if (!id)
 			return -ENOMEM;
 		f = *profile__frame_get(p, id);
@@ -880,12 +924,15 @@ static int waker_frames(struct recorder *r, struct symbolizer *sym,
 	return stack[*d - 1] ? 0 : -ENOMEM;
 }
 
+/* Frames of one built stack: user (with inlined frames) and kernel,
+ * markers, a waker's kernel and user frames. */
+#define STACK_ROOM (4 * MAX_USER + 3 * SAMPLER_MAX_STACK + 6)
+
 struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t *stack = malloc((MAX_USER + 3 * SAMPLER_MAX_STACK + 6) *
-				 sizeof(*stack));
+	uint32_t *stack = malloc(STACK_ROOM * sizeof(*stack));
 	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
 	uint32_t early_id = 0;
 	uint32_t markers[OFF_NR_STATES] = { 0 };
@@ -944,8 +991,9 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		/* Root first: the BPF stacks are leaf first. */
 		for (j = nu; j-- > 0;) {
 			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
+			uint64_t span, in;
 			uint32_t id = frame_id(r, sym, p, &fm, addr, rm,
-					       j == 0 && nk == 0);
+					       j == 0 && nk == 0, &span);
 			const struct pf_frame *f;
 
 			if (!id)
@@ -959,11 +1007,17 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 					!(f->flags & PF_FRAME_UNRESOLVED),
 					s->count);
 			stack[d++] = id;
+			/* inlined frames, while room is left for the rest */
+			for (in = 0; in < (span & 0xff) &&
+			     d + j + nk + 2 * SAMPLER_MAX_STACK + 6 <
+			     STACK_ROOM; in++)
+				stack[d++] = fm.inl_ids[(span >> 8) + in];
 		}
 		for (j = nk; j-- > 0;) {
+			uint64_t span;
 			uint32_t id = frame_id(r, sym, p, &fm,
 					       k[HDR + 2 * nu + j], ~0ULL,
-					       j == 0);
+					       j == 0, &span);
 
 			if (!id)
 				goto out;
@@ -988,6 +1042,8 @@ out:
 	hashmap__release(&fm.idx);
 	free(fm.keys);
 	free(fm.ids);
+	free(fm.spans);
+	free(fm.inl_ids);
 	free(fm.mapping_ids);
 	free(stack);
 	if (err) {

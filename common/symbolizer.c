@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "demangle.h"
+#include "dwarf_lines.h"
 #include "elf_syms.h"
 #include "ksyms.h"
 #include "strbuf.h"
@@ -28,6 +29,9 @@ static const char kernel_module[] = "[kernel.kallsyms]";
 struct sym_module {
 	struct elf_syms *es;	/* NULL: no symbols could be read */
 	char *unresolved;	/* "[libfoo.so]" */
+	struct dwarf_lines *dl;	/* with inline on; NULL: no DWARF */
+	bool dl_tried;
+	const char *dl_debug;	/* the debug file dl was opened with */
 };
 
 struct symbolizer {
@@ -36,6 +40,9 @@ struct symbolizer {
 	bool ksyms_tried;
 	int ksyms_errno;
 	struct strbuf name;	/* the last demangled name */
+	bool inl_on;
+	struct sym_inline inl[DWARF_LINES_MAX_DEPTH];
+	struct strbuf inl_names[DWARF_LINES_MAX_DEPTH];
 };
 
 struct symbolizer *symbolizer__new(const char *debug_dir)
@@ -51,10 +58,19 @@ struct symbolizer *symbolizer__new(const char *debug_dir)
 	return s;
 }
 
+void symbolizer__set_inline(struct symbolizer *s, bool on)
+{
+	s->inl_on = on;
+}
+
 void symbolizer__free(struct symbolizer *s)
 {
+	int i;
+
 	if (!s)
 		return;
+	for (i = 0; i < DWARF_LINES_MAX_DEPTH; i++)
+		strbuf__release(&s->inl_names[i]);
 	ksyms__free(s->ksyms);
 	strbuf__release(&s->name);
 	free(s->debug_dir);
@@ -68,6 +84,7 @@ void symbolizer__forget(struct symbolizer *s, struct pm_module *mod)
 	if (!sm)
 		return;
 	elf_syms__free(sm->es);
+	dwarf_lines__free(sm->dl);
 	free(sm->unresolved);
 	free(sm);
 	mod->priv = NULL;
@@ -78,6 +95,13 @@ bool symbolizer__module_has_symbols(const struct pm_module *mod)
 	const struct sym_module *sm = mod->priv;
 
 	return sm && sm->es && elf_syms__count(sm->es) > 0;
+}
+
+struct elf_syms *symbolizer__module_syms(const struct pm_module *mod)
+{
+	const struct sym_module *sm = mod->priv;
+
+	return sm ? sm->es : NULL;
 }
 
 /* Our own vDSO: the kernel maps the same image into every process. */
@@ -148,29 +172,77 @@ static struct sym_module *module_state(struct symbolizer *s,
  * version ("clock_gettime@@GLIBC_2.17" is clock_gettime), in the scratch
  * buffer: valid until the next call.
  */
-static const char *pretty_name(struct symbolizer *s, const char *name)
+static const char *pretty_name_in(struct strbuf *b, const char *name)
 {
 	const char *at = strchr(name, '@');
 	size_t len = at && at != name ? (size_t)(at - name) : strlen(name);
 	char *d, *c;
 
-	strbuf__reset(&s->name);
-	if (strbuf__add(&s->name, name, len))
+	strbuf__reset(b);
+	if (strbuf__add(b, name, len))
 		return NULL;
-	d = demangle(s->name.buf);
+	d = demangle(b->buf);
 	if (d) {
-		strbuf__reset(&s->name);
-		if (strbuf__adds(&s->name, d)) {
+		strbuf__reset(b);
+		if (strbuf__adds(b, d)) {
 			free(d);
 			return NULL;
 		}
 		free(d);
 	}
 	/* ';' separates frames in folded stacks (e.g. in a Rust name). */
-	for (c = s->name.buf; *c; c++)
+	for (c = b->buf; *c; c++)
 		if (*c == ';')
 			*c = ':';
-	return s->name.buf;
+	return b->buf;
+}
+
+static const char *pretty_name(struct symbolizer *s, const char *name)
+{
+	return pretty_name_in(&s->name, name);
+}
+
+/*
+ * Inline frames and lines of ELF address @vaddr of @mod into @res: the
+ * out-of-line function keeps its symbol's name and gets the line of the
+ * call it makes into inlined code; each inlined function is a frame.
+ */
+static int add_inline(struct symbolizer *s, struct sym_module *sm,
+		      const struct pm_module *mod, uint64_t vaddr,
+		      struct sym_result *res)
+{
+	struct dl_frame fr[DWARF_LINES_MAX_DEPTH];
+	int n, i;
+
+	/* again after debuginfod brought a debug file */
+	if (!sm->dl_tried || sm->dl_debug != elf_syms__debug_file(sm->es)) {
+		dwarf_lines__free(sm->dl);
+		sm->dl_tried = true;
+		sm->dl_debug = elf_syms__debug_file(sm->es);
+		sm->dl = dwarf_lines__open(mod->path, mod->fd, sm->dl_debug);
+	}
+	if (!sm->dl)
+		return 0;
+	n = dwarf_lines__frames(sm->dl, vaddr, fr, DWARF_LINES_MAX_DEPTH);
+	if (n <= 0)
+		return 0;
+	res->file = fr[n - 1].file;
+	res->line = fr[n - 1].line;
+	for (i = 0; i < n - 1; i++) {
+		const struct dl_frame *f = &fr[n - 2 - i];
+		struct sym_inline *si = &s->inl[i];
+
+		si->mangled = f->name;
+		si->name = f->name ? pretty_name_in(&s->inl_names[i], f->name)
+				   : "[inlined]";
+		if (!si->name)
+			return -ENOMEM;
+		si->file = f->file;
+		si->line = f->line;
+	}
+	res->inl = s->inl;
+	res->nr_inl = n - 1;
+	return 0;
 }
 
 int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
@@ -194,7 +266,14 @@ int symbolizer__user(struct symbolizer *s, struct pm_module *mod, pid_t pid,
 	res->mangled = name;
 	res->name = pretty_name(s, name);
 	res->resolved = true;
-	return res->name ? 0 : -ENOMEM;
+	if (!res->name)
+		return -ENOMEM;
+	if (!s->inl_on || mod->special)
+		return 0;
+	/* stripped Go: lines from the runtime's own table */
+	if (!elf_syms__go_line(sm->es, vaddr, &res->file, &res->line))
+		return 0;
+	return add_inline(s, sm, mod, vaddr, res);
 }
 
 int symbolizer__kernel(struct symbolizer *s, uint64_t addr,

@@ -18,16 +18,34 @@
 
 struct symbolizer;
 
+/* A function inlined at the address (with symbolizer__set_inline()). */
+struct sym_inline {
+	const char *name;	/* demangled, never NULL */
+	const char *mangled;	/* linkage name, or NULL */
+	const char *file;	/* source file, or NULL */
+	int line;		/* 0 when unknown */
+};
+
 struct sym_result {
 	const char *name;	/* demangled, never NULL */
 	const char *mangled;	/* as in the symbol table, or NULL */
 	const char *module;	/* module path, or NULL */
 	const char *build_id;	/* hex, or NULL */
 	bool resolved;		/* false: name is "[module]" / "[unknown]" */
+	/* With symbolizer__set_inline() and DWARF at hand: */
+	const char *file;	/* source file of the address in name */
+	int line;		/* its line (the call's, when inlined) */
+	const struct sym_inline *inl;	/* inlined frames, outermost first */
+	size_t nr_inl;
 };
 
 /* @debug_dir: NULL for /usr/lib/debug. */
 struct symbolizer *symbolizer__new(const char *debug_dir);
+/*
+ * Inline frames and source lines from DWARF (common/dwarf_lines.c) in the
+ * results of symbolizer__user(); off by default.
+ */
+void symbolizer__set_inline(struct symbolizer *s, bool on);
 void symbolizer__free(struct symbolizer *s);
 
 /*
@@ -48,5 +66,11 @@ void symbolizer__forget(struct symbolizer *s, struct pm_module *mod);
 
 /* Does @mod have symbols (after a symbolizer__user() on it)? */
 bool symbolizer__module_has_symbols(const struct pm_module *mod);
+
+/*
+ * The symbols of @mod, NULL when it was never resolved (not sampled) or
+ * has none (common/debuginfod.c gives it a fetched debug file).
+ */
+struct elf_syms *symbolizer__module_syms(const struct pm_module *mod);
 
 #endif

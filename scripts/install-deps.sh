@@ -8,7 +8,8 @@ libcapstone-dev libunwind-dev libiberty-dev libcurl4-openssl-dev
 libjson-c-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf
 libzstd-dev liblzma-dev
 libc6-dbg linux-perf libxml2-utils util-linux procps pkg-config
-nodejs chromium openjdk-17-jdk-headless golang-go"
+nodejs chromium openjdk-17-jdk-headless golang-go xz-utils libdebuginfod-dev
+debuginfod elfutils libdw-dev curl iproute2"
 
 missing=""
 for p in $PKGS; do

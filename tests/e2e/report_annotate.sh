@@ -39,7 +39,8 @@ if [ -n "$l1" ] && [[ "${l2%% *}" == "$m2"* ]] && [[ "${l3%% *}" == "$m3"* ]]; t
 else
 	fail "annotate: samples per instruction" "$(cat "$TMP/a.txt" "$TMP/err")"
 fi
-n=$(grep -vc '^#' "$TMP/a.txt")
+# instruction lines only (source lines "file:line  text" come between)
+n=$(grep -Ec '^[ 0-9.%]+ [0-9a-f]+:  ' "$TMP/a.txt")
 [ "$n" = "$(wc -l <"$TMP/insns")" ] &&
 	pass "annotate: every instruction of the function listed ($n, as objdump)" ||
 	fail "annotate: instruction count" "$n listed, objdump has $(wc -l <"$TMP/insns")"

@@ -19,7 +19,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 0
 fi
 
-rec() { "$EBPROF" -q record --user-only -F 499 "$@"; }
+# --no-inline: the expected chains and perf script show no inlined frames
+rec() { "$EBPROF" -q record --user-only --no-inline -F 499 "$@"; }
 
 # exact NAME FILE LEAF_RE CHAIN_RE MIN: among samples whose stack ends with
 # LEAF_RE, the share whose whole stack (after the comm) matches CHAIN_RE.

@@ -21,42 +21,11 @@
 #include "demangle.h"
 #include "elf_syms.h"
 #include "test.h"
+#include "test_sh.h"
 
 static char tmp[PATH_MAX];	/* realpath of the temporary directory */
 static char fixtures[PATH_MAX];
 static const char *empty_dbg;	/* a debug_dir with nothing in it */
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, f);
-	if (vasprintf(&s, f, ap) < 0)
-		abort();
-	va_end(ap);
-	return s;
-}
-
-/* Runs a shell command; true when it exits 0. */
-static bool sh(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static bool sh(const char *f, ...)
-{
-	va_list ap;
-	char *cmd;
-	int rc;
-
-	va_start(ap, f);
-	if (vasprintf(&cmd, f, ap) < 0)
-		abort();
-	va_end(ap);
-	rc = system(cmd);
-	if (rc)
-		fprintf(stderr, "command failed (%d): %s\n", rc, cmd);
-	free(cmd);
-	return rc == 0;
-}
 
 /* Address and size of @sym per `nm -S` (mangled names) on @file. */
 static bool nm_sym(const char *file, const char *sym, uint64_t *addr,

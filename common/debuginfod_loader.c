@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libdebuginfod at run time (see debuginfod_loader.h, lazy_lib.h): one
+ * line of DI_FUNCS per function ebprof calls, with the value it returns
+ * when the library cannot be loaded.
+ */
+#include <elfutils/debuginfod.h>
+#include <errno.h>
+
+#include "debuginfod_loader.h"
+#include "lazy_lib.h"
+
+/* X(return type, name, (parameters), (arguments), value when unloaded) */
+#define DI_FUNCS(X, XV)							\
+	X(debuginfod_client *, debuginfod_begin, (void), (), NULL)	\
+	XV(debuginfod_end, (debuginfod_client *c), (c))			\
+	X(int, debuginfod_find_debuginfo,				\
+	  (debuginfod_client *c, const unsigned char *id, int n,	\
+	   char **path), (c, id, n, path), -ENOSYS)			\
+	XV(debuginfod_set_progressfn,					\
+	   (debuginfod_client *c, debuginfod_progressfn_t fn), (c, fn))	\
+	XV(debuginfod_set_user_data, (debuginfod_client *c, void *v),	\
+	   (c, v))							\
+	X(void *, debuginfod_get_user_data, (debuginfod_client *c), (c),\
+	  NULL)
+
+#define IDX_X(ret, name, params, args, unloaded) IDX_##name,
+#define IDX_XV(name, params, args) IDX_##name,
+enum { DI_FUNCS(IDX_X, IDX_XV) NR_FNS };
+
+#define NAME_X(ret, name, params, args, unloaded) #name,
+#define NAME_XV(name, params, args) #name,
+static const char *const names[NR_FNS] = { DI_FUNCS(NAME_X, NAME_XV) };
+static void *fns[NR_FNS];
+static struct lazy_lib di = LAZY_LIB_INIT(DEBUGINFOD_LOADER_SONAME,
+					  DEBUGINFOD_LOADER_PACKAGE,
+					  "fetching debug files needs "
+					  "libdebuginfod", names, fns, NR_FNS);
+
+int debuginfod_loader__load(char *err, size_t errlen)
+{
+	return lazy_lib__load(&di, err, errlen);
+}
+
+#define DEF_X(ret, name, params, args, unloaded)			\
+	LAZY_FN(di, IDX_##name, ret, name, params, args, unloaded)
+#define DEF_XV(name, params, args)					\
+	LAZY_FN_VOID(di, IDX_##name, name, params, args)
+DI_FUNCS(DEF_X, DEF_XV)

@@ -27,7 +27,7 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -Icommon -Icmd
 LDLIBS    := -lbpf -lelf -lz -lcapstone -lunwind-x86_64 -lunwind -lcurl \
-	-lprotobuf-c -liberty -lm -lpthread
+	-lprotobuf-c -liberty -lncursesw -ltinfo -lm -lpthread
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.skel.h,$(BPF_SRCS))

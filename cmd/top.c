@@ -25,6 +25,7 @@
 #include "outfile.h"
 #include "pprof.h"
 #include "session.h"
+#include "top_tui.h"
 
 /*
  * 49 Hz: a sample per CPU every 20 ms is plenty for a view refreshed each
@@ -77,7 +78,7 @@ struct top {
 	const char *cmdname;
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
-	bool all, batch, show_self, output_set, format_set;
+	bool all, batch, batch_ran, show_self, output_set, format_set;
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -249,8 +250,7 @@ static void update_cpu(struct top *t)
 }
 
 /* The two header lines, shared by batch and terminal output. */
-static void format_header(struct top *t, const struct live_view *v,
-			  char *l1, char *l2, size_t len)
+static void format_header(struct top *t, char *l1, char *l2, size_t len)
 {
 	uint64_t n, lost, lost_sb;
 	time_t now = time(NULL);
@@ -263,12 +263,13 @@ static void format_header(struct top *t, const struct live_view *v,
 	snprintf(l1, len, "ebprof top - %s, %.0f s, %s, %u Hz, every %g s",
 		 clock, (now_ns(CLOCK_MONOTONIC) - t->t0) / 1e9, t->target,
 		 t->freq, t->delay);
+	/* On the window with its kernel frames, whatever the view hides. */
 	snprintf(l2, len, "samples: %llu (+%llu), lost: %llu, ebprof CPU: "
 		 "%.1f%%, unsymbolized: %.1f%%",
 		 (unsigned long long)n,
 		 (unsigned long long)(n - t->last_samples),
 		 (unsigned long long)(lost + lost_sb), t->cpu_pct,
-		 v ? v->unresolved : 0.0);
+		 live__unresolved(t->live));
 }
 
 static const char *base_name(const char *path)
@@ -298,7 +299,7 @@ static int print_batch(struct top *t)
 
 	if (!v)
 		return -errno;
-	format_header(t, v, l1, l2, sizeof(l1));
+	format_header(t, l1, l2, sizeof(l1));
 	printf("%s\n%s\n\n%6s %7s  %-24s %-20s %s\n", l1, l2, "SELF%",
 	       "TOTAL%", "PROCESS", "MODULE", "FUNCTION");
 	for (i = 0; i < v->nr_rows && i < t->rows; i++) {
@@ -379,6 +380,7 @@ static int run_batch(struct top *t)
 	unsigned long done = 0;
 	int err;
 
+	t->batch_ran = true;
 	while (!stop_signal) {
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		bool gone;
@@ -414,6 +416,94 @@ static int run_batch(struct top *t)
 		if (t->iterations && ++done >= t->iterations)
 			break;
 	}
+	return EXIT_OK;
+}
+
+/* A number for the status line: samples in the recording so far. */
+static double recorded_samples(const struct profile *p)
+{
+	int type = profile__find_type(p, "samples");
+	double n = 0;
+	size_t i;
+
+	for (i = 0; type >= 0 && i < p->nr_samples; i++)
+		n += p->samples[i].values[type];
+	return n;
+}
+
+static int run_interactive(struct top *t)
+{
+	uint64_t next = t->t0 + t->delay * 1e9;
+	unsigned long done = 0;
+	struct top_tui *ui;
+	char l1[256], l2[256];
+	const char *fail = NULL;
+	bool gone = false, enough = false, refreshed = false;
+	int err, keys = TOP_TUI_REDRAW;
+
+	err = top_tui__new(&ui);
+	if (err) {
+		pr_err("cannot use the terminal: %s", strerror(-err));
+		return EXIT_FAIL;
+	}
+	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
+			t->freq, t->delay);
+	while (!stop_signal && !gone && !enough) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		int wait = next > now ? (next - now) / 1000000 : 0;
+
+		if (session__poll(t->s, wait < 50 ? wait : 50)) {
+			fail = "out of memory while sampling";
+			break;
+		}
+		keys |= top_tui__input(ui);
+		if (keys & TOP_TUI_QUIT)
+			break;
+		if (keys & TOP_TUI_WRITE) {
+			err = write_recording(t);
+			if (err)
+				top_tui__status(ui, "cannot write '%s': %s",
+						t->output,
+						outfile__strerror(err));
+			else
+				top_tui__status(ui, "wrote %s (%.0f samples, "
+						"up to the last refresh)",
+						t->output,
+						recorded_samples(t->rec));
+		}
+		gone = session__done(t->s, NULL);
+		if (gone || now_ns(CLOCK_MONOTONIC) >= next) {
+			if (gone)
+				session__stop(t->s);
+			if (take_interval(t)) {
+				fail = "out of memory while sampling";
+				break;
+			}
+			next += t->delay * 1e9;
+			keys |= TOP_TUI_REDRAW;
+			refreshed = true;
+			enough = t->iterations && ++done >= t->iterations;
+		}
+		if (keys & TOP_TUI_REDRAW) {
+			format_header(t, l1, l2, sizeof(l1));
+			if (top_tui__draw(ui, t->live, l1, l2)) {
+				fail = "out of memory while drawing";
+				break;
+			}
+			if (refreshed)
+				session__counters(t->s, &t->last_samples, NULL,
+						  NULL);
+		}
+		keys = 0;
+		refreshed = false;
+	}
+	top_tui__free(ui);
+	if (fail) {
+		pr_err("%s", fail);
+		return EXIT_FAIL;
+	}
+	if (gone)
+		pr_info("the target exited");
 	return EXIT_OK;
 }
 
@@ -453,12 +543,15 @@ static int run_top(struct top *t)
 	t->t0 = now_ns(CLOCK_MONOTONIC);
 	t->t0_real = now_ns(CLOCK_REALTIME);
 	update_cpu(t);
-	status = run_batch(t);
+	if (!t->batch && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+		status = run_interactive(t);
+	else
+		status = run_batch(t);
 	if (session__child(t->s) && stop_signal)
 		kill(session__child(t->s), stop_signal);
 	if (stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
-	if (!status && t->output_set) {
+	if (!status && t->output_set && t->batch_ran) {
 		session__stop(t->s);
 		err = take_interval(t);
 		err = err ?: write_recording(t);

@@ -178,6 +178,29 @@ double live__weight(const struct live *l)
 	return profile__total(l->win);
 }
 
+/* Weight of the samples of @p whose leaf frame is unresolved. */
+static double unresolved_weight(const struct profile *p, size_t type)
+{
+	double w = 0;
+	size_t i;
+
+	for (i = 0; i < p->nr_samples; i++) {
+		const struct pf_sample *s = &p->samples[i];
+
+		if (s->depth && profile__frame_get(p, s->frames[s->depth - 1])
+				->flags & PF_FRAME_UNRESOLVED)
+			w += s->values[type];
+	}
+	return w;
+}
+
+double live__unresolved(const struct live *l)
+{
+	double total = profile__total(l->win);
+
+	return total > 0 ? 100 * unresolved_weight(l->win, 0) / total : 0;
+}
+
 static bool row_matches(const struct report_row *r, const regex_t *re)
 {
 	return !regexec(re, r->id.sym, 0, NULL, 0) ||
@@ -214,7 +237,6 @@ struct live_view *live__view(struct live *l, const struct live_view_opts *o)
 				      REPORT_KEY_COMM, REPORT_KEY_PID }, 4 };
 	struct report *by_proc = NULL;
 	struct live_view *v = calloc(1, sizeof(*v));
-	double unres = 0;
 	size_t i;
 	int err = ENOMEM;
 
@@ -224,14 +246,8 @@ struct live_view *live__view(struct live *l, const struct live_view_opts *o)
 	if (!v->p || copy_samples(v->p, l->win, &co))
 		goto fail;
 	v->total = profile__total(v->p);
-	for (i = 0; i < v->p->nr_samples; i++) {
-		const struct pf_sample *s = &v->p->samples[i];
-
-		if (s->depth && profile__frame_get(v->p, s->frames[s->depth - 1])
-				->flags & PF_FRAME_UNRESOLVED)
-			unres += s->values[0];
-	}
-	v->unresolved = v->total > 0 ? 100 * unres / v->total : 0;
+	v->unresolved = v->total > 0 ?
+			100 * unresolved_weight(v->p, 0) / v->total : 0;
 	if (!o->per_process) {
 		by_proc = report__rank(v->p, 0, &keys);
 		if (!by_proc)

@@ -33,6 +33,8 @@ int live__push(struct live *l, const struct profile *interval);
 
 /* Weighted samples in the window. */
 double live__weight(const struct live *l);
+/* Percent of the window whose leaf function has no symbol. */
+double live__unresolved(const struct live *l);
 
 struct live_view_opts {
 	bool by_total;		/* sort by total share, else self */

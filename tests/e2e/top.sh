@@ -13,7 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 "$WL/cpusplit-fp" 120 & W=$!
-trap 'kill $W 2>/dev/null; rm -rf "$TMP"' EXIT
+TM="tmux -L ebprof-top-test-$$"
+trap 'kill $W 2>/dev/null; $TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # last_share FILE FUNCTION: TOTAL% of FUNCTION in the last snapshot of a
 # batch output.
@@ -93,3 +94,135 @@ expect_error "top: bad -d" 2 "invalid value 'x'" \
 	timeout 10 "$EBPROF" top -d x --batch
 expect_error "top: no such process" 1 'no such process: 999999999|invalid value' \
 	timeout 10 "$EBPROF" top -p 999999999 --batch
+
+# --- the interactive view, in a real terminal
+if ! command -v tmux >/dev/null; then
+	fail "top tui" "tmux is not installed (scripts/install-deps.sh)"
+	exit 0
+fi
+screen() { $TM capture-pane -p -t top; }
+# wait_for REGEX SECONDS: until the screen shows REGEX.
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+keys() { $TM send-keys -t top "$@"; sleep 0.6; }
+# rows of the list: lines that start with the two share columns
+rows() { screen | grep -E '^ +[0-9]+\.[0-9] +[0-9]+\.[0-9]  '; }
+# sorted COLUMN: the rows are in descending order of that column
+sorted() { rows | awk -v c="$1" 'NR > 1 && $c > prev + 0.001 { bad = 1 } { prev = $c } END { exit bad }'; }
+# start_tui: runs top on a 150x40 terminal, recording the terminal's
+# settings before and after, and its exit status
+start_tui() {
+	$TM kill-server 2>/dev/null
+	$TM new-session -d -s top -x 150 -y 40 \
+		"stty -g > $TMP/stty.before; timeout --foreground 60 $EBPROF top -p $W -F 499 $*; echo EXIT=\$?; stty -g > $TMP/stty.after; sleep 60"
+}
+restored() {
+	wait_for '^EXIT=' 10 && [ -s "$TMP/stty.after" ] &&
+	cmp -s "$TMP/stty.before" "$TMP/stty.after" &&
+	[ "$($TM display -p -t top '#{alternate_on}#{cursor_flag}')" = 01 ]
+}
+
+start_tui -o "$TMP/tui.folded"
+a= b= c=
+if wait_for '^samples: [0-9]+' 10 && sleep 4 && rows >"$TMP/tui.rows" &&
+   a=$(last_share "$TMP/tui.rows" work_a) && b=$(last_share "$TMP/tui.rows" work_b) &&
+   c=$(last_share "$TMP/tui.rows" work_c) &&
+   near "$a" 60 5 && near "$b" 30 5 && near "$c" 10 5; then
+	pass "top tui: work_a/b/c total shares $a/$b/$c within 5 points of 60/30/10"
+else
+	fail "top tui: 60/30/10 split" "got ${a:-}/${b:-}/${c:-}: $(screen | head -12)"
+fi
+keys t
+if screen | grep -q 'sort: total' && sorted 2 && rows | head -7 | grep -q ' work_a$'; then
+	pass "top tui: t sorts by total share"
+else
+	fail "top tui: t" "$(screen | head -10)"
+fi
+keys s
+if screen | grep -q 'sort: self' && sorted 1 && rows | head -1 | grep -q ' burn$'; then
+	pass "top tui: s sorts by self share"
+else
+	fail "top tui: s" "$(screen | head -10)"
+fi
+keys / w o r K _ b Enter
+if screen | grep -q 'filter: worK_b' && [ "$(rows | wc -l)" -eq 1 ] &&
+   rows | grep -q ' work_b$'; then
+	pass "top tui: / filters rows by a regular expression"
+else
+	fail "top tui: /" "$(screen | head -10)"
+fi
+keys Enter
+if screen | grep -q '^callers of work_b' &&
+   screen | grep -Eq '^ +100\.0%    run$' && screen | grep -Eq '^ +100\.0%      main$'; then
+	pass "top tui: Enter shows the callers of a row"
+else
+	fail "top tui: Enter" "$(screen | sed -n 4,10p)"
+fi
+keys Escape
+keys / BSpace BSpace BSpace BSpace BSpace BSpace Enter
+if screen | grep -q 'filter: none' && [ "$(rows | wc -l)" -gt 3 ]; then
+	pass "top tui: Escape goes back, an empty filter shows every row"
+else
+	fail "top tui: back and unfilter" "$(screen | head -10)"
+fi
+keys k
+if screen | grep -q 'kernel: hidden' && ! rows | grep -q '_\[k\]$'; then
+	pass "top tui: k hides kernel frames"
+else
+	fail "top tui: k" "$(rows | grep '_\[k\]' | head -3)"
+fi
+keys p
+if screen | grep -q 'per process: on' && rows | grep -q "cpusplit-fp\[$W\] "; then
+	pass "top tui: p shows rows per process"
+else
+	fail "top tui: p" "$(screen | head -6)"
+fi
+$TM resize-window -t top -x 90 -y 20; sleep 1.5
+if [ "$(screen | wc -l)" -eq 20 ] && screen | grep -q 'SELF%' && [ "$(rows | wc -l)" -ge 5 ] &&
+   [ "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m }')" -le 90 ]; then
+	pass "top tui: follows a resize of the terminal"
+else
+	fail "top tui: resize" "$(screen)"
+fi
+keys w
+if wait_for "wrote $TMP/tui.folded" 5 &&
+   near "$(share "$TMP/tui.folded" ';work_a;burn$')" 60 5 &&
+   "$EBPROF" report "$TMP/tui.folded" >/dev/null 2>&1; then
+	pass "top tui: w writes a valid recording"
+else
+	fail "top tui: w" "$(screen | tail -2) $(head -c 200 "$TMP/tui.folded" 2>&1)"
+fi
+keys q
+if restored && screen | grep -q '^EXIT=0'; then
+	pass "top tui: q exits 0 and restores the terminal"
+else
+	fail "top tui: q" "$(screen | tail -5)"
+fi
+
+start_tui
+wait_for '^samples: [0-9]+' 10
+$TM send-keys -t top C-c
+if restored && screen | grep -q '^EXIT=0'; then
+	pass "top tui: Ctrl-C exits 0 and restores the terminal"
+else
+	fail "top tui: Ctrl-C" "$(screen | tail -5)"
+fi
+
+for sig in TERM HUP; do
+	start_tui
+	wait_for '^samples: [0-9]+' 10
+	top_pid=$(pgrep -P "$($TM display -p -t top '#{pane_pid}')" -x timeout)
+	top_pid=$(pgrep -P "$top_pid" -x ebprof)
+	kill -$sig "$top_pid"
+	if restored && screen | grep -q '^EXIT=0'; then
+		pass "top tui: SIG$sig exits 0 and restores the terminal"
+	else
+		fail "top tui: SIG$sig" "$(screen | tail -5)"
+	fi
+done

@@ -272,43 +272,20 @@ static void format_header(struct top *t, char *l1, char *l2, size_t len)
 		 live__unresolved(t->live));
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = path ? strrchr(path, '/') : NULL;
-
-	return s ? s + 1 : path ? path : "";
-}
-
-static void format_process(const struct live_row *r, char *buf, size_t len)
-{
-	if (!r->process)
-		snprintf(buf, len, "-");
-	else if (r->nr_procs > 1)
-		snprintf(buf, len, "%s[%d] +%zu", r->process, r->pid,
-			 r->nr_procs - 1);
-	else
-		snprintf(buf, len, "%s[%d]", r->process, r->pid);
-}
-
 static int print_batch(struct top *t)
 {
 	struct live_view_opts o = { .kernel = true, .max_rows = t->rows };
 	struct live_view *v = live__view(t->live, &o);
-	char l1[256], l2[256], proc[64];
+	char l1[256], l2[256], line[1024];
 	size_t i;
 
 	if (!v)
 		return -errno;
 	format_header(t, l1, l2, sizeof(l1));
-	printf("%s\n%s\n\n%6s %7s  %-24s %-20s %s\n", l1, l2, "SELF%",
-	       "TOTAL%", "PROCESS", "MODULE", "FUNCTION");
+	printf("%s\n%s\n\n%s\n", l1, l2, live__columns);
 	for (i = 0; i < v->nr_rows && i < t->rows; i++) {
-		const struct live_row *r = &v->rows[i];
-
-		format_process(r, proc, sizeof(proc));
-		printf("%6.1f %7.1f  %-24s %-20s %s%s\n", r->self, r->total,
-		       proc, base_name(r->dso), r->sym,
-		       pf_kind__suffix(r->kind));
+		live_row__format(&v->rows[i], line, sizeof(line));
+		printf("%s\n", line);
 	}
 	printf("\n");
 	live_view__free(v);
@@ -452,7 +429,8 @@ static int run_interactive(struct top *t)
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		int wait = next > now ? (next - now) / 1000000 : 0;
 
-		if (session__poll(t->s, wait < 50 ? wait : 50)) {
+		/* Keys are read between polls: 100 ms is a prompt answer. */
+		if (session__poll(t->s, wait < 100 ? wait : 100)) {
 			fail = "out of memory while sampling";
 			break;
 		}

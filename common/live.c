@@ -9,6 +9,7 @@
  * are profiles derived from the window, ranked by report.c.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,26 @@ static void fill_process(struct live_row *row, const struct report *by_proc)
 			row->pid = r->id.pid;
 		}
 	}
+}
+
+const char live__columns[] =
+	" SELF%  TOTAL%  PROCESS                  MODULE               FUNCTION";
+
+void live_row__format(const struct live_row *r, char *buf, size_t len)
+{
+	const char *mod = r->dso ? strrchr(r->dso, '/') : NULL;
+	char proc[64];
+
+	if (!r->process)
+		snprintf(proc, sizeof(proc), "-");
+	else if (r->nr_procs > 1)
+		snprintf(proc, sizeof(proc), "%s[%d] +%zu", r->process, r->pid,
+			 r->nr_procs - 1);
+	else
+		snprintf(proc, sizeof(proc), "%s[%d]", r->process, r->pid);
+	snprintf(buf, len, "%6.1f %7.1f  %-24s %-20s %s%s", r->self, r->total,
+		 proc, mod ? mod + 1 : r->dso ? r->dso : "", r->sym,
+		 pf_kind__suffix(r->kind));
 }
 
 struct live_view *live__view(struct live *l, const struct live_view_opts *o)

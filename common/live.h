@@ -65,6 +65,11 @@ struct live_view {
 	struct report *rank;
 };
 
+/* The column names of live_row__format()'s lines. */
+extern const char live__columns[];
+/* A row as a line of text: shares, process, module's file name, function. */
+void live_row__format(const struct live_row *r, char *buf, size_t len);
+
 /* NULL with errno set. */
 struct live_view *live__view(struct live *l, const struct live_view_opts *o);
 void live_view__free(struct live_view *v);

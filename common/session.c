@@ -36,7 +36,17 @@ struct session {
 	int child_status;
 	int go_fd, err_fd;		/* command start / exec error pipes */
 	uint64_t horizon;		/* samples older than this are handled */
+	uint64_t last_gc;		/* CLOCK_MONOTONIC ns */
 };
+
+/*
+ * The dead are forgotten, and memory given back, at most this often:
+ * with short intervals (top refreshes each second) doing it each time
+ * costs page faults to get the memory back, and reloads the symbols of a
+ * program that runs again and again (a compiler in a build) whose module
+ * went with its last process.
+ */
+#define SESSION_GC_NS	(10 * 1000000000ULL)
 
 static uint64_t mono_ns(void)
 {
@@ -408,6 +418,9 @@ struct profile *session__interval(struct session *s)
 	if (!p)
 		return NULL;
 	recorder__reset(s->rec);
+	if (mono_ns() - s->last_gc < SESSION_GC_NS)
+		return p;
+	s->last_gc = mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(s->pm, s->horizon, &gc_ops, s);
 	/* Hand what the interval and the dead freed back to the system. */

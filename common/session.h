@@ -80,7 +80,9 @@ pid_t session__child(const struct session *s);
 /*
  * The profile of what was handled since the last call (or the start),
  * symbolized; the recorder then starts the next interval and forgets the
- * processes and files no later sample can need.  NULL with errno set.
+ * processes and files no later sample can need (at most every 10 s, so
+ * that short intervals do not reload the symbols of programs that run
+ * again and again).  NULL with errno set.
  */
 struct profile *session__interval(struct session *s);
 

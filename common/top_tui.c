@@ -284,15 +284,13 @@ static void draw_keys(struct top_tui *t, int y)
 static void draw_list(struct top_tui *t, const struct live_view *v)
 {
 	int first = HEADER_LINES, room = LINES - HEADER_LINES - 1, y;
-	char buf[1024], proc[64];
-	size_t i;
+	size_t i, n = strlen(live__columns);
+	char buf[1024];
 
 	attron(A_REVERSE);
-	snprintf(buf, sizeof(buf), "%6s %7s  %-24s %-20s %s", "SELF%",
-		 "TOTAL%", "PROCESS", "MODULE", "FUNCTION");
-	draw_line(first - 1, buf);
-	mvhline(first - 1, strlen(buf) < (size_t)COLS ? strlen(buf) : 0, ' ',
-		COLS);
+	draw_line(first - 1, live__columns);
+	if (n < (size_t)COLS)
+		mvhline(first - 1, n, ' ', COLS - n);
 	attroff(A_REVERSE);
 	if (room < 1)
 		return;
@@ -303,24 +301,12 @@ static void draw_list(struct top_tui *t, const struct live_view *v)
 	if (t->sel >= t->top + room)
 		t->top = t->sel - room + 1;
 	for (y = 0, i = t->top; y < room; y++, i++) {
-		const struct live_row *r = &v->rows[i];
-
 		if (i >= v->nr_rows) {
 			move(first + y, 0);
 			clrtoeol();
 			continue;
 		}
-		if (!r->process)
-			snprintf(proc, sizeof(proc), "-");
-		else if (r->nr_procs > 1)
-			snprintf(proc, sizeof(proc), "%s[%d] +%zu", r->process,
-				 r->pid, r->nr_procs - 1);
-		else
-			snprintf(proc, sizeof(proc), "%s[%d]", r->process,
-				 r->pid);
-		snprintf(buf, sizeof(buf), "%6.1f %7.1f  %-24s %-20s %s%s",
-			 r->self, r->total, proc, base_name(r->dso), r->sym,
-			 pf_kind__suffix(r->kind));
+		live_row__format(&v->rows[i], buf, sizeof(buf));
 		if (i == t->sel)
 			attron(A_BOLD | A_REVERSE);
 		draw_line(first + y, buf);

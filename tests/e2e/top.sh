@@ -117,8 +117,13 @@ rows() { screen | grep -E '^ +[0-9]+\.[0-9] +[0-9]+\.[0-9]  '; }
 sorted() { rows | awk -v c="$1" 'NR > 1 && $c > prev + 0.001 { bad = 1 } { prev = $c } END { exit bad }'; }
 # start_tui: runs top on a 150x40 terminal, recording the terminal's
 # settings before and after, and its exit status
+# (a new tmux server each time: one being killed may still own the socket)
+tui_runs=0
 start_tui() {
 	$TM kill-server 2>/dev/null
+	tui_runs=$((tui_runs + 1))
+	TM="tmux -L ebprof-top-test-$$-$tui_runs"
+	rm -f "$TMP/stty.before" "$TMP/stty.after"
 	$TM new-session -d -s top -x 150 -y 40 \
 		"stty -g > $TMP/stty.before; timeout --foreground 60 $EBPROF top -p $W -F 499 $*; echo EXIT=\$?; stty -g > $TMP/stty.after; sleep 60"
 }

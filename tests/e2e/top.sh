@@ -75,6 +75,20 @@ else
 	fail "top: pprof recording" "$(ls -l "$TMP/rec.pb.gz" 2>&1)"
 fi
 
+# --- a command: watched from its start, top ends when it exits
+timeout 30 "$EBPROF" top --batch -F 199 -n 20 -- "$WL/cpusplit-fp" 2 \
+	>"$TMP/cmd.out" 2>"$TMP/cmd.err"
+rc=$?
+n=$(grep -c '^ebprof top - ' "$TMP/cmd.out")
+if [ "$rc" -eq 0 ] && [ "$n" -ge 1 ] && [ "$n" -le 4 ] &&
+   grep -q 'the target exited' "$TMP/cmd.err" && grep -q ' work_a$' "$TMP/cmd.out"; then
+	pass "top: -- COMMAND is watched until it exits"
+else
+	fail "top: -- COMMAND" "exit $rc, $n snapshots: $(cat "$TMP/cmd.err")"
+fi
+expect_error "top: a command that cannot run" 1 "cannot run '/nonexistent'" \
+	timeout 10 "$EBPROF" top --batch -- /nonexistent
+
 # --- its own process stays out of the view unless --show-self
 timeout 20 "$EBPROF" top -a --batch -F 999 -d 0.5 -n 4 --rows 100000 \
 	>"$TMP/self.out" 2>/dev/null & T=$!

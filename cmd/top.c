@@ -420,7 +420,8 @@ static int run_interactive(struct top *t)
 
 	err = top_tui__new(&ui);
 	if (err) {
-		pr_err("cannot use the terminal: %s", strerror(-err));
+		pr_err("cannot use the terminal (TERM=%s): %s; use --batch",
+		       getenv("TERM") ? getenv("TERM") : "", strerror(-err));
 		return EXIT_FAIL;
 	}
 	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",

@@ -109,6 +109,27 @@ expect_error "top: bad -d" 2 "invalid value 'x'" \
 expect_error "top: no such process" 1 'no such process: 999999999|invalid value' \
 	timeout 10 "$EBPROF" top -p 999999999 --batch
 
+# --- the completions know top's options (they ask the binary)
+got=$(PATH=$(dirname "$EBPROF"):$PATH bash -c '
+	. "$1"/completions/ebprof.bash
+	COMP_WORDS=(ebprof to); COMP_CWORD=1; _ebprof; printf "%s\n" "${COMPREPLY[@]}"
+	COMP_WORDS=(ebprof top --sh); COMP_CWORD=2; _ebprof; printf "%s\n" "${COMPREPLY[@]}"' _ "$ROOT")
+if echo "$got" | grep -qx top && echo "$got" | grep -qx -- --show-self; then
+	pass "top: bash completion completes the command and its options"
+else
+	fail "top: bash completion" "got: $(echo "$got" | tr '\n' ' ')"
+fi
+# on a terminal of unknown type: one line that suggests --batch (script(1)
+# gives a terminal; its output is the terminal's)
+env -u TERM script -qec "timeout 10 $EBPROF top -p $W" /dev/null >"$TMP/noterm.out" 2>&1
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(grep -c . "$TMP/noterm.out")" -eq 1 ] &&
+   grep -q 'cannot use the terminal (TERM=): .*use --batch' "$TMP/noterm.out"; then
+	pass "top: a terminal of unknown type is one clear error"
+else
+	fail "top: unknown terminal" "exit $rc: $(head -c 300 "$TMP/noterm.out")"
+fi
+
 # --- the interactive view, in a real terminal
 if ! command -v tmux >/dev/null; then
 	fail "top tui" "tmux is not installed (scripts/install-deps.sh)"

@@ -274,7 +274,7 @@ static void format_header(struct top *t, char *l1, char *l2, size_t len)
 
 static int print_batch(struct top *t)
 {
-	struct live_view_opts o = { .kernel = true, .max_rows = t->rows };
+	struct live_view_opts o = { .kernel = true };
 	struct live_view *v = live__view(t->live, &o);
 	char l1[256], l2[256], line[1024];
 	size_t i;

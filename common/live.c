@@ -85,9 +85,9 @@ static bool frame_is(const struct profile *p, uint32_t id,
 static int copy_samples(struct profile *dst, const struct profile *src,
 			const struct copy_opts *o)
 {
+	/* A user kind: kernel frames are what is hidden (no "_[k]"). */
 	static const struct pf_frame kernel_only = {
-		.name = "[kernel]", .kind = PF_KERNEL,
-		.module = "[kernel.kallsyms]",
+		.name = "[kernel]", .module = "[kernel.kallsyms]",
 	};
 	uint32_t *map = NULL, *stack = NULL, kid = 0;
 	size_t i, j, cap = 0;
@@ -209,26 +209,61 @@ static bool row_matches(const struct report_row *r, const regex_t *re)
 	       (r->id.comm && !regexec(re, r->id.comm, 0, NULL, 0));
 }
 
-/* The busiest process of @row among @by_proc's rows, and how many. */
-static void fill_process(struct live_row *row, const struct report *by_proc)
+struct row_key {
+	const char *sym, *dso;	/* interned in the view's profile */
+	uint8_t kind;
+};
+
+static uint64_t row_key__hash(const struct row_key *k)
 {
-	double best = -1;
+	return hash__u64((uintptr_t)k->sym ^ ((uint64_t)k->kind << 56),
+			 (uintptr_t)k->dso);
+}
+
+static bool row_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct live_row *r = &((const struct live_row *)ctx)[id - 1];
+	const struct row_key *k = key;
+
+	/* Strings of one profile are interned: equal means same. */
+	return r->sym == k->sym && r->dso == k->dso && r->kind == k->kind;
+}
+
+/*
+ * Each row's busiest process among @by_proc's rows (function, module,
+ * process), and how many: one pass over both, through an index of rows.
+ */
+static int fill_processes(struct live_view *v, const struct report *by_proc)
+{
+	struct hashmap idx;
 	size_t i;
+	int err = 0;
 
-	for (i = 0; i < by_proc->nr_rows; i++) {
+	hashmap__init(&idx);
+	for (i = 0; i < v->nr_rows && !err; i++) {
+		struct row_key k = { v->rows[i].sym, v->rows[i].dso,
+				     v->rows[i].kind };
+
+		err = hashmap__insert(&idx, row_key__hash(&k), i + 1);
+	}
+	for (i = 0; i < by_proc->nr_rows && !err; i++) {
 		const struct report_row *r = &by_proc->rows[i];
+		struct row_key k = { r->id.sym, r->id.dso, r->id.kind };
+		uint32_t id = hashmap__find(&idx, row_key__hash(&k), row_eq,
+					    &k, v->rows);
+		struct live_row *row;
 
-		/* Strings of one profile are interned: equal means same. */
-		if (r->id.sym != row->sym || r->id.kind != row->kind ||
-		    r->id.dso != row->dso)
-			continue;
-		row->nr_procs++;
-		if (r->total > best) {
-			best = r->total;
+		if (!id)
+			continue;	/* filtered out */
+		row = &v->rows[id - 1];
+		if (!row->nr_procs++ || r->total > row->best) {
+			row->best = r->total;
 			row->process = r->id.comm;
 			row->pid = r->id.pid;
 		}
 	}
+	hashmap__release(&idx);
+	return err;
 }
 
 const char live__columns[] =
@@ -297,11 +332,11 @@ struct live_view *live__view(struct live *l, const struct live_view_opts *o)
 			row->process = r->id.comm;
 			row->pid = r->id.pid;
 			row->nr_procs = 1;
-		} else if (!o->max_rows || v->nr_rows < o->max_rows) {
-			fill_process(row, by_proc);
 		}
 		v->nr_rows++;
 	}
+	if (by_proc && fill_processes(v, by_proc))
+		goto fail;
 	report__free(by_proc);
 	return v;
 fail_errno:

@@ -42,7 +42,6 @@ struct live_view_opts {
 	bool per_process;	/* one row per (function, process) */
 	const regex_t *filter;	/* rows whose function, module or process
 				 * matches; NULL: every row */
-	size_t max_rows;	/* rows to fill in (process column); 0: all */
 };
 
 struct live_row {
@@ -53,6 +52,8 @@ struct live_row {
 	int32_t pid;		/* its pid, 0 unknown */
 	size_t nr_procs;	/* processes the row's samples come from */
 	double self, total;	/* percent of every sample of the window */
+	/* Private. */
+	double best;		/* the busiest process's weight */
 };
 
 struct live_view {

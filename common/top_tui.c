@@ -36,6 +36,10 @@ struct top_tui {
 	size_t nr_rows;			/* of the last view drawn */
 	struct live_row *pick;		/* the row whose callers to show */
 	bool want_pick;			/* Enter: pick the selected row */
+	/* The selected row, followed across refreshes as rows move; not
+	 * after a key moved the selection. */
+	struct live_row *held;
+	bool moved;
 	char status[256];
 };
 
@@ -66,14 +70,14 @@ int top_tui__new(struct top_tui **out)
 	return 0;
 }
 
-static void free_pick(struct top_tui *t)
+static void row_free(struct live_row **r)
 {
-	if (!t->pick)
+	if (!*r)
 		return;
-	free((char *)t->pick->sym);
-	free((char *)t->pick->dso);
-	free(t->pick);
-	t->pick = NULL;
+	free((char *)(*r)->sym);
+	free((char *)(*r)->dso);
+	free(*r);
+	*r = NULL;
 }
 
 void top_tui__free(struct top_tui *t)
@@ -84,7 +88,8 @@ void top_tui__free(struct top_tui *t)
 	delscreen(t->scr);
 	if (t->re_set)
 		regfree(&t->re);
-	free_pick(t);
+	row_free(&t->pick);
+	row_free(&t->held);
 	free(t);
 }
 
@@ -127,6 +132,7 @@ static void apply_filter(struct top_tui *t)
 	snprintf(t->filter, sizeof(t->filter), "%s", t->input);
 	t->opts.filter = &t->re;
 	t->sel = t->top = 0;
+	t->moved = true;
 }
 
 static bool is_enter(int c)
@@ -186,21 +192,27 @@ static int list_key(struct top_tui *t, int c)
 	case KEY_UP:
 		if (t->sel)
 			t->sel--;
+		t->moved = true;
 		break;
 	case KEY_DOWN:
 		t->sel++;
+		t->moved = true;
 		break;
 	case KEY_PPAGE:
 		t->sel = t->sel > page ? t->sel - page : 0;
+		t->moved = true;
 		break;
 	case KEY_NPAGE:
 		t->sel += page;
+		t->moved = true;
 		break;
 	case KEY_HOME:
 		t->sel = 0;
+		t->moved = true;
 		break;
 	case KEY_END:
 		t->sel = t->nr_rows ? t->nr_rows - 1 : 0;
+		t->moved = true;
 		break;
 	default:
 		if (is_enter(c)) {
@@ -238,8 +250,8 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path ? path : "";
 }
 
-/* Copies @r as the row whose callers are shown (the view goes away). */
-static int set_pick(struct top_tui *t, const struct live_row *r)
+/* Keeps a copy of @r in *@dst (the view it belongs to goes away). */
+static int row_keep(struct live_row **dst, const struct live_row *r)
 {
 	struct live_row *p = calloc(1, sizeof(*p));
 
@@ -250,14 +262,29 @@ static int set_pick(struct top_tui *t, const struct live_row *r)
 	p->sym = strdup(r->sym);
 	p->dso = strdup(r->dso ? r->dso : "");
 	if (!p->sym || !p->dso) {
-		free((char *)p->sym);
-		free((char *)p->dso);
-		free(p);
+		row_free(&p);
 		return -ENOMEM;
 	}
-	free_pick(t);
-	t->pick = p;
+	row_free(dst);
+	*dst = p;
 	return 0;
+}
+
+/* Where the held row is in @v now, or @v->nr_rows. */
+static size_t find_held(const struct top_tui *t, const struct live_view *v)
+{
+	const struct live_row *h = t->held;
+	size_t i;
+
+	for (i = 0; h && i < v->nr_rows; i++) {
+		const struct live_row *r = &v->rows[i];
+
+		if (r->kind == h->kind && !strcmp(r->sym, h->sym) &&
+		    !strcmp(r->dso ? r->dso : "", h->dso) &&
+		    (!t->opts.per_process || r->pid == h->pid))
+			return i;
+	}
+	return v->nr_rows;
 }
 
 static void draw_line(int y, const char *s)
@@ -359,15 +386,21 @@ int top_tui__draw(struct top_tui *t, struct live *l, const char *head1,
 	char buf[FILTER_MAX + 16];
 	int err = 0;
 
-	t->opts.max_rows = t->sel + LINES + 1;
 	v = live__view(l, &t->opts);
 	if (!v)
 		return -errno;
 	t->nr_rows = v->nr_rows;
+	if (!t->moved && find_held(t, v) < v->nr_rows)
+		t->sel = find_held(t, v);
+	t->moved = false;
+	if (t->sel >= v->nr_rows)
+		t->sel = v->nr_rows ? v->nr_rows - 1 : 0;
+	if (v->nr_rows)
+		err = row_keep(&t->held, &v->rows[t->sel]);
 	if (t->want_pick) {
 		t->want_pick = false;
 		if (t->sel < v->nr_rows) {
-			err = set_pick(t, &v->rows[t->sel]);
+			err = row_keep(&t->pick, &v->rows[t->sel]);
 			if (!err)
 				t->mode = MODE_CALLERS;
 		}

@@ -24,7 +24,7 @@ last_share() {
 }
 
 # --- batch mode: the split, the header, the recording at exit
-timeout 30 "$EBPROF" top -p "$W" --batch -F 499 -n 5 \
+timeout 30 "$EBPROF" top -p "$W" --batch -F 499 -n 5 --rows 1000 \
 	-o "$TMP/batch.folded" >"$TMP/batch.out" 2>"$TMP/batch.err"
 rc=$?
 n=$(grep -c '^ebprof top - ' "$TMP/batch.out")
@@ -170,7 +170,9 @@ restored() {
 
 start_tui -o "$TMP/tui.folded"
 a= b= c=
-if wait_for '^samples: [0-9]+' 10 && sleep 4 && rows >"$TMP/tui.rows" &&
+# (sorted by total, so that no kernel row with a little self share pushes
+# work_c off the screen)
+if wait_for '^samples: [0-9]+' 10 && sleep 4 && keys t && rows >"$TMP/tui.rows" &&
    a=$(last_share "$TMP/tui.rows" work_a) && b=$(last_share "$TMP/tui.rows" work_b) &&
    c=$(last_share "$TMP/tui.rows" work_c) &&
    near "$a" 60 5 && near "$b" 30 5 && near "$c" 10 5; then

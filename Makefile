@@ -26,7 +26,7 @@ endif
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -Icommon -Icmd
-LDLIBS    := -lbpf -lelf -lz -lcapstone -lunwind-x86_64 -lunwind -lcurl \
+LDLIBS    := -lbpf -lelf -lz -lcapstone -lunwind-x86_64 -lunwind -lcurl -ljson-c \
 	-lprotobuf-c -liberty -lncursesw -ltinfo -lm -lpthread
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)

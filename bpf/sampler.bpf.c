@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "sampler.h"
+#include "offcpu.h"
 
 #define PF_KTHREAD 0x00200000
 
@@ -94,10 +95,12 @@ static __always_inline void count(__u32 which)
 		(*c)++;
 }
 
-/* The header, the kernel stack and the user registers' leaf words. */
-static __always_inline void fill_common(struct bpf_perf_event_data *ctx,
-					struct sample_event *e, __u32 tgid,
-					__u32 tid)
+/*
+ * The header and the kernel stack, less @kskip leaf frames (the BPF
+ * program and its tracepoint glue when called from a tracepoint).
+ */
+static __always_inline void fill_common(void *ctx, struct sample_event *e,
+					__u32 tgid, __u32 tid, __u32 kskip)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 
@@ -109,10 +112,12 @@ static __always_inline void fill_common(struct bpf_perf_event_data *ctx,
 	e->flags = (BPF_CORE_READ(task, flags) & PF_KTHREAD) || tid == 0 ?
 		   SAMPLE_F_KTHREAD : 0;
 	e->usp = e->ubp = 0;
+	e->off_ns = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	BPF_CORE_READ_STR_INTO(&e->pcomm, task, group_leader, comm);
 	e->kstack_sz = want_kernel ?
-		bpf_get_stack(ctx, e->kstack, sizeof(e->kstack), 0) : 0;
+		bpf_get_stack(ctx, e->kstack, sizeof(e->kstack),
+			      kskip & BPF_F_SKIP_FIELD_MASK) : 0;
 }
 
 /*
@@ -164,8 +169,7 @@ static __always_inline __u64 wake_flags(void)
 }
 
 /* DWARF mode: registers and stack bytes instead of a user stack. */
-static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
-					__u32 tgid, __u32 tid)
+static __always_inline int sample_dwarf(void *ctx, __u32 tgid, __u32 tid)
 {
 	__u32 cpu = bpf_get_smp_processor_id(), size, want, copied = 0;
 	struct sample_ustack *us;
@@ -179,7 +183,7 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 		return 0;
 	}
 	e = (struct sample_event *)sc->buf;
-	fill_common(ctx, e, tgid, tid);
+	fill_common(ctx, e, tgid, tid, 0);
 	e->ustack_sz = 0;
 	e->flags |= SAMPLE_F_USTACK;
 	us = (struct sample_ustack *)(sc->buf + SAMPLE_USTACK_OFF);
@@ -225,21 +229,46 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 	return 0;
 }
 
+/* Frame-pointer mode: the user stack, and a few words at sp. */
+static __always_inline void fill_fp_user(void *ctx, struct sample_event *e)
+{
+	struct pt_regs *regs;
+
+	e->ustack_sz = 0;
+	if (!want_user || (e->flags & SAMPLE_F_KTHREAD))
+		return;
+	e->ustack_sz = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
+				     BPF_F_USER_STACK);
+	/* A few words at sp let user space recover a leaf's caller. */
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	e->usp = BPF_CORE_READ(regs, sp);
+	e->ubp = BPF_CORE_READ(regs, bp);
+	if (!bpf_probe_read_user(e->uleaf, sizeof(e->uleaf), (void *)e->usp))
+		e->flags |= SAMPLE_F_LEAF;
+}
+
+/* The current task is in the target (-p, -t, --cgroup, or all). */
+static __always_inline bool is_target(__u32 tgid, __u32 tid)
+{
+	if (filter_pid && !bpf_map_lookup_elem(&target_pids, &tgid))
+		return false;
+	if (filter_tid && !bpf_map_lookup_elem(&target_tids, &tid))
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroups, 0) != 1)
+		return false;
+	return true;
+}
+
 SEC("perf_event")
 int on_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
 	struct sample_event *e;
-	struct pt_regs *regs;
 
 	if (tid == 0 && !include_idle)
 		return 0;
-	if (filter_pid && !bpf_map_lookup_elem(&target_pids, &tgid))
-		return 0;
-	if (filter_tid && !bpf_map_lookup_elem(&target_tids, &tid))
-		return 0;
-	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroups, 0) != 1)
+	if (!is_target(tgid, tid))
 		return 0;
 	count(CNT_SAMPLES);
 	if (user_stack_bytes)
@@ -250,20 +279,8 @@ int on_sample(struct bpf_perf_event_data *ctx)
 		count(CNT_LOST);
 		return 0;
 	}
-	fill_common(ctx, e, tgid, tid);
-	e->ustack_sz = 0;
-	if (want_user && !(e->flags & SAMPLE_F_KTHREAD)) {
-		e->ustack_sz = bpf_get_stack(ctx, e->ustack, sizeof(e->ustack),
-					     BPF_F_USER_STACK);
-		/* A few words at sp let user space recover a leaf's caller. */
-		regs = (struct pt_regs *)bpf_task_pt_regs(
-			bpf_get_current_task_btf());
-		e->usp = BPF_CORE_READ(regs, sp);
-		e->ubp = BPF_CORE_READ(regs, bp);
-		if (!bpf_probe_read_user(e->uleaf, sizeof(e->uleaf),
-					 (void *)e->usp))
-			e->flags |= SAMPLE_F_LEAF;
-	}
+	fill_common(ctx, e, tgid, tid, 0);
+	fill_fp_user(ctx, e);
 	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }
@@ -281,6 +298,173 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	ctgid = BPF_CORE_READ(child, tgid);
 	if (bpf_map_lookup_elem(&target_pids, &ptgid))
 		bpf_map_update_elem(&target_pids, &ctgid, &one, BPF_ANY);
+	return 0;
+}
+
+/*
+ * ---- Off-CPU time (record --off-cpu, frame-pointer mode) ----
+ *
+ * At sched_switch, current is still prev.  A target thread that leaves
+ * the CPU has its stacks taken then, with the CPU samples' capture code
+ * (kernel stack, fp user stack and the leaf words), into its task storage
+ * with the time and the state it left in.  When it is switched in again
+ * (it is next), the block's length is known: blocks of off_cpu_min_ns or
+ * more send the kept event to the ring buffer; shorter ones are summed
+ * per thread and state in off_short, so a context-switch storm costs map
+ * updates, not ring records.
+ */
+const volatile __u64 off_cpu_min_ns = 0;
+
+#define TASK_UNINTERRUPTIBLE	0x2
+#define TASK_DEAD		0x80
+#define TASK_NOLOAD		0x400
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct off_pending);
+} off_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OFF_SHORT_ENTRIES);
+	__type(key, struct off_short_key);
+	__type(value, struct off_short_val);
+} off_short SEC(".maps");
+
+static __always_inline void count_add(__u32 which, __u64 n)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &which);
+
+	if (c)
+		*c += n;
+}
+
+/*
+ * The state as sched_switch reports it: a preempted task was not dequeued
+ * and stays runnable whatever its state says; TASK_IDLE (uninterruptible
+ * but not counted in the load) is an idle wait, not I/O.
+ */
+static __always_inline __u32 off_state_of(bool preempt, unsigned int st)
+{
+	if (preempt || !st)
+		return OFF_RUNNABLE;
+	if (st & TASK_DEAD)
+		return OFF_NR_STATES;
+	if ((st & TASK_UNINTERRUPTIBLE) && !(st & TASK_NOLOAD))
+		return OFF_DISK;
+	return OFF_SLEEPING;
+}
+
+/* A block under the minimum: add it to its thread's sum. */
+static __always_inline void off_add_short(struct task_struct *task,
+					  __u32 state, __u64 ns)
+{
+	struct off_short_key k = { task->tgid, task->pid, state };
+	struct off_short_val *v, nv = { ns, 1 };
+
+	count(CNT_OFF_SHORT);
+	v = bpf_map_lookup_elem(&off_short, &k);
+	if (!v) {
+		BPF_CORE_READ_STR_INTO(&nv.comm, task, comm);
+		BPF_CORE_READ_STR_INTO(&nv.pcomm, task, group_leader, comm);
+		if (!bpf_map_update_elem(&off_short, &k, &nv, BPF_NOEXIST))
+			return;
+		/* Another CPU added it meanwhile, or the map is full. */
+		v = bpf_map_lookup_elem(&off_short, &k);
+		if (!v) {
+			count(CNT_OFF_SHORT_LOST);
+			count_add(CNT_OFF_SHORT_LOST_NS, ns);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&v->ns, ns);
+	__sync_fetch_and_add(&v->blocks, 1);
+}
+
+/* @next runs again: charge it the block it kept, if any. */
+static __always_inline void off_switch_in(struct task_struct *next, __u64 now)
+{
+	struct off_pending *p;
+	__u64 ns;
+	__u32 state;
+
+	p = bpf_task_storage_get(&off_pending, next, 0, 0);
+	if (!p || !p->ts)
+		return;
+	ns = now > p->ts ? now - p->ts : 1;
+	state = p->state & 0x3;
+	p->ts = 0;
+	if (ns < off_cpu_min_ns) {
+		off_add_short(next, state, ns);
+		return;
+	}
+	count(CNT_OFF_BLOCKS);
+	p->ev.off_ns = ns;
+	p->ev.flags |= SAMPLE_F_OFFCPU | state << SAMPLE_OFF_STATE_SHIFT;
+	if (bpf_ringbuf_output(&events, &p->ev, (p->ev.flags & SAMPLE_F_WAKER) ?
+			       sizeof(p->ev) + sizeof(p->waker) :
+			       sizeof(p->ev), wake_flags())) {
+		count(CNT_OFF_LOST);
+		count_add(CNT_OFF_LOST_NS, ns);
+	}
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(on_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next, unsigned int prev_state)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	__u32 tgid = id >> 32, tid = (__u32)id, state;
+	struct off_pending *p;
+
+	if (next->pid)
+		off_switch_in(next, now);
+	if (tid == 0 || (prev->flags & PF_KTHREAD))
+		return 0;
+	state = off_state_of(preempt, prev_state);
+	if (state >= OFF_NR_STATES || !is_target(tgid, tid))
+		return 0;
+	p = bpf_task_storage_get(&off_pending, prev, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p) {
+		count(CNT_OFF_NO_START);
+		return 0;
+	}
+	/* Skips the program and bpf_trace_run4(): __schedule() is the leaf. */
+	fill_common(ctx, &p->ev, tgid, tid, 2);
+	fill_fp_user(ctx, &p->ev);
+	p->ts = now;
+	p->state = state;
+	return 0;
+}
+
+/*
+ * --off-cpu-wakers: the waker of a blocked target thread, in its context.
+ * From an interrupt, current is whoever was interrupted: user space cuts
+ * the stacks at the interrupt entry (the kernel stack shows it).
+ */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(on_waking, struct task_struct *task)
+{
+	struct off_pending *p = bpf_task_storage_get(&off_pending, task, 0, 0);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_struct *cur = bpf_get_current_task_btf();
+	struct off_waker *w;
+
+	if (!p || !p->ts)
+		return 0;
+	w = &p->waker;
+	w->kstack_sz = bpf_get_stack(ctx, w->kstack, sizeof(w->kstack), 2);
+	w->ustack_sz = 0;
+	w->pid = id >> 32;
+	w->tid = (__u32)id;
+	bpf_get_current_comm(w->comm, sizeof(w->comm));
+	if (w->tid && !(cur->flags & PF_KTHREAD))
+		w->ustack_sz = bpf_get_stack(ctx, w->ustack, sizeof(w->ustack),
+					     BPF_F_USER_STACK);
+	p->ev.flags |= SAMPLE_F_WAKER;
 	return 0;
 }
 

@@ -14,6 +14,12 @@
 #define SAMPLE_F_LEAF	0x2	/* usp, ubp and uleaf[] are valid (fp mode) */
 #define SAMPLE_F_USTACK	0x4	/* DWARF mode: a struct sample_ustack and its
 				 * stack bytes replace ustack[] */
+#define SAMPLE_F_OFFCPU	0x8	/* a block off the CPU of off_ns, not a CPU
+				 * sample; state in bits 8-9 (offcpu.h) */
+#define SAMPLE_F_WAKER	0x10	/* SAMPLE_F_OFFCPU: a struct off_waker
+				 * follows the event (offcpu.h) */
+#define SAMPLE_F_OFF_EARLY 0x20	/* SAMPLE_F_OFFCPU: blocked since before
+				 * the recording began: no stacks */
 
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16
@@ -43,6 +49,7 @@ struct sample_event {
 	__u32 flags;			/* SAMPLE_F_* */
 	char comm[SAMPLER_COMM_LEN];	/* thread name */
 	char pcomm[SAMPLER_COMM_LEN];	/* process (group leader) name */
+	__u64 off_ns;			/* SAMPLE_F_OFFCPU: time off the CPU */
 	__u64 usp, ubp;			/* SAMPLE_F_LEAF: user sp and bp */
 	__u64 uleaf[SAMPLE_LEAF_WORDS];	/* SAMPLE_F_LEAF: words at usp */
 	__u64 kstack[SAMPLER_MAX_STACK]; /* leaf first */
@@ -74,6 +81,13 @@ struct sample_ustack {
 enum sampler_counter {
 	CNT_SAMPLES,		/* perf events that passed the filters */
 	CNT_LOST,		/* ring buffer full: sample dropped */
+	CNT_OFF_BLOCKS,		/* off-CPU blocks sent with their stacks */
+	CNT_OFF_LOST,		/*   ring buffer full: block dropped */
+	CNT_OFF_LOST_NS,	/*   and the time they held */
+	CNT_OFF_SHORT,		/* blocks under the minimum, summed per thread */
+	CNT_OFF_SHORT_LOST,	/*   short-block map full: block dropped */
+	CNT_OFF_SHORT_LOST_NS,	/*   and the time they held */
+	CNT_OFF_NO_START,	/* switch-outs whose start could not be kept */
 	CNT_NR,
 };
 

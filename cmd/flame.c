@@ -20,6 +20,7 @@
 #include "../common/input.h"
 #include "../common/log.h"
 #include "../common/outfile.h"
+#include "../common/wallclock.h"
 #include "builtin.h"
 
 enum {
@@ -62,7 +63,8 @@ static const struct opt_spec flame_opts[] = {
 	{ "no-normalize", OPT_NO_NORMALIZE, no_argument, NULL,
 	  "with --base: compare raw counts, not shares of each total" },
 	{ "sample-type", OPT_SAMPLE_TYPE, required_argument, "NAME",
-	  "draw this sample type of pprof input (e.g. cpu)" },
+	  "draw this sample type of pprof input (e.g. cpu); cpu, off-cpu "
+	  "or wall for --off-cpu recordings (default wall)" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -88,6 +90,7 @@ struct flame_args {
 
 /* What reading all inputs found, for one report line at the end. */
 struct read_tally {
+	size_t cut;		/* stacks cut to PROFILE_MAX_DEPTH */
 	size_t bad;
 	size_t first_line;
 	const char *first_path;
@@ -273,12 +276,18 @@ static struct profile *read_profile(const char *path, const char *name,
 		pr_err("out of memory");
 		return NULL;
 	}
-	if (input__read_type(p, path, sample_type, &st, why, sizeof(why))) {
+	if (input__read_type(p, path, NULL, &st, why, sizeof(why))) {
+		pr_err("cannot read '%s': %s", name, why);
+		profile__free(p);
+		return NULL;
+	}
+	if (wallclock__select(p, sample_type, why, sizeof(why))) {
 		pr_err("cannot read '%s': %s", name, why);
 		profile__free(p);
 		return NULL;
 	}
 	tally_add(t, name, st.bad_lines, st.first_bad);
+	t->cut += p->cut_stacks;
 	return p;
 }
 
@@ -337,9 +346,12 @@ static char *spill(FILE *f, const unsigned char *head, size_t n, int *fd)
 		return NULL;
 	}
 	fwrite(head, 1, n, out);
-	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0 &&
+	       (n += got) <= INPUT_MAX_BYTES)
 		fwrite(buf, 1, got, out);
-	if (ferror(f) | fclose(out)) {
+	if (ferror(f) | fclose(out) || n > INPUT_MAX_BYTES) {
+		if (n > INPUT_MAX_BYTES)
+			errno = EFBIG;
 		free(path);
 		return NULL;
 	}
@@ -371,7 +383,10 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 			fclose(f);
 		return EXIT_FAIL;
 	}
-	if (looks_text(head, n) && !(a->flags & FG_REVERSE)) {
+	/* Off-CPU stacks: the profile path knows their views and unit. */
+	if (looks_text(head, n) && !(a->flags & FG_REVERSE) &&
+	    !a->sample_type && !memmem(head, n, WALLCLOCK_MARKER,
+				       strlen(WALLCLOCK_MARKER))) {
 		err = folded_stream__read(f, (const char *)head, n,
 					  (a->flags & FG_FLAMECHART) ? 0 :
 					  FOLDED_STREAM_SORT, add_stream_line,
@@ -379,18 +394,31 @@ static int read_input(struct flamegraph *fg, struct flame_args *a,
 		if (!is_stdin)
 			fclose(f);
 		if (err) {
-			pr_err("cannot read '%s': %s", path, strerror(-err));
+			pr_err("cannot read '%s': %s", path,
+			       input__strerror(err));
 			return EXIT_FAIL;
 		}
 		tally_add(t, path, st.bad, st.first_bad);
+		t->cut += st.cut;
 		return EXIT_OK;
+	}
+	/* Before copying an endless stream of garbage to a file. */
+	if (input__check_head(head, n, n == sizeof(head))) {
+		pr_err("cannot read '%s': %s", path, input__strerror(-EPROTO));
+		if (!is_stdin)
+			fclose(f);
+		return EXIT_FAIL;
 	}
 	/* input__read() opens the path again: give it all the bytes. */
 	if (is_stdin) {
 		tmp = spill(f, head, n, &tmpfd);
 		if (!tmp) {
-			pr_err("cannot read '-': cannot copy it to a "
-			       "temporary file: %s", strerror(errno));
+			if (errno == EFBIG)
+				pr_err("cannot read '-': %s",
+				       input__strerror(-EFBIG));
+			else
+				pr_err("cannot read '-': cannot copy it to a "
+				       "temporary file: %s", strerror(errno));
 			if (tmpfd >= 0)
 				close(tmpfd);
 			return EXIT_FAIL;
@@ -442,6 +470,7 @@ static int write_svg(const struct flamegraph *fg, const struct flame_args *a)
 {
 	const char *path = a->output ? a->output : "-";
 	struct outfile out;
+	size_t dropped;
 	int err;
 
 	err = outfile__open(&out, path);
@@ -454,6 +483,11 @@ static int write_svg(const struct flamegraph *fg, const struct flame_args *a)
 		pr_err("cannot write '%s': %s", path, outfile__strerror(err));
 		return EXIT_FAIL;
 	}
+	dropped = flamesvg__dropped(fg, &a->svg);
+	if (dropped)
+		pr_warn("%zu narrow frames not drawn: the graph is limited to "
+			"%d frames (a larger --minwidth draws fewer)", dropped,
+			FLAMESVG_MAX_FRAMES);
 	return EXIT_OK;
 }
 
@@ -502,6 +536,11 @@ static int flame_main(int argc, char **argv, const struct cmd *self)
 			"stacks (first: '%s' line %zu)", t.bad,
 			t.bad == 1 ? "" : "s", t.first_path, t.first_line);
 	}
+	if (t.cut)
+		pr_warn("cut %zu stack%s deeper than %d frames (the frames "
+			"in the middle are replaced by '%s')", t.cut,
+			t.cut == 1 ? "" : "s", PROFILE_MAX_DEPTH,
+			PROFILE_CUT_FRAME);
 out:
 	flamegraph__free(fg);
 	free(a.inputs);

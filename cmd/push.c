@@ -296,9 +296,13 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 			o->label_by = UPLOADER_LABEL_PID;
 		else if (!strcmp(arg, "comm"))
 			o->label_by = UPLOADER_LABEL_COMM;
+		else if (!strcmp(arg, "container"))
+			o->label_by = UPLOADER_LABEL_CONTAINER;
+		else if (!strcmp(arg, "service"))
+			o->label_by = UPLOADER_LABEL_SERVICE;
 		else {
-			usage_error(cmd, "--label-by wants pid or comm, not "
-				    "'%s'", arg);
+			usage_error(cmd, "--label-by wants pid, comm, container "
+				    "or service, not '%s'", arg);
 			return -1;
 		}
 		o->continuous_set = true;
@@ -661,55 +665,19 @@ static int read_raw(const char *path, char **out, size_t *len,
 		    int64_t *mtime_ns)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-	size_t cap = 65536, n = 0;
 	struct stat st;
-	char *buf = NULL, *nb;
-	ssize_t r;
 	int err;
 
 	if (fd < 0)
 		return -errno;
 	*mtime_ns = 0;
-	if (!fstat(fd, &st) && S_ISREG(st.st_mode)) {
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode))
 		*mtime_ns = (int64_t)st.st_mtim.tv_sec * NS_PER_SEC +
 			    st.st_mtim.tv_nsec;
-		cap = st.st_size + 1;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	for (;;) {
-		if (n == cap) {
-			nb = realloc(buf, cap * 2);
-			if (!nb) {
-				err = -ENOMEM;
-				goto fail;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = -errno;
-			goto fail;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
+	/* Bounded: /dev/zero or `yes` end with an error. */
+	err = input__slurp_fd(fd, out, len);
 	if (fd)
 		close(fd);
-	*out = buf;
-	*len = n;
-	return 0;
-fail:
-	if (fd)
-		close(fd);
-	free(buf);
 	return err;
 }
 
@@ -759,7 +727,7 @@ static int prepare(struct push *ps, struct upload *u)
 	}
 	r = read_raw(path, &u->raw, &u->raw_len, &mtime);
 	if (r) {
-		pr_err("cannot read '%s': %s", path, strerror(-r));
+		pr_err("cannot read '%s': %s", path, input__strerror(r));
 		goto out;
 	}
 	r = parse_bytes(p, u->raw, u->raw_len, &ist, err, sizeof(err));

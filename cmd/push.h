@@ -81,8 +81,10 @@ enum {
 	  "upload each interval's profile to the Pyroscope server URL" }, \
 	{ "interval", PUSH_OPT_INTERVAL, required_argument, "DURATION",	\
 	  "length of each uploaded profile with --push (default 15s)" }, \
-	{ "label-by", PUSH_OPT_LABEL_BY, required_argument, "pid|comm", \
-	  "with --push: one series per process (pid) or name (comm)" },	\
+	{ "label-by", PUSH_OPT_LABEL_BY, required_argument,		\
+	  "pid|comm|container|service",					\
+	  "with --push: one series per process (pid), name (comm), "	\
+	  "container or service" },					\
 	{ "spool-dir", PUSH_OPT_SPOOL_DIR, required_argument, "DIR",	\
 	  "keep failed uploads here (default /var/tmp/ebprof-spool)" },	\
 	{ "spool-size", PUSH_OPT_SPOOL_SIZE, required_argument, "SIZE",	\

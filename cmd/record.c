@@ -28,6 +28,7 @@
 #include "builtin.h"
 #include "folded.h"
 #include "log.h"
+#include "origin.h"
 #include "outfile.h"
 #include "pprof.h"
 #include "proc_maps.h"
@@ -35,11 +36,23 @@
 #include "recorder.h"
 #include "sampler.h"
 #include "symbolizer.h"
+#include "wallclock.h"
 
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
+	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
+	OPT_CONTAINER, OPT_PER_CONTAINER,
 };
+
+/*
+ * --off-cpu-min default: blocks this short get no stack of their own (their
+ * time is still charged, summed per thread and state).  20 us is some ten
+ * times what a context switch plus a stack capture cost, so the stacks
+ * taken are of waits long against the scheduler's own latency, while a
+ * context-switch storm of hand-offs costs a map update per switch.
+ */
+#define OFF_CPU_MIN_DEFAULT_NS 20000ULL
 
 static const struct opt_spec record_opts[] = {
 	{ "pid", 'p', required_argument, "PID[,PID...]",
@@ -50,6 +63,8 @@ static const struct opt_spec record_opts[] = {
 	  "profile the whole system" },
 	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
 	  "profile every task in this cgroup v2 directory" },
+	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	  "profile this container (id prefix or name; repeatable)" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 99)" },
 	{ "duration", 'd', required_argument, "SECONDS",
@@ -66,11 +81,20 @@ static const struct opt_spec record_opts[] = {
 	  "root frame comm-PID" },
 	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
 	  "root frame comm-PID/TID" },
+	{ "per-container", OPT_PER_CONTAINER, no_argument, NULL,
+	  "root frame: the container's name, else [host]" },
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]",
 	  "user stacks by frame pointers (default) or DWARF unwinding of "
 	  "SIZE bytes of stack (default 8192)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
+	{ "off-cpu", OPT_OFF_CPU, no_argument, NULL,
+	  "also record where threads wait off the CPU (wall-clock profile)" },
+	{ "off-cpu-min", OPT_OFF_CPU_MIN, required_argument, "DURATION",
+	  "shorter blocks are summed per thread without a stack "
+	  "(default 20us; units ns, us, ms, s)" },
+	{ "off-cpu-wakers", OPT_OFF_CPU_WAKERS, no_argument, NULL,
+	  "with --off-cpu: add the stacks of who woke each thread" },
 	PUSH_CONTINUOUS_OPT_SPECS,
 	PUSH_CLIENT_OPT_SPECS,
 	{ "help", 'h', no_argument, NULL, "show this help" },
@@ -84,6 +108,11 @@ struct record {
 	bool all, user, kernel, idle;
 	const char *cgroup_path;
 	int cgroup_fd;
+	const char **containers;	/* --container */
+	size_t nr_containers;
+	struct cgroup_ids *cg;
+	struct docker *docker;
+	struct origins *origins;
 	unsigned int freq;
 	double duration;		/* 0: until stopped */
 	const char *output;
@@ -91,6 +120,9 @@ struct record {
 	enum out_format format;
 	unsigned int folded_flags;
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
+	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
+	uint64_t off_cpu_min_ns;
+	uint64_t off_in_progress;	/* blocks open at the end, charged */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
@@ -223,6 +255,34 @@ static int parse_call_graph(const char *arg, unsigned int *bytes)
 	return 0;
 }
 
+/* "20us", "1.5ms", "0"; bare numbers are microseconds.  -1 if bad. */
+static int parse_duration_ns(const char *arg, uint64_t *ns)
+{
+	static const struct { const char *unit; double mul; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "", 1e3 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return -1;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v * units[i].mul > 3600e9)
+			return -1;
+		*ns = (uint64_t)(v * units[i].mul + 0.5);
+		return 0;
+	}
+	return -1;
+}
+
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
@@ -247,6 +307,20 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_CGROUP:
 			r->cgroup_path = optarg;
+			break;
+		case OPT_CONTAINER: {
+			const char **n = realloc(r->containers,
+						 (r->nr_containers + 1) *
+						 sizeof(*n));
+
+			if (!n)
+				goto bad_value;
+			r->containers = n;
+			n[r->nr_containers++] = optarg;
+			break;
+		}
+		case OPT_PER_CONTAINER:
+			r->folded_flags |= FOLDED_PER_CONTAINER;
 			break;
 		case 'F': {
 			unsigned long v;
@@ -275,6 +349,17 @@ static int parse_args(struct record *r, int argc, char **argv,
 			if (out_format__parse(optarg, &r->format))
 				goto bad_value;
 			r->format_set = true;
+			break;
+		case OPT_OFF_CPU:
+			r->off_cpu = true;
+			break;
+		case OPT_OFF_CPU_WAKERS:
+			r->off_cpu_wakers = true;
+			break;
+		case OPT_OFF_CPU_MIN:
+			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
+				goto bad_value;
+			r->off_cpu_min_set = true;
 			break;
 		case OPT_USER_ONLY:
 			r->kernel = false;
@@ -307,6 +392,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 	opt_parser__release(&op);
 	if (!r->format_set)
 		r->format = out_format__from_path(r->output);
+	if (r->off_cpu && r->push.server) {
+		usage_error(r->cmdname, "--off-cpu is not pushed continuously "
+			    "yet: record a pprof file (-o FILE.pb.gz) and "
+			    "'ebprof push' it");
+		return EXIT_USAGE;
+	}
 	if (r->push.server && r->output_set) {
 		usage_error(r->cmdname, "--push uploads each interval: it "
 			    "writes no file, so drop -o");
@@ -324,15 +415,26 @@ static int parse_args(struct record *r, int argc, char **argv,
 	if (optind < argc)
 		r->command = argv + optind;
 	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
-	    !!r->command;
+	    !!r->command + !!r->nr_containers;
 	if (n == 0) {
 		usage_error(r->cmdname, "no target: give -p PID, -t TID, -a, "
-			    "--cgroup PATH or -- COMMAND");
+			    "--cgroup PATH, --container ID or -- COMMAND");
 		return EXIT_USAGE;
 	}
 	if (n > 1) {
 		usage_error(r->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup or a command");
+			    "--cgroup, --container or a command");
+		return EXIT_USAGE;
+	}
+	if ((r->off_cpu_min_set || r->off_cpu_wakers) && !r->off_cpu) {
+		usage_error(r->cmdname, "--%s needs --off-cpu",
+			    r->off_cpu_wakers ? "off-cpu-wakers" :
+			    "off-cpu-min");
+		return EXIT_USAGE;
+	}
+	if (r->off_cpu && r->user && r->user_stack_bytes) {
+		usage_error(r->cmdname, "--off-cpu takes frame-pointer stacks "
+			    "only: drop --call-graph dwarf");
 		return EXIT_USAGE;
 	}
 	if (!r->user && !r->kernel) {
@@ -461,6 +563,20 @@ static int start_command(struct record *r)
 	return 0;
 }
 
+static int on_short(const struct off_short_key *k,
+		    const struct off_short_val *v, void *ctx)
+{
+	return recorder__off_cpu_short(ctx, k, v);
+}
+
+/* Off-CPU time of short blocks, summed in the kernel, joins the profile. */
+static int take_short_blocks(struct record *r, struct sampler *s)
+{
+	if (!r->off_cpu)
+		return 0;
+	return sampler__offcpu_short(s, true, on_short, r->rec);
+}
+
 /* The program of the command or first -p target, as its mappings name it. */
 static void note_main_file(struct record *r, pid_t pid)
 {
@@ -479,13 +595,6 @@ static struct profile *build_profile(struct record *r, struct symbolizer *sym)
 	if (p && r->main_file[0])
 		p->main_file = profile__intern(p, r->main_file);
 	return p;
-}
-
-static int on_sample(const struct sample_event *e, size_t size, void *ctx)
-{
-	struct record *r = ctx;
-
-	return recorder__sample(r->rec, e) == -ENOMEM ? -ENOMEM : 0;
 }
 
 static bool targets_gone(struct record *r)
@@ -566,6 +675,17 @@ static void print_unwind_summary(const struct recorder_stats *st)
 		st->dwarf_ns / 1e3 / st->dwarf_samples);
 }
 
+/* A rate the reader kept up with, with room to spare. */
+static unsigned int suggest_freq(unsigned int freq, uint64_t kept,
+				 uint64_t lost)
+{
+	double f = (double)freq * kept / (kept + lost) / 2;
+
+	if (f >= 999)
+		return f >= 9999 ? 9999 : 999;
+	return f >= 99 ? 99 : 49;
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -579,11 +699,21 @@ static void print_summary(struct record *r, struct sampler *s,
 	if (!sampler__prog_stats(s, &runs, &ns) && runs)
 		pr_debug(1, "BPF program: %llu runs, %.0f ns per run",
 			 (unsigned long long)runs, (double)ns / runs);
+	if (r->off_cpu && !sampler__offcpu_prog_stats(s, &runs, &ns) && runs)
+		pr_debug(1, "off-CPU BPF program: %llu context switches, %.0f "
+			 "ns per switch", (unsigned long long)runs,
+			 (double)ns / runs);
 	pr_info("%llu samples in %.1f s (%llu lost, %llu side-band records "
 		"lost), %zu distinct stacks",
 		(unsigned long long)st->samples, secs,
 		(unsigned long long)lost,
 		(unsigned long long)proc_maps__lost(pm), p->nr_samples);
+	if (lost && lost * 100 >= st->samples + lost)
+		pr_warn("%.0f%% of the samples were lost: ebprof could not "
+			"keep up with %u Hz on %s; use a lower -F (e.g. -F %u)",
+			100.0 * lost / (st->samples + lost), r->freq,
+			r->nr_pids + r->nr_tids || r->command ? "its targets" :
+			"these CPUs", suggest_freq(r->freq, st->samples, lost));
 	if (r->user)
 		pr_info("user stacks: %llu missing (%llu unreadable), %llu "
 			"truncated at %d frames, %llu addresses outside any "
@@ -595,6 +725,24 @@ static void print_summary(struct record *r, struct sampler *s,
 			(unsigned long long)st->unmapped_frames);
 	if (r->user)
 		print_unwind_summary(st);
+	if (r->off_cpu) {
+		struct sampler_offcpu_stats os;
+
+		sampler__offcpu_stats(s, &os);
+		pr_info("off-CPU: %llu blocks with stacks (%.3f s), %llu under "
+			"%.0f us summed per thread (%.3f s); lost: %llu blocks "
+			"(%.3f s) ring buffer full, %llu (%.3f s) short-block "
+			"map full, %llu switch-outs untracked; %llu blocks "
+			"still open at the end charged up to it",
+			(unsigned long long)st->off_blocks, st->off_ns / 1e9,
+			(unsigned long long)st->off_short_blocks,
+			r->off_cpu_min_ns / 1e3, st->off_short_ns / 1e9,
+			(unsigned long long)os.lost, os.lost_ns / 1e9,
+			(unsigned long long)os.short_lost,
+			os.short_lost_ns / 1e9,
+			(unsigned long long)os.no_start,
+			(unsigned long long)r->off_in_progress);
+	}
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
 			"frames%s",
@@ -620,7 +768,8 @@ static void report_child(int st)
 
 /* The recording's metadata, as comments (pprof keeps them). */
 static int add_comments(struct record *r, struct profile *p, char **argv,
-			uint64_t lost, uint64_t lost_sideband)
+			uint64_t lost, uint64_t lost_sideband,
+			const struct sampler_offcpu_stats *os)
 {
 	struct utsname u;
 	char buf[4096];
@@ -644,6 +793,16 @@ static int add_comments(struct record *r, struct profile *p, char **argv,
 		 "records: %llu", (unsigned long long)lost,
 		 (unsigned long long)lost_sideband);
 	err |= profile__add_comment(p, buf);
+	if (r->off_cpu) {
+		snprintf(buf, sizeof(buf), "off-cpu: blocks under %.0f us "
+			 "summed per thread; lost off-CPU blocks: %llu "
+			 "(%.0f us); values: %s", r->off_cpu_min_ns / 1e3,
+			 (unsigned long long)(os->lost + os->short_lost),
+			 (os->lost_ns + os->short_lost_ns) / 1e3,
+			 r->format == OUT_PPROF ? "cpu and off_cpu in "
+			 "nanoseconds" : "wall-clock microseconds");
+		err |= profile__add_comment(p, buf);
+	}
 	return err ? -ENOMEM : 0;
 }
 
@@ -694,17 +853,22 @@ static const struct pm_gc_ops gc_ops = {
 };
 
 static int push_window(struct record *r, struct uploader *up,
-		       struct symbolizer *sym, uint64_t *start)
+		       struct sampler *s, struct symbolizer *sym,
+		       uint64_t *start)
 {
 	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
-	struct profile *p = build_profile(r, sym);
+	struct profile *p;
 
+	if (take_short_blocks(r, s))
+		return -ENOMEM;
+	p = build_profile(r, sym);
 	if (!p)
 		return -ENOMEM;
 	recorder__reset(r->rec);
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(r->pm, r->horizon, &gc_ops, &gc);
+	origins__trim(r->origins);
 	/* Hand what the window and the dead freed back to the system. */
 	malloc_trim(0);
 	p->time_nanos = *start;
@@ -722,7 +886,7 @@ static int finish_push(struct record *r, struct uploader *up,
 	struct uploader_stats st;
 	struct profile *p;
 	size_t left;
-	int err = push_window(r, up, sym, window_start);
+	int err = push_window(r, up, s, sym, window_start);
 
 	/* The last build is kept for the unsymbolized-frames summary. */
 	p = profile__new();
@@ -750,6 +914,8 @@ static int run_record(struct record *r)
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
+		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
+		.off_cpu_wakers = r->off_cpu_wakers,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;
@@ -759,6 +925,7 @@ static int run_record(struct record *r)
 	struct uploader *up = NULL;
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
+	uint64_t t_stop;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
 	uint32_t i;
@@ -816,9 +983,19 @@ static int run_record(struct record *r)
 		pr_err("out of memory");
 		goto cleanup;
 	}
-	err = sampler__new(&so, on_sample, r, &s);
+	recorder__set_origins(r->rec, r->origins);
+	so.stop = &stop_signal;
+	if (r->off_cpu)
+		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
+	err = sampler__new(&so, recorder__on_sample, r->rec, &s);
 	if (err) {
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
+		goto cleanup;
+	}
+	/* Threads asleep now are charged from now when they wake. */
+	if (r->off_cpu && sampler__offcpu_seed(s, r->pids, r->nr_pids, r->tids,
+					       r->nr_tids)) {
+		pr_err("out of memory");
 		goto cleanup;
 	}
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
@@ -840,7 +1017,7 @@ static int run_record(struct record *r)
 		proc_maps__drain(pm);
 		r->horizon = now_ns(CLOCK_MONOTONIC);
 		if (recorder__set_horizon(r->rec, r->horizon) ||
-		    sampler__consume(s)) {
+		    sampler__consume(s, 100) < 0) {
 			pr_err("out of memory while recording");
 			goto cleanup;
 		}
@@ -855,7 +1032,7 @@ static int run_record(struct record *r)
 			break;
 		if (up && t - last_push >= r->push.interval_ms * 1000000ULL) {
 			last_push = t;
-			if (push_window(r, up, sym, &window_start)) {
+			if (push_window(r, up, s, sym, &window_start)) {
 				pr_err("out of memory while recording");
 				goto cleanup;
 			}
@@ -870,10 +1047,18 @@ static int run_record(struct record *r)
 	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
 	if (stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
+	t_stop = now_ns(CLOCK_MONOTONIC);
 	sampler__stop(s);
 	proc_maps__drain(pm);
 	recorder__set_horizon(r->rec, UINT64_MAX);
-	sampler__consume(s);
+	sampler__drain(s, 2000);
+	/* Threads still blocked are charged up to the end. */
+	if (r->off_cpu && sampler__offcpu_pending(s, t_stop,
+						  recorder__on_sample, r->rec,
+						  &r->off_in_progress)) {
+		pr_err("out of memory while recording");
+		goto cleanup;
+	}
 	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -883,6 +1068,12 @@ static int run_record(struct record *r)
 		up = NULL;
 		goto cleanup;
 	}
+	if (take_short_blocks(r, s)) {
+		pr_err("cannot read the off-CPU sums: %s", strerror(errno));
+		goto cleanup;
+	}
+	/* Names asked for during the recording: a short last wait. */
+	origins__settle(r->origins, 1000);
 	p = build_profile(r, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -891,10 +1082,15 @@ static int run_record(struct record *r)
 	p->time_nanos = t_real;
 	p->duration_nanos = secs * 1e9;
 	{
+		struct sampler_offcpu_stats os;
 		uint64_t n, lost;
 
 		sampler__counters(s, &n, &lost);
-		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm))) {
+		sampler__offcpu_stats(s, &os);
+		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm),
+				 &os) ||
+		    (r->off_cpu && r->format != OUT_PPROF &&
+		     wallclock__folded_view(p))) {
 			pr_err("out of memory");
 			goto cleanup;
 		}
@@ -926,12 +1122,52 @@ cleanup:
 	return status;
 }
 
+/*
+ * Sample origins (containers, pods, units) for the labels, and the
+ * --container filter: in the kernel when it is one cgroup now, in user
+ * space always (a container may also start later).
+ */
+static int setup_origins(struct record *r)
+{
+	char why[512], path[4096];
+	size_t i;
+	int err;
+
+	err = cgroup_ids__new(NULL, &r->cg);
+	if (err)
+		pr_debug(1, "no cgroup v2 hierarchy (%s): containers from "
+			 "v1 paths only", strerror(-err));
+	r->docker = docker__new(NULL);
+	if (!r->docker)
+		pr_debug(1, "DOCKER_HOST: %s: no container names",
+			 strerror(errno));
+	r->origins = origins__new(r->cg, r->docker);
+	if (!r->origins) {
+		pr_err("out of memory");
+		return EXIT_FAIL;
+	}
+	for (i = 0; i < r->nr_containers; i++)
+		if (origins__want_ref(r->origins, r->containers[i], why,
+				      sizeof(why))) {
+			pr_err("no container '%s': %s", r->containers[i], why);
+			return EXIT_FAIL;
+		}
+	if (r->nr_containers && !origins__wanted_cgroup(r->origins, path,
+							  sizeof(path))) {
+		r->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		pr_debug(1, "container cgroup %s%s", path,
+			 r->cgroup_fd < 0 ? " (cannot open)" : "");
+	}
+	return 0;
+}
+
 static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
 		.go_fd = -1, .err_fd = -1, .argv = argv,
+		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
 	};
 	int status;
 
@@ -945,8 +1181,14 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	if (!status)
 		status = check_target(&r);
 	if (!status)
+		status = setup_origins(&r);
+	if (!status)
 		status = run_record(&r);
 out:
+	origins__free(r.origins);
+	docker__free(r.docker);
+	cgroup_ids__free(r.cg);
+	free(r.containers);
 	if (r.cgroup_fd >= 0)
 		close(r.cgroup_fd);
 	free(r.pids);

@@ -25,6 +25,7 @@
 #include "../common/pprof.h"
 #include "../common/report.h"
 #include "../common/strbuf.h"
+#include "../common/wallclock.h"
 #include "builtin.h"
 
 #define EXIT_REGRESSION	3
@@ -36,6 +37,8 @@ enum {
 	OPT_CHILDREN = 256, OPT_NO_CHILDREN, OPT_PERCENT_LIMIT, OPT_COMM,
 	OPT_PID, OPT_FOCUS, OPT_IGNORE, OPT_FORMAT, OPT_ANNOTATE,
 	OPT_SAMPLE_TYPE, OPT_BASE, OPT_FAIL, OPT_MIN_SAMPLES, OPT_ALPHA,
+	OPT_PER_THREAD,
+	OPT_CONTAINER,
 };
 
 static const struct opt_spec report_opts[] = {
@@ -44,7 +47,7 @@ static const struct opt_spec report_opts[] = {
 	{ "no-children", OPT_NO_CHILDREN, no_argument, NULL,
 	  "rank functions by self share (the default)" },
 	{ "sort", 's', required_argument, "KEYS",
-	  "group rows by sym,dso,comm,pid (default sym,dso)" },
+	  "group rows by sym,dso,comm,pid,container (default sym,dso)" },
 	{ "percent-limit", OPT_PERCENT_LIMIT, required_argument, "PCT",
 	  "hide rows and tree nodes under PCT percent" },
 	{ "max-rows", 'n', required_argument, "N", "print at most N rows" },
@@ -52,6 +55,8 @@ static const struct opt_spec report_opts[] = {
 	  "only samples of these threads (comma-separated)" },
 	{ "pid", OPT_PID, required_argument, "PIDS",
 	  "only samples of these processes (comma-separated)" },
+	{ "container", OPT_CONTAINER, required_argument, "NAMES",
+	  "only samples of these containers (names or ids, comma-separated)" },
 	{ "focus", OPT_FOCUS, required_argument, "REGEX",
 	  "only stacks with a function matching REGEX" },
 	{ "ignore", OPT_IGNORE, required_argument, "REGEX",
@@ -65,7 +70,11 @@ static const struct opt_spec report_opts[] = {
 	{ "annotate", OPT_ANNOTATE, required_argument, "SYMBOL",
 	  "samples per instruction of SYMBOL (pprof input)" },
 	{ "sample-type", OPT_SAMPLE_TYPE, required_argument, "NAME",
-	  "report this sample type (pprof input, e.g. cpu)" },
+	  "report this sample type (pprof input, e.g. cpu; cpu, off-cpu or "
+	  "wall for --off-cpu recordings, default wall)" },
+	{ "per-thread", OPT_PER_THREAD, no_argument, NULL,
+	  "wall time of each thread: on CPU and off it, by state "
+	  "(--off-cpu recordings)" },
 	{ "base", OPT_BASE, required_argument, "FILE",
 	  "compare NEW with the base recording FILE (repeatable)" },
 	{ "fail-on-regression", OPT_FAIL, required_argument, "PCT",
@@ -95,12 +104,15 @@ struct report_args {
 	const char *output;
 	const char *annotate;
 	const char *sample_type;
+	bool per_thread;
 	char **bases;
 	size_t nr_bases;
 	double fail_pct;	/* < 0: no gate */
 	double min_samples, alpha;
 	char **comms;
 	size_t nr_comms;
+	char **containers;
+	size_t nr_containers;
 	int32_t *pids;
 	size_t nr_pids;
 	regex_t focus, ignore;
@@ -186,6 +198,9 @@ static void args__release(struct report_args *a)
 	for (i = 0; i < a->nr_comms; i++)
 		free(a->comms[i]);
 	free(a->comms);
+	for (i = 0; i < a->nr_containers; i++)
+		free(a->containers[i]);
+	free(a->containers);
 	free(a->pids);
 	free(a->bases);
 	if (a->has_focus)
@@ -229,8 +244,8 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 		case 's':
 			if (report_keys__parse(&a->keys, optarg)) {
 				usage_error(label, "bad sort keys '%s': want "
-					    "a list of sym, dso, comm, pid",
-					    optarg);
+					    "a list of sym, dso, comm, pid, "
+					    "container", optarg);
 				goto out;
 			}
 			break;
@@ -249,6 +264,14 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 				goto out;
 			}
 			a->max_rows = (size_t)v;
+			break;
+		case OPT_CONTAINER:
+			if (split_list(optarg, &a->containers,
+				       &a->nr_containers)) {
+				pr_err("out of memory");
+				status = EXIT_FAIL;
+				goto out;
+			}
 			break;
 		case OPT_COMM:
 			if (split_list(optarg, &a->comms, &a->nr_comms)) {
@@ -313,6 +336,9 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			break;
 		case OPT_SAMPLE_TYPE:
 			a->sample_type = optarg;
+			break;
+		case OPT_PER_THREAD:
+			a->per_thread = true;
 			break;
 		case OPT_BASE: {
 			char **b = realloc(a->bases, (a->nr_bases + 1) *
@@ -435,6 +461,12 @@ static struct profile *load(char *const *paths, size_t n)
 				"(first: line %zu)", paths[i], st.bad_lines,
 				st.bad_lines == 1 ? " is" : "s are",
 				st.first_bad);
+		if (one->cut_stacks)
+			pr_warn("'%s': cut %zu stack%s deeper than %d frames "
+				"(the frames in the middle are replaced by "
+				"'%s')", paths[i], one->cut_stacks,
+				one->cut_stacks == 1 ? "" : "s",
+				PROFILE_MAX_DEPTH, PROFILE_CUT_FRAME);
 		if (st.format == INPUT_FOLDED) {
 			norm = report__comm_from_root(one);
 			if (!norm) {
@@ -449,6 +481,11 @@ static struct profile *load(char *const *paths, size_t n)
 		}
 		profile__free(norm);
 		profile__free(one);
+		if (i + 1 == n && wallclock__add_views(all) < 0) {
+			pr_err("out of memory");
+			profile__free(all);
+			return NULL;
+		}
 		continue;
 fail_one:
 		profile__free(one);
@@ -467,7 +504,7 @@ static int pick_type(const struct profile *p, const char *name)
 
 	if (!name)
 		return (int)p->default_type;
-	t = profile__find_type(p, name);
+	t = profile__find_type(p, wallclock__type_name(name));
 	if (t >= 0)
 		return t;
 	for (i = 0; i < p->nr_types; i++)
@@ -484,6 +521,7 @@ static struct profile *filtered(const struct profile *p, size_t type,
 	struct report_filter f = {
 		(const char *const *)a->comms, a->nr_comms,
 		a->pids, a->nr_pids,
+		(const char *const *)a->containers, a->nr_containers,
 		a->has_focus ? &a->focus : NULL,
 		a->has_ignore ? &a->ignore : NULL,
 	};
@@ -555,6 +593,8 @@ static const char *cell(const struct report_id *id, enum report_key k,
 	case REPORT_KEY_PID:
 		snprintf(buf, len, "%d", id->pid);
 		return buf;
+	case REPORT_KEY_CONTAINER:
+		return id->container;
 	default:
 		return "";
 	}
@@ -563,6 +603,7 @@ static const char *cell(const struct report_id *id, enum report_key k,
 static const char *const key_titles[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "Symbol", [REPORT_KEY_DSO] = "Module",
 	[REPORT_KEY_COMM] = "Command", [REPORT_KEY_PID] = "Pid",
+	[REPORT_KEY_CONTAINER] = "Container",
 };
 
 /* Width of each key column over rows [0, n), capped. */
@@ -660,6 +701,10 @@ static void json_id(struct json *j, const struct report_keys *keys,
 		case REPORT_KEY_PID:
 			json__key(j, "pid");
 			json__int(j, id->pid);
+			break;
+		case REPORT_KEY_CONTAINER:
+			json__key(j, "container");
+			json__string(j, id->container);
 			break;
 		default:
 			break;
@@ -958,11 +1003,17 @@ static int do_tree(FILE *f, const struct profile *fp, size_t type,
 {
 	struct report_tree *t = report__tree(fp, type, a->call_graph == 2);
 	double limit = a->limit >= 0 ? a->limit : TREE_LIMIT;
+	size_t hidden;
 
 	if (!t) {
 		pr_err("cannot build the call tree: %s", strerror(errno));
 		return EXIT_FAIL;
 	}
+	limit = report_tree__cap_limit(t, limit, REPORT_MAX_NODES, &hidden);
+	if (hidden)
+		pr_warn("%zu call-tree nodes hidden: at most %d are shown "
+			"(a larger --percent-limit shows fewer)", hidden,
+			REPORT_MAX_NODES);
 	if (a->fmt == FMT_JSON)
 		tree_json(f, t, limit, fp, type, a);
 	else
@@ -1338,6 +1389,42 @@ out:
 	return status;
 }
 
+/* --- per-thread wall time */
+
+static int do_threads(FILE *f, const struct profile *fp,
+		      const struct report_args *a)
+{
+	struct wallclock_thread *t;
+	const char *unit;
+	double scale;
+	size_t n, i;
+
+	if (profile__find_type(fp, "off_cpu") < 0) {
+		pr_err("--per-thread needs a recording made with --off-cpu");
+		return EXIT_FAIL;
+	}
+	if (wallclock__threads(fp, &t, &n, &unit)) {
+		pr_err("out of memory");
+		return EXIT_FAIL;
+	}
+	scale = !strcmp(unit, "nanoseconds") ? 1e-6 : 1e-3;
+	fprintf(f, "# ebprof report: wall time per thread (milliseconds), "
+		"shares of each thread's wall time\n");
+	fprintf(f, "#%-23s %8s %8s %11s %7s %8s %7s %8s\n", "thread", "pid",
+		"tid", "wall ms", "cpu", "sleeping", "disk", "runnable");
+	for (i = 0; i < n && (!a->max_rows || i < a->max_rows); i++) {
+		double w = t[i].wall ? t[i].wall : 1;
+
+		fprintf(f, " %-23s %8d %8d %11.1f %6.1f%% %7.1f%% %6.1f%% "
+			"%7.1f%%\n", t[i].comm ? t[i].comm : "[unknown]",
+			t[i].pid, t[i].tid, t[i].wall * scale,
+			100 * t[i].cpu / w, 100 * t[i].off[0] / w,
+			100 * t[i].off[1] / w, 100 * t[i].off[2] / w);
+	}
+	free(t);
+	return EXIT_OK;
+}
+
 /* --- the command */
 
 static int write_profile(FILE *f, const struct profile *fp,
@@ -1387,6 +1474,10 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 	p = load(a.inputs, a.nr_inputs);
 	if (!p)
 		goto out;
+	/* Off-CPU recordings: the wall-clock view unless told otherwise. */
+	if (!a.sample_type && profile__find_type(p, "off_cpu") >= 0 &&
+	    profile__find_type(p, "wall") >= 0)
+		a.sample_type = "wall";
 	type = pick_type(p, a.sample_type);
 	if (type < 0)
 		goto out;
@@ -1408,7 +1499,9 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		       outfile__strerror(r));
 		goto out;
 	}
-	if (a.nr_bases)
+	if (a.per_thread)
+		status = do_threads(out.f, fp, &a);
+	else if (a.nr_bases)
 		status = do_compare(out.f, fp, type, &a);
 	else if (a.annotate)
 		status = do_annotate(out.f, fp, type, &a);

@@ -493,7 +493,7 @@ static int run_top(struct top *t)
 		.pids = t->pids, .nr_pids = t->nr_pids,
 		.tids = t->tids, .nr_tids = t->nr_tids,
 		.cgroup_fd = t->cgroup_fd, .command = t->command,
-		.exclude_self = !t->show_self,
+		.exclude_self = !t->show_self, .stop = &stop_signal,
 	};
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	char why[512];

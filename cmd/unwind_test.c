@@ -21,12 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "builtin.h"
 #include "elf_syms.h"
+#include "hashmap.h"
 #include "leaf_fixup.h"
 #include "log.h"
 #include "proc_maps.h"
 #include "recorder.h"
+#include "safe_open.h"
 #include "sampler.h"
 #include "strbuf.h"
 #include "symbolizer.h"
@@ -54,18 +57,33 @@ struct audit_total {
 	size_t files, no_table, low_fp;
 };
 
+/* -p: files of /proc/PID/maps are resolved inside /proc/PID/root. */
+static const char *pid_root(const char *path, char *buf, size_t size)
+{
+	int n = 0;
+
+	if (sscanf(path, "/proc/%*d/root/%n", &n) < 0 || n <= 0)
+		return NULL;
+	snprintf(buf, size, "%.*s", n - 1, path);
+	return buf;
+}
+
 static int audit_file(const char *path, struct leaf_fixup *lf,
 		      struct audit_total *t)
 {
+	struct safe_open_opts so = { .owner = SAFE_ANY_OWNER };
 	struct unwind_file_info info;
 	struct elf_syms *es;
 	size_t funcs = 0, with_fp = 0;
+	char root[64];
 	double share;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Regular files only: a FIFO would block, a device open act. */
+	so.root = pid_root(path, root, sizeof(root));
+	fd = safe_open(so.root ? path + strlen(so.root) : path, &so);
 	if (fd < 0) {
-		pr_err("cannot open '%s': %s", path, strerror(errno));
+		pr_err("cannot open '%s': %s", path, safe_open__strerror(fd));
 		return -1;
 	}
 	err = unwind__file_info(fd, &info);
@@ -74,10 +92,11 @@ static int audit_file(const char *path, struct leaf_fixup *lf,
 	close(fd);
 	if (err) {
 		pr_err("cannot read '%s': %s", path, err == -ENOEXEC ?
-		       "not a 64-bit ELF file" : strerror(-err));
+		       "not a 64-bit ELF file" : err == -EBADMSG ?
+		       "its symbol table is malformed" : strerror(-err));
 		return -1;
 	}
-	es = elf_syms__open(path, NULL, NULL);
+	es = elf_syms__open(path, so.root, NULL);
 	share = funcs ? 100.0 * with_fp / funcs : 0;
 	/* -p: /proc/PID/root/usr/lib/... is shown as /usr/lib/... */
 	if (!strncmp(path, "/proc/", 6) && strstr(path, "/root/"))
@@ -113,43 +132,60 @@ static int audit_file(const char *path, struct leaf_fixup *lf,
 	return 0;
 }
 
+struct seen {
+	char **files;
+	size_t skip;		/* "/proc/PID/root" before each path */
+};
+
+static bool seen_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct seen *s = ctx;
+
+	return !strcmp(s->files[id - 1] + s->skip, key);
+}
+
 /* Files behind the executable mappings of @pid, once each. */
 static int pid_files(pid_t pid, char ***out, size_t *nr)
 {
-	char fn[64], line[4096];
+	char root[64], *line = NULL;
+	struct seen s = { NULL, 0 };
+	struct hashmap idx;
+	size_t cap = 0, fcap = 0;
 	FILE *f;
 
-	snprintf(fn, sizeof(fn), "/proc/%d/maps", pid);
-	f = fopen(fn, "re");
+	snprintf(root, sizeof(root), "/proc/%d/maps", pid);
+	f = fopen(root, "re");
 	if (!f)
 		return -errno;
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	s.skip = strlen(root);
+	hashmap__init(&idx);
 	*nr = 0;
-	*out = NULL;
-	while (fgets(line, sizeof(line), f)) {
-		uint64_t start, end, pgoff, dev, ino;
+	/* A process may map tens of thousands of files: no quadratic scan. */
+	while (getline(&line, &cap, f) > 0) {
+		uint64_t start, end, pgoff, dev, ino, h;
 		const char *path;
-		char perms[5], **n;
-		size_t i;
-		bool dup = false;
+		char perms[5];
 
 		line[strcspn(line, "\n")] = '\0';
 		if (proc_maps__parse_line(line, &start, &end, perms, &pgoff,
 					  &dev, &ino, &path) ||
 		    perms[2] != 'x' || !path || path[0] != '/')
 			continue;
-		for (i = 0; i < *nr; i++)
-			dup |= !strcmp((*out)[i], path);
-		if (dup)
+		h = hash__bytes(path, strlen(path), 0);
+		if (hashmap__find(&idx, h, seen_eq, path, &s))
 			continue;
-		n = realloc(*out, (*nr + 1) * sizeof(*n));
-		if (!n)
-			break;
-		*out = n;
-		snprintf(fn, sizeof(fn), "/proc/%d/root", pid);
-		if (asprintf(&n[*nr], "%s%s", fn, path) < 0)
+		if (array__grow((void **)&s.files, &fcap, *nr + 1,
+				sizeof(*s.files)) ||
+		    asprintf(&s.files[*nr], "%s%s", root, path) < 0)
 			break;
 		(*nr)++;
+		if (hashmap__insert(&idx, h, *nr))
+			break;
 	}
+	*out = s.files;
+	hashmap__release(&idx);
+	free(line);
 	fclose(f);
 	return 0;
 }
@@ -232,11 +268,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int on_sample(const struct sample_event *e, size_t size, void *ctx)
-{
-	return recorder__sample(ctx, e) == -ENOMEM ? -ENOMEM : 0;
 }
 
 static void score_profile(const struct profile *p, const struct scenario *sc,
@@ -333,7 +364,7 @@ static int run_one(struct selftest *t, const char *wl,
 	if (!err) {
 		rec = recorder__new(pm, t->freq);
 		sym = symbolizer__new(NULL);
-		err = rec && sym ? sampler__new(&so, on_sample, rec, &smp) :
+		err = rec && sym ? sampler__new(&so, recorder__on_sample, rec, &smp) :
 			-ENOMEM;
 	}
 	if (err || write(go[1], &c, 1) != 1) {
@@ -349,7 +380,7 @@ static int run_one(struct selftest *t, const char *wl,
 		sampler__wait(smp, 50);
 		proc_maps__drain(pm);
 		recorder__set_horizon(rec, (uint64_t)(now_s() * 1e9));
-		if (sampler__consume(smp))
+		if (sampler__consume(smp, 100) < 0)
 			break;
 		if (waitpid(child, &wstatus, WNOHANG) == child)
 			break;
@@ -357,7 +388,7 @@ static int run_one(struct selftest *t, const char *wl,
 	sampler__stop(smp);
 	proc_maps__drain(pm);
 	recorder__set_horizon(rec, UINT64_MAX);
-	sampler__consume(smp);
+	sampler__drain(smp, 2000);
 	p = recorder__build(rec, sym);
 	if (!p) {
 		pr_err("cannot build the profile: %s", strerror(errno));
@@ -563,6 +594,12 @@ static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 			pr_err("cannot read the mappings of process %d: %s",
 			       pid, err == -ENOENT ? "no such process" :
 			       strerror(-err));
+			return EXIT_FAIL;
+		}
+		if (!nr) {
+			pr_err("process %d maps no executable file (a kernel "
+			       "thread has none)", pid);
+			free(files);
 			return EXIT_FAIL;
 		}
 		status = audit(files, nr);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "annotate.h"
+#include "safe_open.h"
 #include "demangle.h"
 
 /* Functions bigger than this are not disassembled (hostile sizes). */
@@ -297,12 +298,12 @@ int annotate__symbol(const struct profile *p, size_t type, const char *symbol,
 		return -ENOTSUP;
 	}
 	elf_version(EV_CURRENT);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
+	/* The profile names the file: a FIFO there must not block us. */
+	fd = safe_open(file, NULL);
 	if (fd < 0) {
-		r = -errno;
 		snprintf(err, errlen, "cannot open '%s': %s", file,
-			 strerror(errno));
-		return r;
+			 safe_open__strerror(fd));
+		return fd;
 	}
 	elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {

@@ -27,6 +27,7 @@
 
 #include "array.h"
 #include "elf_syms.h"
+#include "safe_open.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 #define MAX_BUILD_ID 64		/* bytes; GNU ld writes 20 (sha1) */
@@ -53,6 +54,8 @@ struct elf_syms {
 	size_t nr_syms, syms_cap;
 	char *names;
 	size_t names_len, names_cap;
+	dev_t dev;			/* the file read (0 in memory) */
+	ino_t ino;
 };
 
 /* How a candidate debug file must match the binary. */
@@ -380,6 +383,13 @@ static int read_debuglink(Elf *elf, const char **name, uint32_t *crc)
 	return -ENOENT;
 }
 
+/*
+ * Largest debug file read (the largest distro debug files are a few GB):
+ * the binary names the file, and a huge sparse one would keep root
+ * computing its CRC.
+ */
+#define DEBUG_FILE_MAX (8ULL << 30)
+
 static int file_crc(int fd, size_t size, uint32_t *crc)
 {
 	void *p;
@@ -397,26 +407,27 @@ static int file_crc(int fd, size_t size, uint32_t *crc)
 }
 
 /*
- * Opens @path if it is a debug file for the binary described by @w and
- * loads its .symtab into @es.  1 when it was used, 0 when it is not a
- * match (or not there), -ENOMEM.
+ * Opens @path (inside @root when not NULL) if it is a debug file for the
+ * binary described by @w and loads its .symtab into @es.  1 when it was
+ * used, 0 when it is not a match (or not there), -ENOMEM.  The binary
+ * names the file (.gnu_debuglink): regular files only, never a FIFO that
+ * would block us or a device, and a link stays inside @root.
  */
-static int try_debug_file(struct elf_syms *es, const char *path,
-			  const struct want *w)
+static int try_debug_file(struct elf_syms *es, const char *root,
+			  const char *path, const struct want *w)
 {
+	struct safe_open_opts so = { .root = root, .owner = SAFE_ANY_OWNER,
+				     .max_size = DEBUG_FILE_MAX };
 	struct stat st;
 	Elf *elf = NULL;
 	char *id = NULL;
 	uint32_t crc = 0;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = safe_open(path, &so);
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
-	    (st.st_dev == w->dev && st.st_ino == w->ino))
-		goto out;
-	if (w->check_crc && (file_crc(fd, st.st_size, &crc) || crc != w->crc))
+	if (fstat(fd, &st) || (st.st_dev == w->dev && st.st_ino == w->ino))
 		goto out;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF)
@@ -426,10 +437,14 @@ static int try_debug_file(struct elf_syms *es, const char *path,
 		if (!id || strcmp(id, w->build_id))
 			goto out;
 	}
+	/* Last: the CRC reads the whole file, the checks above do not. */
+	if (w->check_crc && (file_crc(fd, st.st_size, &crc) || crc != w->crc))
+		goto out;
 	ret = syms__load(es, elf, SHT_SYMTAB);
 	if (ret || !es->nr_syms)
 		goto out;
-	es->debug_file = strdup(path);
+	if (asprintf(&es->debug_file, "%s%s", root ? root : "", path) < 0)
+		es->debug_file = NULL;
 	ret = es->debug_file ? 1 : -ENOMEM;
 out:
 	free(id);
@@ -443,18 +458,14 @@ out:
 static int try_rooted(struct elf_syms *es, const char *root,
 		      const char *path, const struct want *w)
 {
-	char *p;
 	int ret;
 
 	if (root && *root) {
-		if (asprintf(&p, "%s%s", root, path) < 0)
-			return -ENOMEM;
-		ret = try_debug_file(es, p, w);
-		free(p);
+		ret = try_debug_file(es, root, path, w);
 		if (ret)
 			return ret;
 	}
-	return try_debug_file(es, path, w);
+	return try_debug_file(es, NULL, path, w);
 }
 
 /* As try_rooted() on the path made from @fmt: 1 used, 0 not, -ENOMEM. */
@@ -556,21 +567,30 @@ static int syms__read(struct elf_syms *es, Elf *elf, const char *path,
 struct elf_syms *elf_syms__open(const char *path, const char *root,
 				const char *debug_dir)
 {
+	struct safe_open_opts so = { .owner = SAFE_ANY_OWNER };
 	struct elf_syms *es = NULL;
 	struct stat st;
 	Elf *elf = NULL;
 	int fd, err;
 
 	elf_version(EV_CURRENT);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	/*
+	 * A FIFO or device at a mapping's path must not block or open; a
+	 * path under @root resolves inside it (its links too).
+	 */
+	if (root && *root && !strncmp(path, root, strlen(root)) &&
+	    path[strlen(root)] == '/') {
+		so.root = root;
+		fd = safe_open(path + strlen(root), &so);
+	} else {
+		fd = safe_open(path, &so);
+	}
+	if (fd < 0) {
+		errno = fd == -EINVAL ? ENOEXEC : -fd;
 		return NULL;
+	}
 	if (fstat(fd, &st)) {
 		err = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = -ENOEXEC;
 		goto out;
 	}
 	es = calloc(1, sizeof(*es));
@@ -578,6 +598,8 @@ struct elf_syms *elf_syms__open(const char *path, const char *root,
 		err = -ENOMEM;
 		goto out;
 	}
+	es->dev = st.st_dev;
+	es->ino = st.st_ino;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf) {
 		err = -ENOEXEC;
@@ -645,6 +667,11 @@ void elf_syms__free(struct elf_syms *es)
 	free(es->syms);
 	free(es->names);
 	free(es);
+}
+
+bool elf_syms__is_file(const struct elf_syms *es, dev_t dev, ino_t ino)
+{
+	return es->ino == ino && es->dev == dev;
 }
 
 const char *elf_syms__build_id(const struct elf_syms *es)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct elf_syms;
 
@@ -30,6 +31,9 @@ struct elf_syms *elf_syms__open(const char *path, const char *root,
 struct elf_syms *elf_syms__open_mem(const void *image, size_t size,
 				    const char *name);
 void elf_syms__free(struct elf_syms *es);
+
+/* True when the symbols were read from the file @dev:@ino. */
+bool elf_syms__is_file(const struct elf_syms *es, dev_t dev, ino_t ino);
 
 /* Lowercase hex build id, or NULL when the file has none. */
 const char *elf_syms__build_id(const struct elf_syms *es);

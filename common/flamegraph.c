@@ -6,6 +6,7 @@
  * stacks a million frames deep cannot overflow the C stack.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "flamegraph.h"
 #include "hashmap.h"
 #include "strpool.h"
+#include "topn.h"
 
 struct fg_node {
 	uint32_t name_id;	/* interned in fg->names: node_name() */
@@ -460,6 +462,31 @@ double flamegraph__width(const struct flamegraph *fg)
 static bool visible(const struct fg_node *n, double minwidth)
 {
 	return n->width > 0 && n->width >= minwidth;
+}
+
+double flamegraph__cap_minwidth(const struct flamegraph *fg, double minwidth,
+				size_t max, size_t *dropped)
+{
+	double *w, cap;
+	size_t i, n = 0;
+
+	*dropped = 0;
+	for (i = 1; i < fg->nr; i++)
+		n += visible(&fg->nodes[i], minwidth);
+	if (n <= max)
+		return minwidth;
+	w = malloc(n * sizeof(*w));
+	if (!w)
+		return INFINITY;	/* draw nothing rather than too much */
+	for (i = 1, n = 0; i < fg->nr; i++)
+		if (visible(&fg->nodes[i], minwidth))
+			w[n++] = fg->nodes[i].width;
+	cap = topn__threshold(w, n, max);
+	for (i = max; i > 0 && w[i - 1] < cap; i--)
+		;
+	*dropped = n - i;
+	free(w);
+	return cap;
 }
 
 uint32_t flamegraph__max_depth(const struct flamegraph *fg, double minwidth)

@@ -97,6 +97,14 @@ struct fg_box {
 	size_t nr_merged;	/* frames in an aggregate */
 };
 
+/*
+ * The width (samples) from which at most @max frames are drawn, @minwidth
+ * or more: a small input (a few KB of gzip) can describe millions of
+ * frames wide enough to draw.  *dropped: frames left out by the raise.
+ */
+double flamegraph__cap_minwidth(const struct flamegraph *fg, double minwidth,
+				size_t max, size_t *dropped);
+
 /* Deepest depth that flamegraph__layout() will emit for @minwidth. */
 uint32_t flamegraph__max_depth(const struct flamegraph *fg, double minwidth);
 

@@ -375,6 +375,33 @@ static char *escape_dup(const char *s)
 	return buf;
 }
 
+/* Narrowest frame drawn, in samples: -m, raised to FLAMESVG_MAX_FRAMES. */
+static double min_samples(const struct flamegraph *fg,
+			  const struct flamesvg_opts *o, double total_w,
+			  double scale, size_t *dropped)
+{
+	double minw = o->minwidth_pct ? total_w * o->minwidth / 100 :
+		      o->minwidth / scale;
+	size_t n;
+
+	minw = flamegraph__cap_minwidth(fg, minw, FLAMESVG_MAX_FRAMES, &n);
+	if (dropped)
+		*dropped = n;
+	return minw;
+}
+
+size_t flamesvg__dropped(const struct flamegraph *fg,
+			 const struct flamesvg_opts *o)
+{
+	double total_w = flamegraph__width(fg);
+	size_t n = 0;
+
+	if (total_w > 0)
+		min_samples(fg, o, total_w, (o->width - 2 * XPAD) / total_w,
+			    &n);
+	return n;
+}
+
 int flamesvg__write(FILE *f, const struct flamegraph *fg,
 		    const struct flamesvg_opts *o)
 {
@@ -399,8 +426,7 @@ int flamesvg__write(FILE *f, const struct flamegraph *fg,
 		goto out;
 	}
 	w.scale = (o->width - 2 * XPAD) / total_w;
-	minw = o->minwidth_pct ? total_w * o->minwidth / 100 :
-		o->minwidth / w.scale;
+	minw = min_samples(fg, o, total_w, w.scale, NULL);
 	depth = flamegraph__max_depth(fg, minw);
 	height = w.ypad1 + ypad2 + (depth + 1.0) * o->frame_height;
 	w.y0 = height - ypad2 - o->frame_height;

@@ -32,6 +32,16 @@ struct flamesvg_opts {
 void flamesvg__defaults(struct flamesvg_opts *o);
 
 /*
+ * Most frames drawn (about 110 bytes of SVG each).  Beyond, the narrowest
+ * are merged as if -m were larger, whatever the input describes.
+ */
+#define FLAMESVG_MAX_FRAMES 500000
+
+/* Frames wide enough for -m that FLAMESVG_MAX_FRAMES left out. */
+size_t flamesvg__dropped(const struct flamegraph *fg,
+			 const struct flamesvg_opts *o);
+
+/*
  * Writes @fg (finished) as SVG.  A graph without samples is still a valid
  * SVG that says so.  0 or -errno (-EIO on write errors, -ENOMEM).
  */

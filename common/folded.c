@@ -111,7 +111,9 @@ int folded__read(struct profile *p, FILE *f, struct folded_stats *st)
 			len--;
 		if (!len)
 			continue;
-		r = folded__parse_line(p, line, len);
+		/* Text never holds a NUL: a damaged line, not a name. */
+		r = memchr(line, '\0', len) ? -EINVAL :
+		    folded__parse_line(p, line, len);
 		if (r == -ENOMEM) {
 			err = r;
 			break;
@@ -185,7 +187,14 @@ static int render_sample(const struct profile *p, const struct pf_sample *s,
 	int err = 0;
 
 	strbuf__reset(sb);
+	if (flags & FOLDED_PER_CONTAINER) {
+		const char *ct = s->labels.origin[PF_CONTAINER_NAME];
+
+		err |= folded__escape_name(sb, ct ? ct : "[host]");
+	}
 	if (root) {
+		if (sb->len)
+			err |= strbuf__addch(sb, ';');
 		err |= folded__escape_name(sb, root);
 		if (flags & FOLDED_PER_THREAD)
 			err |= strbuf__addf(sb, "-%d/%d", s->labels.pid,

@@ -15,6 +15,7 @@ struct folded_stats {
 	size_t lines;		/* lines read, blank ones included */
 	size_t bad;		/* lines that did not parse */
 	size_t first_bad;	/* line number of the first of them, or 0 */
+	size_t cut;		/* stacks cut to PROFILE_MAX_DEPTH */
 };
 
 /*
@@ -37,6 +38,8 @@ int folded__parse_line(struct profile *p, char *line, size_t len);
 
 #define FOLDED_PER_PID		0x1	/* root frame "comm-PID" */
 #define FOLDED_PER_THREAD	0x2	/* root frame "comm-PID/TID" */
+#define FOLDED_PER_CONTAINER	0x4	/* a root frame above the thread: the
+					 * container's name, else "[host]" */
 
 /*
  * Writes @p's default sample type as folded lines, sorted, identical

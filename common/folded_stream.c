@@ -9,6 +9,7 @@
 
 #include "array.h"
 #include "folded_stream.h"
+#include "input.h"
 
 #define CHUNK_MIN	(1u << 20)
 #define CHUNK_MAX	(32u << 20)	/* text sorted at once */
@@ -44,6 +45,7 @@ struct reader {
 	size_t pcap;
 	struct srange *ranges;		/* sorting: ranges left to sort */
 	size_t nranges, rcap;
+	size_t cut;			/* lines cut to PROFILE_MAX_DEPTH */
 };
 
 static void frame_kind(struct fg_frame *fr)
@@ -446,6 +448,61 @@ static size_t shared_frames(const struct reader *r, const struct fline *prev,
 	return lo;
 }
 
+/*
+ * Splits @cur from byte @pos (after its first @same frames) into r->frames,
+ * their offsets into r->starts[same...]; *n frames.  0 or -ENOMEM.
+ */
+static int split_frames(struct reader *r, const struct fline *cur,
+			size_t pos, size_t same, size_t *n)
+{
+	*n = 0;
+	for (;;) {
+		const char *semi = memchr(cur->s + pos, ';', cur->len - pos);
+		size_t end = semi ? (size_t)(semi - cur->s) : cur->len;
+		struct fg_frame *fr;
+
+		if (array__grow((void **)&r->frames, &r->fcap, *n + 1,
+			 sizeof(*r->frames)) ||
+		    array__grow((void **)&r->starts, &r->scap, same + *n + 1,
+			 sizeof(*r->starts)))
+			return -ENOMEM;
+		r->starts[same + *n] = pos;
+		fr = &r->frames[(*n)++];
+		fr->name = cur->s + pos;
+		fr->len = end - pos;
+		frame_kind(fr);
+		if (!semi)
+			break;
+		pos = end + 1;
+	}
+	return 0;
+}
+
+/*
+ * A line deeper than PROFILE_MAX_DEPTH, cut as profile__add() cuts (a few
+ * KB of gzip can hold millions of frames): handed over whole, and the next
+ * line shares nothing with it.
+ */
+static int emit_cut(struct reader *r, const struct fline *cur,
+		    folded_stream_fn fn, void *ctx)
+{
+	static const struct fg_frame mark = {
+		PROFILE_CUT_FRAME, sizeof(PROFILE_CUT_FRAME) - 1, 0,
+	};
+	size_t leaf = PROFILE_MAX_DEPTH - PROFILE_KEEP_ROOT - 1;
+	size_t n, i;
+
+	/* The frames shared with the line before were not split: all now. */
+	if (split_frames(r, cur, 0, 0, &n))
+		return -ENOMEM;
+	r->frames[PROFILE_KEEP_ROOT] = mark;
+	for (i = 0; i < leaf; i++)
+		r->frames[PROFILE_KEEP_ROOT + 1 + i] = r->frames[n - leaf + i];
+	r->depth = 0;
+	r->cut++;
+	return fn(0, r->frames, PROFILE_MAX_DEPTH, cur->count, ctx);
+}
+
 /* Hands over @cur, which shares @lcp bytes with @prev (NULL: none). */
 static int emit(struct reader *r, const struct fline *prev,
 		const struct fline *cur, size_t lcp, folded_stream_fn fn,
@@ -460,25 +517,10 @@ static int emit(struct reader *r, const struct fline *prev,
 		return fn(same, NULL, 0, cur->count, ctx);
 	}
 	pos = same ? (same < r->depth ? r->starts[same] : prev->len + 1) : 0;
-	for (;;) {
-		const char *semi = memchr(cur->s + pos, ';', cur->len - pos);
-		size_t end = semi ? (size_t)(semi - cur->s) : cur->len;
-		struct fg_frame *fr;
-
-		if (array__grow((void **)&r->frames, &r->fcap, n + 1,
-			 sizeof(*r->frames)) ||
-		    array__grow((void **)&r->starts, &r->scap, same + n + 1,
-			 sizeof(*r->starts)))
-			return -ENOMEM;
-		r->starts[same + n] = pos;
-		fr = &r->frames[n++];
-		fr->name = cur->s + pos;
-		fr->len = end - pos;
-		frame_kind(fr);
-		if (!semi)
-			break;
-		pos = end + 1;
-	}
+	if (split_frames(r, cur, pos, same, &n))
+		return -ENOMEM;
+	if (same + n > PROFILE_MAX_DEPTH)
+		return emit_cut(r, cur, fn, ctx);
 	r->depth = same + n;
 	return fn(same, r->frames, n, cur->count, ctx);
 }
@@ -556,6 +598,7 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 			struct folded_stats *st)
 {
 	struct reader r = { 0 };
+	size_t total = headlen;
 	bool eof = false;
 	int err = 0;
 
@@ -582,6 +625,11 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 		if (!eof && r.len < r.cap) {
 			n = fread(r.buf + r.len, 1, r.cap - r.len, f);
 			r.len += n;
+			total += n;
+			if (total > INPUT_MAX_BYTES) {
+				err = -EFBIG;	/* /dev/zero, `yes` */
+				break;
+			}
 			if (n == 0) {
 				if (ferror(f)) {
 					err = errno ? -errno : -EIO;
@@ -606,6 +654,7 @@ int folded_stream__read(FILE *f, const char *head, size_t headlen,
 		if (eof)
 			break;
 	}
+	st->cut += r.cut;
 	free(r.buf);
 	free(r.lines);
 	free(r.frames);

@@ -37,8 +37,9 @@ typedef int (*folded_stream_fn)(size_t same, const struct fg_frame *rest,
 /*
  * Calls @fn for each line of @head[0..headlen) followed by the rest of @f
  * (@head: bytes already read from @f, may be NULL); other non-blank lines
- * are counted in @st.  Returns 0, -errno (I/O, ENOMEM) or @fn's first
- * non-zero return.
+ * are counted in @st.  A stack deeper than PROFILE_MAX_DEPTH is cut as
+ * profile__add() cuts it (counted in @st).  Returns 0, -errno (I/O,
+ * ENOMEM, EFBIG after INPUT_MAX_BYTES) or @fn's first non-zero return.
  */
 int folded_stream__read(FILE *f, const char *head, size_t headlen,
 			unsigned int flags, folded_stream_fn fn, void *ctx,

@@ -7,14 +7,40 @@
 #ifndef EBPROF_INPUT_H
 #define EBPROF_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "pprof.h"
 #include "profile.h"
 
 enum input_format {
 	INPUT_FOLDED,
 	INPUT_PPROF,
 };
+
+/*
+ * Most bytes read from one input, as PPROF_MAX_DECOMPRESSED bounds what
+ * gzip may expand to: /dev/zero or `yes` end with -EFBIG, not with memory
+ * exhausted.
+ */
+#define INPUT_MAX_BYTES PPROF_MAX_DECOMPRESSED
+
+/*
+ * 0 when @head (the first @len bytes of an input; @more: more follow)
+ * may be a recording, -EPROTO when it cannot: binary bytes that are
+ * neither gzip nor protobuf.
+ */
+int input__check_head(const void *head, size_t len, bool more);
+
+/*
+ * Reads all of @fd (left open) into a new malloc()ed buffer, at most
+ * INPUT_MAX_BYTES, and gives up after the first block when that cannot be
+ * a recording (input__check_head()).  0, -EFBIG, -EPROTO or -errno.
+ */
+int input__slurp_fd(int fd, char **out, size_t *len);
+
+/* The message for an error of input__read() or folded_stream__read(). */
+const char *input__strerror(int err);
 
 struct input_stats {
 	enum input_format format;

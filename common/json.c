@@ -21,7 +21,11 @@ static void indent(struct json *j)
 	int i;
 
 	fputc('\n', j->f);
-	for (i = 0; i < j->depth; i++)
+	/*
+	 * Bounded, or a deep call graph (thousands of levels) would be
+	 * mostly spaces: quadratic in the depth.
+	 */
+	for (i = 0; i < j->depth && i < JSON_MAX_INDENT; i++)
 		fputs("  ", j->f);
 }
 

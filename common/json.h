@@ -20,6 +20,9 @@ struct json {
 	bool after_key;		/* a key was written, its value comes next */
 };
 
+/* Deeper nesting is not indented further. */
+#define JSON_MAX_INDENT 32
+
 void json__init(struct json *j, FILE *f);
 void json__begin_object(struct json *j);
 void json__end_object(struct json *j);

@@ -319,7 +319,7 @@ static int count_table(struct leaf_fixup *lf, Elf *elf, Elf_Scn *scn,
 	size_t i, n;
 
 	if (!gelf_getshdr(scn, &sh) || !data || !sh.sh_entsize)
-		return -ENOEXEC;
+		return -EBADMSG;
 	n = sh.sh_size / sh.sh_entsize;
 	for (i = 0; i < n; i++) {
 		GElf_Sym s;

@@ -46,8 +46,8 @@ bool leaf_fixup__fp_prologue(struct leaf_fixup *lf, const uint8_t *code,
 /*
  * Counts the functions of the ELF file @fd (.symtab, else .dynsym) with
  * code, start-up code (_start, _init, ...) left out, and those that start
- * with a frame-pointer prologue.  0, or
- * -ENOEXEC / -errno.
+ * with a frame-pointer prologue.  0, or -ENOEXEC (not ELF), -EBADMSG (a
+ * malformed symbol table), -errno.
  */
 int leaf_fixup__file_prologues(struct leaf_fixup *lf, int fd, size_t *funcs,
 			       size_t *with_fp);

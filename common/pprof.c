@@ -38,6 +38,9 @@ typedef Perftools__Profiles__Function PbFunction;
 #define LABEL_THREAD		"thread_comm"
 #define LABEL_PROCESS		"comm"
 #define LABEL_CGROUP		"cgroup"
+#define LABEL_NSPID		"container_pid"
+/* Labels a sample may carry: the five above, the pid and the origins. */
+#define MAX_LABELS		(6 + PF_NR_ORIGIN)
 
 static bool kernel_file(const char *file)
 {
@@ -520,7 +523,8 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 {
 	const struct profile *p = e->p;
 	size_t i, j, total_depth = 0, nl = 0, nv = 0, nlab = 0;
-	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup;
+	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup, k_nspid;
+	int64_t k_origin[PF_NR_ORIGIN];
 
 	for (i = 0; i < p->nr_samples; i++)
 		total_depth += p->samples[i].depth;
@@ -529,18 +533,22 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 	o->loc_ids = calloc(total_depth + 1, sizeof(*o->loc_ids));
 	o->values = calloc(p->nr_samples * p->nr_types + 1,
 			   sizeof(*o->values));
-	o->labels = calloc(p->nr_samples * 5 + 1, sizeof(*o->labels));
-	o->labelp = calloc(p->nr_samples * 5 + 1, sizeof(*o->labelp));
+	o->labels = calloc(p->nr_samples * MAX_LABELS + 1, sizeof(*o->labels));
+	o->labelp = calloc(p->nr_samples * MAX_LABELS + 1,
+			   sizeof(*o->labelp));
 	if (!o->samples || !o->samplep || !o->loc_ids || !o->values ||
 	    !o->labels || !o->labelp)
 		return -ENOMEM;
-	for (i = 0; i < p->nr_samples * 5; i++)
+	for (i = 0; i < p->nr_samples * MAX_LABELS; i++)
 		o->labelp[i] = &o->labels[i];
 	k_pid = enc_str(e, LABEL_PID);
 	k_tid = enc_str(e, LABEL_TID);
 	k_thread = enc_str(e, LABEL_THREAD);
 	k_proc = enc_str(e, LABEL_PROCESS);
 	k_cgroup = enc_str(e, LABEL_CGROUP);
+	k_nspid = enc_str(e, LABEL_NSPID);
+	for (i = 0; i < PF_NR_ORIGIN; i++)
+		k_origin[i] = enc_str(e, pf_origin__key(i));
 	for (i = 0; i < p->nr_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const struct pf_labels *lb = &s->labels;
@@ -592,6 +600,12 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 		if (lb->cgroup)
 			set_label_str(&o->labels[nlab++], k_cgroup,
 				      enc_str(e, lb->cgroup));
+		if (lb->ns_pid)
+			set_label_num(&o->labels[nlab++], k_nspid, lb->ns_pid);
+		for (j = 0; j < PF_NR_ORIGIN; j++)
+			if (lb->origin[j])
+				set_label_str(&o->labels[nlab++], k_origin[j],
+					      enc_str(e, lb->origin[j]));
 		ps->n_label = o->labelp + nlab - ps->label;
 	}
 	o->msg.sample = o->samplep;
@@ -1240,6 +1254,19 @@ static int32_t clamp_i32(int64_t v)
 	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : v;
 }
 
+static bool dec_origin(struct pf_labels *lb, const char *key,
+		       const char *str)
+{
+	int i;
+
+	for (i = 0; i < PF_NR_ORIGIN; i++)
+		if (!strcmp(key, pf_origin__key(i))) {
+			lb->origin[i] = *str ? str : NULL;
+			return true;
+		}
+	return false;
+}
+
 static int dec_labels(struct dec *d, const PbSample *s,
 		      struct pf_labels *lb, char *numbuf, size_t numlen)
 {
@@ -1266,6 +1293,10 @@ static int dec_labels(struct dec *d, const PbSample *s,
 			   !strcmp(key, "process_name") ||
 			   !strcmp(key, "process name")) {
 			lb->process = *str ? str : NULL;
+		} else if (!strcmp(key, LABEL_NSPID)) {
+			lb->ns_pid = clamp_i32(l->num);
+		} else if (dec_origin(lb, key, str)) {
+			/* done */
 		} else if (!strcmp(key, LABEL_CGROUP)) {
 			if (*str) {
 				lb->cgroup = str;
@@ -1341,8 +1372,21 @@ static int dec_samples(struct dec *d)
 			       n * sizeof(*stack));
 			depth += n;
 		}
-		for (j = 0; j < s->n_value; j++)
+		for (j = 0; j < s->n_value; j++) {
+			/*
+			 * Shares above 100% and gates that never fire:
+			 * every reader here assumes counts, not deltas.
+			 */
+			if (s->value[j] < 0) {
+				r = dec_fail(d, "sample #%zu has a negative "
+					     "value (%lld): diff profiles "
+					     "(pprof -diff_base) are not "
+					     "supported", i + 1,
+					     (long long)s->value[j]);
+				goto out;
+			}
 			vals[j] = (double)s->value[j];
+		}
 		r = dec_labels(d, s, &lb, numbuf, sizeof(numbuf));
 		if (r)
 			goto out;

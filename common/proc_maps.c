@@ -20,6 +20,7 @@
 #include "hashmap.h"
 #include "log.h"
 #include "proc_maps.h"
+#include "safe_open.h"
 
 #define RING_PAGES 64		/* data pages per CPU (256 KiB) */
 #define ALIVE UINT64_MAX
@@ -97,20 +98,27 @@ static uint64_t mod_hash(const struct mod_key *k)
 static int open_mapped(pid_t pid, uint64_t start, uint64_t end,
 		       const char *path, uint64_t dev, uint64_t ino)
 {
-	char buf[4096 + 64];
+	char buf[64];
+	struct safe_open_opts in_root = { .root = buf,
+					  .owner = SAFE_ANY_OWNER };
 	struct stat st;
 	int fd;
 
-	/* The exact file, across mount namespaces and after deletion. */
+	/*
+	 * The exact file, across mount namespaces and after deletion; a
+	 * mapped device is not opened.  Then the path, which its owner may
+	 * have replaced by a FIFO (root would block in open()) or a link:
+	 * regular files only, resolved in the process's root.
+	 */
 	snprintf(buf, sizeof(buf), "/proc/%d/map_files/%llx-%llx", pid,
 		 (unsigned long long)start, (unsigned long long)end);
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0)
+	fd = safe_open(buf, NULL);
+	if (fd >= 0 || fd == -EINVAL)
 		return fd;
-	snprintf(buf, sizeof(buf), "/proc/%d/root%s", pid, path);
-	fd = open(buf, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+	snprintf(buf, sizeof(buf), "/proc/%d/root", pid);
+	fd = safe_open(path, &in_root);
+	if (fd < 0 && fd != -EINVAL)
+		fd = safe_open(path, NULL);
 	/* A file of that name that is not the mapped one would lie. */
 	if (fd >= 0 && ino && (fstat(fd, &st) || st.st_ino != ino ||
 			       st.st_dev != dev)) {

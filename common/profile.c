@@ -80,6 +80,31 @@ int profile__set_types(struct profile *p, const struct pf_value_type *types,
 	return 0;
 }
 
+int profile__add_type(struct profile *p, const char *type, const char *unit)
+{
+	struct pf_value_type *t;
+	size_t i;
+
+	t = realloc(p->types, (p->nr_types + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	p->types = t;
+	for (i = 0; i < p->nr_samples; i++) {
+		double *v = realloc(p->samples[i].values,
+				    (p->nr_types + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		v[p->nr_types] = 0;
+		p->samples[i].values = v;
+	}
+	t[p->nr_types].type = profile__intern(p, type);
+	t[p->nr_types].unit = profile__intern(p, unit);
+	if (!t[p->nr_types].type || !t[p->nr_types].unit)
+		return -ENOMEM;
+	return (int)p->nr_types++;
+}
+
 int profile__find_type(const struct profile *p, const char *type)
 {
 	size_t i;
@@ -192,7 +217,24 @@ struct sample_key {
 static bool labels_eq(const struct pf_labels *a, const struct pf_labels *b)
 {
 	return a->pid == b->pid && a->tid == b->tid && a->comm == b->comm &&
-	       a->process == b->process && a->cgroup == b->cgroup;
+	       a->process == b->process && a->cgroup == b->cgroup &&
+	       a->ns_pid == b->ns_pid &&
+	       !memcmp(a->origin, b->origin, sizeof(a->origin));
+}
+
+const char *pf_origin__key(enum pf_origin o)
+{
+	static const char *const keys[PF_NR_ORIGIN] = {
+		[PF_CONTAINER_ID] = "container_id",
+		[PF_CONTAINER_NAME] = "container_name",
+		[PF_SERVICE_NAME] = "service_name",
+		[PF_COMPOSE_PROJECT] = "compose_project",
+		[PF_POD_UID] = "pod_uid",
+		[PF_POD_QOS] = "pod_qos",
+		[PF_SYSTEMD_UNIT] = "systemd_unit",
+	};
+
+	return o < PF_NR_ORIGIN ? keys[o] : NULL;
 }
 
 static bool sample_eq(uint32_t id, const void *key, void *ctx)
@@ -204,27 +246,57 @@ static bool sample_eq(uint32_t id, const void *key, void *ctx)
 	       !memcmp(s->frames, k->frames, k->depth * sizeof(*k->frames));
 }
 
+/* @frames[0..depth) cut to PROFILE_MAX_DEPTH into @out; 0 or -ENOMEM. */
+static int cut_stack(struct profile *p, const uint32_t *frames, size_t depth,
+		     uint32_t *out)
+{
+	struct pf_frame mark = { .name = PROFILE_CUT_FRAME };
+	size_t leaf = PROFILE_MAX_DEPTH - PROFILE_KEEP_ROOT - 1;
+
+	memcpy(out, frames, PROFILE_KEEP_ROOT * sizeof(*out));
+	out[PROFILE_KEEP_ROOT] = profile__frame(p, &mark);
+	if (!out[PROFILE_KEEP_ROOT])
+		return -ENOMEM;
+	memcpy(out + PROFILE_KEEP_ROOT + 1, frames + depth - leaf,
+	       leaf * sizeof(*out));
+	p->cut_stacks++;
+	return 0;
+}
+
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values)
 {
 	struct sample_key k = { frames, depth, { 0 } };
+	uint32_t cut[PROFILE_MAX_DEPTH];
 	struct pf_sample *s;
 	uint64_t h;
 	uint32_t id;
 	size_t i;
+
+	if (depth > PROFILE_MAX_DEPTH) {
+		if (cut_stack(p, frames, depth, cut))
+			return -ENOMEM;
+		frames = k.frames = cut;
+		depth = k.depth = PROFILE_MAX_DEPTH;
+	}
 
 	if (labels) {
 		k.labels = *labels;
 		k.labels.comm = profile__intern(p, labels->comm);
 		k.labels.process = profile__intern(p, labels->process);
 		k.labels.cgroup = profile__intern(p, labels->cgroup);
+		for (i = 0; i < PF_NR_ORIGIN; i++)
+			k.labels.origin[i] = profile__intern(p,
+							     labels->origin[i]);
 	}
 	h = hash__bytes(frames, depth * sizeof(*frames), 0);
 	h = hash__u64(((uint64_t)(uint32_t)k.labels.pid << 32) |
 		      (uint32_t)k.labels.tid, h);
 	h = hash__u64((uintptr_t)k.labels.comm ^
 		      ((uintptr_t)k.labels.process << 1) ^
-		      ((uintptr_t)k.labels.cgroup << 2), h);
+		      ((uintptr_t)k.labels.cgroup << 2) ^
+		      ((uintptr_t)k.labels.origin[PF_CONTAINER_ID] << 3) ^
+		      ((uintptr_t)k.labels.origin[PF_SYSTEMD_UNIT] << 4), h);
 	id = hashmap__find(&p->sample_idx, h, sample_eq, &k, p);
 	if (id) {
 		s = &p->samples[id - 1];
@@ -337,6 +409,7 @@ int profile__merge(struct profile *dst, const struct profile *src)
 		if (profile__add(dst, stack, s->depth, &s->labels, vals))
 			goto out;
 	}
+	dst->cut_stacks += src->cut_stacks;
 	err = 0;
 out:
 	free(frame_ids);

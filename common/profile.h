@@ -49,11 +49,29 @@ struct pf_frame {
 	uint8_t flags;		 /* PF_FRAME_* */
 };
 
+/* Where a sample ran, beyond its process: string labels by pprof key. */
+enum pf_origin {
+	PF_CONTAINER_ID,	/* "container_id": 64 hex digits */
+	PF_CONTAINER_NAME,	/* "container_name", else the short id */
+	PF_SERVICE_NAME,	/* "service_name": compose service, else the
+				 * container or unit name */
+	PF_COMPOSE_PROJECT,	/* "compose_project" */
+	PF_POD_UID,		/* "pod_uid" */
+	PF_POD_QOS,		/* "pod_qos": guaranteed, burstable, ... */
+	PF_SYSTEMD_UNIT,	/* "systemd_unit" */
+	PF_NR_ORIGIN,
+};
+
+/* The pprof label key of an origin label. */
+const char *pf_origin__key(enum pf_origin o);
+
 struct pf_labels {
 	int32_t pid, tid;	/* 0 when unknown */
 	const char *comm;	/* thread name (interned), or NULL */
 	const char *process;	/* process name (interned), or NULL */
 	const char *cgroup;	/* cgroup path (interned), or NULL */
+	int32_t ns_pid;		/* "container_pid": pid in its namespace */
+	const char *origin[PF_NR_ORIGIN]; /* interned, or NULL */
 };
 
 struct pf_sample {
@@ -89,12 +107,24 @@ struct profile {
 	size_t nr_mappings;
 	struct pf_sample *samples;
 	size_t nr_samples;
+	size_t cut_stacks;		/* stacks cut to PROFILE_MAX_DEPTH */
 
 	/* Private. */
 	struct strpool strings;
 	struct hashmap frame_idx, mapping_idx, sample_idx;
 	size_t frames_cap, mappings_cap, samples_cap;
 };
+
+/*
+ * Deepest stack a profile keeps.  A few KB of gzip can hold a stack of
+ * millions of frames, which would make every writer's output huge: deeper
+ * stacks keep the PROFILE_KEEP_ROOT frames nearest the root, then a
+ * PROFILE_CUT_FRAME frame, then the frames nearest the leaf.  Above what
+ * record makes (2048 user frames in DWARF mode, 127 kernel ones).
+ */
+#define PROFILE_MAX_DEPTH	4096
+#define PROFILE_KEEP_ROOT	2047
+#define PROFILE_CUT_FRAME	"[frames cut: stack deeper than 4096]"
 
 struct profile *profile__new(void);
 void profile__free(struct profile *p);
@@ -108,6 +138,12 @@ const char *profile__intern(struct profile *p, const char *s);
  */
 int profile__set_types(struct profile *p, const struct pf_value_type *types,
 		       size_t nr);
+/*
+ * Appends a sample type whose value is 0 in every existing sample (fill
+ * them in through p->samples[i].values).  Its index, or -ENOMEM (the
+ * profile keeps its types; samples may have grown a spare value).
+ */
+int profile__add_type(struct profile *p, const char *type, const char *unit);
 /* Index of the sample type named @type, or -1. */
 int profile__find_type(const struct profile *p, const char *type);
 
@@ -122,7 +158,8 @@ uint32_t profile__mapping(struct profile *p, const struct pf_mapping *m);
 
 /*
  * Adds @values (nr_types of them) to the sample with this stack and labels.
- * @frames are ids of this profile, root first.  Returns 0 or -ENOMEM.
+ * @frames are ids of this profile, root first; a stack deeper than
+ * PROFILE_MAX_DEPTH is cut (counted in cut_stacks).  Returns 0 or -ENOMEM.
  */
 int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		 const struct pf_labels *labels, const double *values);

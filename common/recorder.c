@@ -9,6 +9,7 @@
  * stack bytes themselves cannot be aggregated.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,10 +18,14 @@
 #include "array.h"
 #include "hashmap.h"
 #include "leaf_fixup.h"
+#include "origin.h"
 #include "recorder.h"
 #include "strpool.h"
+#include "wallclock.h"
 
 #define HDR 4	/* u64 words of header in a raw stack */
+/* Words of a waker section: pid/tid, comm, depths, frames. */
+#define WAKER_WORDS (3 + 3 * SAMPLER_MAX_STACK)
 /* Most user frames of a raw stack. */
 #define MAX_USER (UNWIND_MAX_FRAMES > SAMPLER_MAX_STACK + 1 ? \
 		  UNWIND_MAX_FRAMES : SAMPLER_MAX_STACK + 1)
@@ -35,7 +40,8 @@ struct rmap {
 struct rstack {
 	uint64_t *key;		/* HDR + 2 * nu + nk words */
 	size_t len;		/* in words */
-	double count;
+	double count;		/* samples, or off-CPU blocks */
+	double off_ns;		/* off-CPU time */
 };
 
 struct modstat {
@@ -56,12 +62,13 @@ struct recorder {
 	struct hashmap stack_idx;
 
 	struct sample_event **deferred;
-	size_t nr_deferred, deferred_cap;
+	size_t nr_deferred, deferred_cap, deferred_bytes;
 	uint64_t horizon;
 
 	uint64_t *scratch;		/* key being built */
 	struct unwinder *uw;		/* created on first need */
 	struct leaf_fixup *lf;
+	struct origins *origins;	/* header word 2 is an origin id */
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
 	const struct pm_map **umaps;	/* and their mappings */
@@ -69,6 +76,8 @@ struct recorder {
 	struct modstat *modstats;	/* by module id, of the last build */
 	size_t nr_modstats;
 	uint64_t first_ts, last_ts;
+	bool off_cpu;			/* record --off-cpu: three types */
+	uint64_t off_cpu_min_ns;
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
@@ -84,8 +93,8 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
 	r->leaf_fixup = true;
-	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK) *
-			    sizeof(uint64_t));
+	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK +
+			     WAKER_WORDS) * sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
 	r->umaps = malloc(MAX_USER * sizeof(*r->umaps));
 	if (!r->scratch || !r->uips || !r->umaps) {
@@ -140,6 +149,11 @@ void recorder__free(struct recorder *r)
 	free(r);
 }
 
+void recorder__set_origins(struct recorder *r, struct origins *o)
+{
+	r->origins = o;
+}
+
 void recorder__set_leaf_fixup(struct recorder *r, bool on)
 {
 	r->leaf_fixup = on;
@@ -190,23 +204,27 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 	return r->nr_rmaps;
 }
 
+static size_t key_len(const uint64_t *k);
+
 static bool stack_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct rstack *s = &((struct recorder *)ctx)->stacks[id - 1];
 	const uint64_t *k = key;
-	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+	size_t len = key_len(k);
 
 	return s->len == len && !memcmp(s->key, k, len * sizeof(*k));
 }
 
-static int stack_add(struct recorder *r, size_t len)
+static int stack_add(struct recorder *r, size_t len, double count,
+		     double off_ns)
 {
 	uint64_t h = hash__bytes(r->scratch, len * sizeof(uint64_t), 0);
 	uint32_t id = hashmap__find(&r->stack_idx, h, stack_eq, r->scratch, r);
 	struct rstack *s;
 
 	if (id) {
-		r->stacks[id - 1].count++;
+		r->stacks[id - 1].count += count;
+		r->stacks[id - 1].off_ns += off_ns;
 		return 0;
 	}
 	if (array__grow((void **)&r->stacks, &r->stacks_cap, r->nr_stacks + 1,
@@ -218,7 +236,8 @@ static int stack_add(struct recorder *r, size_t len)
 		return -ENOMEM;
 	memcpy(s->key, r->scratch, len * sizeof(uint64_t));
 	s->len = len;
-	s->count = 1;
+	s->count = count;
+	s->off_ns = off_ns;
 	r->nr_stacks++;
 	if (hashmap__insert(&r->stack_idx, h, r->nr_stacks)) {
 		free(s->key);
@@ -231,6 +250,25 @@ static int stack_add(struct recorder *r, size_t len)
 /* Flags in the low bits of header word 3 (above the kernel depth). */
 #define RS_USER_MISSING		(1u << 16)
 #define RS_KERNEL_MISSING	(1u << 17)
+#define RS_OFFCPU		(1u << 18)	/* off-CPU block(s) */
+#define RS_OFF_SHORT		(1u << 19)	/*   summed short blocks */
+#define RS_OFF_STATE_SHIFT	20		/*   enum off_state, 2 bits */
+#define RS_WAKER		(1u << 22)	/*   a waker section follows */
+#define RS_OFF_EARLY		(1u << 23)	/*   began before the recording */
+
+/*
+ * Words of a raw stack: the header, user (address, mapping) pairs, kernel
+ * addresses, and with RS_WAKER the waker's pid/tid, comm and depths words
+ * and its frames in the same layout.
+ */
+static size_t key_len(const uint64_t *k)
+{
+	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+
+	if (k[3] & RS_WAKER)
+		len += 3 + 2 * (k[len + 2] >> 32) + (k[len + 2] & 0xffff);
+	return len;
+}
 
 static const struct pm_map *pm_lookup(void *ctx, pid_t pid, uint64_t addr,
 				      uint64_t ts)
@@ -324,18 +362,61 @@ static int fp_frames(struct recorder *r, const struct sample_event *e, int nu)
 	return nu + 1;
 }
 
+/* Appends the waker section at k[len]; the new length, or 0 (ENOMEM). */
+static size_t add_waker(struct recorder *r, const struct sample_event *e,
+			const struct off_waker *w, size_t len)
+{
+	int nu = w->ustack_sz > 0 ? w->ustack_sz / 8 : 0;
+	int nk = w->kstack_sz > 0 ? w->kstack_sz / 8 : 0;
+	uint64_t *k = r->scratch;
+	uint32_t comm;
+	int i;
+
+	if (nu > SAMPLER_MAX_STACK)
+		nu = SAMPLER_MAX_STACK;
+	if (nk > SAMPLER_MAX_STACK)
+		nk = SAMPLER_MAX_STACK;
+	comm = strpool__id(&r->names, w->comm, strnlen(w->comm,
+						       sizeof(w->comm)));
+	if (!comm)
+		return 0;
+	k[len++] = (uint64_t)w->pid << 32 | w->tid;
+	k[len++] = comm;
+	k[len++] = (uint64_t)nu << 32 | nk;
+	for (i = 0; i < nu; i++) {
+		const struct pm_map *m = proc_maps__lookup(r->pm, w->pid,
+							   w->ustack[i],
+							   e->ts);
+		uint32_t id = m ? rmap_id(r, w->pid, m) : 0;
+
+		if (m && !id)
+			return 0;
+		k[len++] = w->ustack[i];
+		k[len++] = id;
+	}
+	for (i = 0; i < nk; i++)
+		k[len++] = w->kstack[i];
+	r->stats.off_wakers++;
+	return len;
+}
+
 static int handle(struct recorder *r, const struct sample_event *e)
 {
 	struct recorder_stats *st = &r->stats;
 	const struct sample_ustack *us = sample_event__ustack(e);
 	int nu = e->ustack_sz > 0 ? e->ustack_sz / 8 : 0;
 	int nk = e->kstack_sz > 0 ? e->kstack_sz / 8 : 0;
-	uint32_t comm, pcomm, flags = 0;
+	uint32_t comm, pcomm, flags = 0, org = 0;
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
 	bool dwarf = false;
 	int i;
 
+	if (r->origins &&
+	    !(org = origins__of(r->origins, e->cgroup_id, e->pid))) {
+		st->filtered++;
+		return 0;
+	}
 	if (nu > SAMPLER_MAX_STACK)
 		nu = SAMPLER_MAX_STACK;
 	if (nk > SAMPLER_MAX_STACK)
@@ -364,6 +445,14 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		st->kernel_missing++;
 		flags |= RS_KERNEL_MISSING;
 	}
+	if (e->flags & SAMPLE_F_OFFCPU) {
+		flags |= RS_OFFCPU |
+			 SAMPLE_OFF_STATE(e->flags) << RS_OFF_STATE_SHIFT;
+		if (e->flags & SAMPLE_F_OFF_EARLY)
+			flags |= RS_OFF_EARLY;
+		st->off_blocks++;
+		st->off_ns += e->off_ns;
+	}
 	if (!us && nu == SAMPLER_MAX_STACK)
 		st->user_truncated++;
 	if (nk == SAMPLER_MAX_STACK)
@@ -378,7 +467,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		return -ENOMEM;
 	k[0] = (uint64_t)e->pid << 32 | e->tid;
 	k[1] = (uint64_t)comm << 32 | pcomm;
-	k[2] = e->cgroup_id;
+	k[2] = r->origins ? org : e->cgroup_id;
 	k[3] = (uint64_t)nu << 32 | flags | nk;
 	for (i = 0; i < nu; i++) {
 		uint64_t addr = r->uips[i];
@@ -398,7 +487,45 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
-	return stack_add(r, len);
+	if ((flags & RS_OFFCPU) && sample_event__waker(e)) {
+		k[3] |= RS_WAKER;
+		len = add_waker(r, e, sample_event__waker(e), len);
+		if (!len)
+			return -ENOMEM;
+	}
+	if (flags & RS_OFFCPU)
+		return stack_add(r, len, 1, e->off_ns);
+	return stack_add(r, len, 1, 0);
+}
+
+void recorder__set_off_cpu(struct recorder *r, uint64_t min_ns)
+{
+	r->off_cpu = true;
+	r->off_cpu_min_ns = min_ns;
+}
+
+int recorder__off_cpu_short(struct recorder *r, const struct off_short_key *sk,
+			    const struct off_short_val *v)
+{
+	uint32_t comm, pcomm;
+	uint64_t *k = r->scratch;
+
+	if (sk->state >= OFF_NR_STATES)
+		return 0;
+	comm = strpool__id(&r->names, v->comm, strnlen(v->comm,
+						       sizeof(v->comm)));
+	pcomm = strpool__id(&r->names, v->pcomm, strnlen(v->pcomm,
+							 sizeof(v->pcomm)));
+	if (!comm || !pcomm)
+		return -ENOMEM;
+	k[0] = (uint64_t)sk->pid << 32 | sk->tid;
+	k[1] = (uint64_t)comm << 32 | pcomm;
+	k[2] = 0;
+	k[3] = RS_OFFCPU | RS_OFF_SHORT |
+	       (uint64_t)sk->state << RS_OFF_STATE_SHIFT;
+	r->stats.off_short_blocks += v->blocks;
+	r->stats.off_short_ns += v->ns;
+	return stack_add(r, HDR, v->blocks, v->ns);
 }
 
 int recorder__sample(struct recorder *r, const struct sample_event *e)
@@ -415,7 +542,21 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 		return -ENOMEM;
 	memcpy(copy, e, sample_event__size(e));
 	r->deferred[r->nr_deferred++] = copy;
-	return 0;
+	r->deferred_bytes += sample_event__size(e);
+	/*
+	 * Bounded: the caller stops reading, and the next horizon (taken
+	 * after this round) releases every sample kept aside now.
+	 */
+	return r->deferred_bytes >= RECORDER_MAX_DEFERRED_BYTES;
+}
+
+int recorder__on_sample(const struct sample_event *e, size_t size, void *ctx)
+{
+	int err = recorder__sample(ctx, e);
+
+	(void)size;
+	/* A sample that cannot be handled is counted, not fatal. */
+	return err == -ENOMEM || err > 0 ? err : 0;
 }
 
 int recorder__set_horizon(struct recorder *r, uint64_t ts)
@@ -429,6 +570,7 @@ int recorder__set_horizon(struct recorder *r, uint64_t ts)
 
 		if (e->ts <= ts && !err) {
 			err = handle(r, e);
+			r->deferred_bytes -= sample_event__size(e);
 			free(e);
 		} else {
 			r->deferred[kept++] = e;
@@ -439,6 +581,34 @@ int recorder__set_horizon(struct recorder *r, uint64_t ts)
 }
 
 /* ---- building the profile ---- */
+
+/*
+ * The leaf frames that name why a thread was off the CPU, and the parent
+ * of the per-thread sums of short blocks (which have no stacks).
+ */
+static int off_cpu_markers(struct recorder *r, struct profile *p,
+			   uint32_t markers[OFF_NR_STATES], uint32_t *short_id,
+			   uint32_t *early_id)
+{
+	char name[64];
+	struct pf_frame f = { .name = name };
+	int i;
+
+	for (i = 0; i < OFF_NR_STATES; i++) {
+		snprintf(name, sizeof(name), "[off-cpu: %s]",
+			 off_state__name(i));
+		markers[i] = profile__frame(p, &f);
+		if (!markers[i])
+			return -ENOMEM;
+	}
+	snprintf(name, sizeof(name), "[off-cpu: blocks under %.0f us]",
+		 r->off_cpu_min_ns / 1e3);
+	*short_id = profile__frame(p, &f);
+	snprintf(name, sizeof(name), "[off-cpu: blocked since before the "
+		 "recording]");
+	*early_id = profile__frame(p, &f);
+	return *short_id && *early_id ? 0 : -ENOMEM;
+}
 
 struct frame_memo {
 	struct hashmap idx;
@@ -533,11 +703,12 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 
 static int build_types(struct recorder *r, struct profile *p)
 {
-	struct pf_value_type t[2] = {
+	struct pf_value_type t[3] = {
 		{ "samples", "count" }, { "cpu", "nanoseconds" },
+		{ "off_cpu", "nanoseconds" },
 	};
 
-	if (profile__set_types(p, t, 2))
+	if (profile__set_types(p, t, r->off_cpu ? 3 : 2))
 		return -ENOMEM;
 	p->period_type.type = profile__intern(p, "cpu");
 	p->period_type.unit = profile__intern(p, "nanoseconds");
@@ -545,13 +716,68 @@ static int build_types(struct recorder *r, struct profile *p)
 	return 0;
 }
 
+/* Kernel functions that begin interrupt handling on x86-64. */
+static bool irq_entry(const char *name)
+{
+	static const char *const prefixes[] = {
+		"asm_sysvec_", "asm_common_interrupt", "asm_exc_",
+		"handle_softirqs", "__do_softirq", "run_ksoftirqd",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
+ * The waker's frames above the blocked stack, as offwaketime draws them:
+ * its kernel then user frames from the wake-up up, then its name, all of
+ * kind PF_WAKER (folded suffix _[w]).  A wake-up from an interrupt ends at
+ * the interrupt's entry, named "[interrupt]": what lies beyond was only
+ * interrupted.
+ */
+static int waker_frames(struct recorder *r, struct symbolizer *sym,
+			struct profile *p, struct frame_memo *fm,
+			const uint64_t *w, uint32_t *stack, size_t *d)
+{
+	size_t nu = w[2] >> 32, nk = w[2] & 0xffff, j;
+	const uint64_t *u = w + 3, *kf = w + 3 + 2 * nu;
+	struct pf_frame f;
+	uint32_t id;
+
+	bool irq = false;
+
+	for (j = 0; j < nk + nu && !irq; j++) {
+		id = j < nk ? frame_id(r, sym, p, fm, kf[j], ~0ULL, j == 0) :
+		     frame_id(r, sym, p, fm, u[2 * (j - nk)],
+			      u[2 * (j - nk) + 1], j == 0);
+		if (!id)
+			return -ENOMEM;
+		f = *profile__frame_get(p, id);
+		irq = j < nk && irq_entry(f.name);
+		f.kind = PF_WAKER;
+		stack[(*d)++] = profile__frame(p, &f);
+		if (!stack[*d - 1])
+			return -ENOMEM;
+	}
+	memset(&f, 0, sizeof(f));
+	f.name = irq ? "[interrupt]" : r->names.strs[(uint32_t)w[1] - 1];
+	f.kind = PF_WAKER;
+	stack[(*d)++] = profile__frame(p, &f);
+	return stack[*d - 1] ? 0 : -ENOMEM;
+}
+
 struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2) *
+	uint32_t *stack = malloc((MAX_USER + 3 * SAMPLER_MAX_STACK + 6) *
 				 sizeof(*stack));
-	uint32_t missed_user = 0, missed_kernel = 0;
+	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
+	uint32_t early_id = 0;
+	uint32_t markers[OFF_NR_STATES] = { 0 };
 	size_t i;
 	int err = -ENOMEM;
 
@@ -575,17 +801,29 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		if (!fm.mapping_ids[0] || !missed_user || !missed_kernel)
 			goto out;
 	}
+	if (r->off_cpu && off_cpu_markers(r, p, markers, &short_id, &early_id))
+		goto out;
 	for (i = 0; i < r->nr_stacks; i++) {
 		const struct rstack *s = &r->stacks[i];
 		const uint64_t *k = s->key;
 		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
-		double vals[2] = { s->count, s->count * p->period };
+		double vals[3] = { s->count, s->count * p->period, 0 };
 		struct pf_labels l = {
 			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
 			.comm = r->names.strs[(k[1] >> 32) - 1],
 			.process = r->names.strs[(uint32_t)k[1] - 1],
 		};
 
+		if (k[3] & RS_OFFCPU) {
+			vals[1] = 0;
+			vals[2] = s->off_ns;
+		}
+		if (k[3] & RS_OFF_SHORT)
+			stack[d++] = short_id;
+		if (k[3] & RS_OFF_EARLY)
+			stack[d++] = early_id;
+		if (r->origins)
+			origins__labels(r->origins, k[2], l.pid, &l);
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
 		/* Root first: the BPF stacks are leaf first. */
@@ -613,6 +851,12 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		}
 		if (k[3] & RS_KERNEL_MISSING)
 			stack[d++] = missed_kernel;
+		if (k[3] & RS_OFFCPU)
+			stack[d++] = markers[(k[3] >> RS_OFF_STATE_SHIFT) & 3];
+		if ((k[3] & RS_WAKER) &&
+		    waker_frames(r, sym, p, &fm, k + HDR + 2 * nu + nk,
+				 stack, &d))
+			goto out;
 		if (profile__add(p, stack, d, &l, vals))
 			goto out;
 	}

@@ -39,6 +39,11 @@ struct recorder_stats {
 	uint64_t dwarf_ns;		/* time spent unwinding */
 	/* frame-pointer mode */
 	uint64_t leaf_fixed;		/* callers restored by the leaf fix-up */
+	/* --off-cpu */
+	uint64_t off_blocks, off_ns;	/* blocks with stacks, their time */
+	uint64_t off_short_blocks, off_short_ns; /* summed short blocks */
+	uint64_t off_wakers;		/* blocks with their waker's stacks */
+	uint64_t filtered;		/* dropped by the origins' filter */
 };
 
 struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
@@ -51,16 +56,39 @@ void recorder__free(struct recorder *r);
 void recorder__set_leaf_fixup(struct recorder *r, bool on);
 
 /*
- * Handles one sample.  Samples newer than the horizon are kept aside:
- * the mappings they need may not have been read yet.
+ * Off-CPU recording: the profile gets a third type, off_cpu/nanoseconds;
+ * blocks (SAMPLE_F_OFFCPU events) end with a frame naming their state,
+ * and per-thread sums of blocks under @min_ns are added with
+ * recorder__off_cpu_short().
  */
+void recorder__set_off_cpu(struct recorder *r, uint64_t min_ns);
+int recorder__off_cpu_short(struct recorder *r, const struct off_short_key *k,
+			    const struct off_short_val *v);
+
+/*
+ * Labels each sample with its origin (container, pod, unit) and drops
+ * those the origins filter out.  @o stays the caller's.
+ */
+struct origins;
+void recorder__set_origins(struct recorder *r, struct origins *o);
+
+/*
+ * Handles one sample.  Samples newer than the horizon are kept aside:
+ * the mappings they need may not have been read yet.  Returns 0, -errno,
+ * or 1 when the samples kept aside reach RECORDER_MAX_DEFERRED_BYTES: the
+ * caller should stop reading until the horizon moves.
+ */
+#define RECORDER_MAX_DEFERRED_BYTES (64u << 20)
 int recorder__sample(struct recorder *r, const struct sample_event *e);
+/* recorder__sample() as a sampler_cb (@ctx: the recorder). */
+int recorder__on_sample(const struct sample_event *e, size_t size, void *ctx);
 /* Sets the horizon (CLOCK_MONOTONIC ns) and handles what it releases. */
 int recorder__set_horizon(struct recorder *r, uint64_t ts);
 
 /*
  * Builds a profile of everything recorded since the last reset:
- * symbolized, labelled, with types [samples/count, cpu/nanoseconds].
+ * symbolized, labelled, with types [samples/count, cpu/nanoseconds] (and
+ * off_cpu/nanoseconds with recorder__set_off_cpu()).
  */
 struct profile *recorder__build(struct recorder *r, struct symbolizer *sym);
 /* Forgets the recorded stacks (next window); statistics stay. */

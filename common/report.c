@@ -11,10 +11,12 @@
 
 #include "array.h"
 #include "report.h"
+#include "topn.h"
 
 static const char *const key_names[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "sym", [REPORT_KEY_DSO] = "dso",
 	[REPORT_KEY_COMM] = "comm", [REPORT_KEY_PID] = "pid",
+	[REPORT_KEY_CONTAINER] = "container",
 };
 
 const char *report_key__name(enum report_key k)
@@ -69,22 +71,24 @@ static uint64_t frame_part(const char *sym, uint8_t kind, const char *dso)
 	return str_hash(dso, str_hash(sym, kind + 1));
 }
 
-static uint64_t sample_part(const char *comm, int32_t pid)
+static uint64_t sample_part(const char *comm, int32_t pid,
+			    const char *container)
 {
-	return hash__u64((uint32_t)pid, str_hash(comm, 0x5a));
+	return hash__u64((uint32_t)pid, str_hash(comm, str_hash(container,
+								 0x5a)));
 }
 
 static uint64_t id_hash(const struct report_id *id)
 {
 	return hash__u64(frame_part(id->sym, id->kind, id->dso),
-			 sample_part(id->comm, id->pid));
+			 sample_part(id->comm, id->pid, id->container));
 }
 
 static bool id_eq(const struct report_id *a, const struct report_id *b)
 {
 	return a->kind == b->kind && a->pid == b->pid &&
 	       str_eq(a->sym, b->sym) && str_eq(a->dso, b->dso) &&
-	       str_eq(a->comm, b->comm);
+	       str_eq(a->comm, b->comm) && str_eq(a->container, b->container);
 }
 
 const char *report__frame_dso(const struct profile *p,
@@ -110,6 +114,13 @@ const char *report__frame_dso(const struct profile *p,
 const char *report__sample_comm(const struct pf_sample *s)
 {
 	return s->labels.comm ? s->labels.comm : s->labels.process;
+}
+
+const char *report__sample_container(const struct pf_sample *s)
+{
+	const char *n = s->labels.origin[PF_CONTAINER_NAME];
+
+	return n ? n : "[host]";
 }
 
 /* --- rankings */
@@ -159,6 +170,7 @@ struct report *report__rank(const struct profile *p, size_t type,
 	bool want_dso = report_keys__has(keys, REPORT_KEY_DSO);
 	bool want_comm = report_keys__has(keys, REPORT_KEY_COMM);
 	bool want_pid = report_keys__has(keys, REPORT_KEY_PID);
+	bool want_ct = report_keys__has(keys, REPORT_KEY_CONTAINER);
 	uint64_t *fh = NULL;		/* frame part of the hash, by frame */
 	size_t *stamp = NULL, stamp_cap = 0, i, j;
 	struct report *r;
@@ -198,7 +210,9 @@ struct report *report__rank(const struct profile *p, size_t type,
 		}
 		if (want_pid)
 			id.pid = s->labels.pid;
-		sh = sample_part(id.comm, id.pid);
+		if (want_ct)
+			id.container = report__sample_container(s);
+		sh = sample_part(id.comm, id.pid, id.container);
 		if (!want_sym && !want_dso) {
 			row = row_get(r, &id, hash__u64(frame_part(NULL, 0,
 								   NULL), sh));
@@ -252,6 +266,10 @@ static int id_cmp(const struct report_id *a, const struct report_id *b)
 		return c;
 	if (a->comm != b->comm && (c = strcmp(a->comm ? a->comm : "",
 					      b->comm ? b->comm : "")))
+		return c;
+	if (a->container != b->container &&
+	    (c = strcmp(a->container ? a->container : "",
+			b->container ? b->container : "")))
 		return c;
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
 }
@@ -514,6 +532,19 @@ static bool keep(const struct profile *p, const struct pf_sample *s,
 		if (i == f->nr_pids)
 			return false;
 	}
+	if (f->nr_containers) {
+		const char *name = s->labels.origin[PF_CONTAINER_NAME];
+		const char *id = s->labels.origin[PF_CONTAINER_ID];
+
+		for (i = 0; i < f->nr_containers; i++)
+			if ((name && !strcmp(name, f->containers[i])) ||
+			    (id && *f->containers[i] &&
+			     !strncmp(id, f->containers[i],
+				      strlen(f->containers[i]))))
+				break;
+		if (i == f->nr_containers)
+			return false;
+	}
 	if (f->focus && !stack_match(p, s, f->focus, fmemo))
 		return false;
 	if (f->ignore && stack_match(p, s, f->ignore, imemo))
@@ -688,6 +719,35 @@ nomem:
 	report_tree__free(t);
 	errno = ENOMEM;
 	return NULL;
+}
+
+double report_tree__cap_limit(const struct report_tree *t, double limit,
+			      size_t max, size_t *hidden)
+{
+	double *v, cap;
+	size_t i, n = 0;
+
+	*hidden = 0;
+	if (!t->total)
+		return limit;
+	v = malloc(t->nr_nodes * sizeof(*v));
+	if (!v)
+		return INFINITY;	/* show nothing rather than too much */
+	for (i = 1; i < t->nr_nodes; i++) {
+		double p = 100 * t->nodes[i].total / t->total;
+
+		if (p >= limit)
+			v[n++] = p;
+	}
+	cap = topn__threshold(v, n, max);
+	if (cap > limit) {
+		for (i = max; i > 0 && v[i - 1] < cap; i--)
+			;
+		*hidden = n - i;
+		limit = cap;
+	}
+	free(v);
+	return limit;
 }
 
 void report_tree__free(struct report_tree *t)

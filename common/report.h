@@ -25,6 +25,7 @@ enum report_key {
 	REPORT_KEY_DSO,		/* module */
 	REPORT_KEY_COMM,	/* thread (or process) name */
 	REPORT_KEY_PID,		/* process id */
+	REPORT_KEY_CONTAINER,	/* container name, else "[host]" */
 	REPORT_NR_KEYS,
 };
 
@@ -45,6 +46,7 @@ struct report_id {
 	const char *dso;
 	const char *comm;
 	int32_t pid;
+	const char *container;
 };
 
 struct report_row {
@@ -73,6 +75,8 @@ const char *report__frame_dso(const struct profile *p,
 			      const struct pf_frame *f);
 /* Thread name of a sample, else its process name, else NULL. */
 const char *report__sample_comm(const struct pf_sample *s);
+/* Container name of a sample (record's labels), else "[host]". */
+const char *report__sample_container(const struct pf_sample *s);
 
 /*
  * Ranks @p's value @type under @keys.  Recursion counts once in a row's
@@ -99,6 +103,9 @@ struct report_filter {
 	size_t nr_comms;
 	const int32_t *pids;		/* keep these processes */
 	size_t nr_pids;
+	const char *const *containers;	/* keep these containers: names,
+					 * ids or id prefixes */
+	size_t nr_containers;
 	const regex_t *focus;		/* keep stacks with a matching frame */
 	const regex_t *ignore;		/* drop stacks with a matching frame */
 };
@@ -143,6 +150,17 @@ void report_tree__free(struct report_tree *t);
  * children of nodes for which @descend is false; 0 at the end. */
 uint32_t report_tree__next(const struct report_tree *t, uint32_t i,
 			   bool descend);
+
+/* Most call-tree nodes printed, whatever the input and --percent-limit. */
+#define REPORT_MAX_NODES 100000
+
+/*
+ * The percent limit (@limit or higher) under which nodes are hidden so
+ * that at most @max are shown: a few KB of gzip can describe millions of
+ * nodes.  *hidden: the nodes above @limit that the raise hides.
+ */
+double report_tree__cap_limit(const struct report_tree *t, double limit,
+			      size_t max, size_t *hidden);
 
 /* The noise floor of the regression gate. */
 struct report_gate {

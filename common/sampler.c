@@ -3,12 +3,16 @@
  * The BPF sampler's lifecycle (see sampler.h): open -> configure -> load
  * -> perf events -> attach -> poll, and one cleanup path.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -25,18 +29,54 @@ struct sampler {
 	int ncpu;
 	sampler_cb cb;
 	void *ctx;
+	const volatile sig_atomic_t *stop;
+	/* The consume round under way: events handled, when it ends. */
+	uint64_t round_n, round_end;
+	bool discarding;		/* counting what is left, not handling */
+	uint64_t dropped;
 };
+
+/* A round ends (the rest stays in the ring) on this libbpf callback error. */
+#define ROUND_OVER (-EALREADY)
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct sampler *s = ctx;
-
 	const struct sample_event *e = data;
+	int err;
 
+	if (s->discarding) {
+		s->dropped++;
+		return 0;
+	}
 	if (size < SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) ||
 	    size < sample_event__size(e))
 		return 0;
-	return s->cb(data, size, s->ctx);
+	err = s->cb(data, size, s->ctx);
+	if (err < 0)
+		return err;
+	/*
+	 * libbpf keeps reading while the producer keeps writing: under a
+	 * load the reader cannot follow, one consume call would never
+	 * return.  End the round on a count, a deadline, a stop request or
+	 * the callback's word; the ring then fills and the BPF program
+	 * counts what it cannot store as lost.
+	 */
+	s->round_n++;
+	if (err > 0 || s->round_n >= SAMPLER_ROUND_MAX ||
+	    (s->stop && *s->stop))
+		return ROUND_OVER;
+	if (!(s->round_n & 63) && mono_ns() >= s->round_end)
+		return ROUND_OVER;
+	return 0;
 }
 
 /*
@@ -53,6 +93,12 @@ static size_t ring_size(const struct sampler_opts *o, int ncpu)
 	size_t want = (size_t)o->freq * ncpu * ev / 5;
 	size_t sz = 512u << 10;
 
+	/*
+	 * Off-CPU blocks come in bursts at any rate the target switches
+	 * at: room for some 50k blocks per second between two reads.
+	 */
+	if (o->off_cpu)
+		want += (size_t)50000 * sizeof(struct sample_event) / 5;
 	while (sz < want && sz < (256u << 20))
 		sz <<= 1;
 	return sz;
@@ -130,6 +176,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		return -ENOMEM;
 	s->cb = cb;
 	s->ctx = ctx;
+	s->stop = o->stop;
 	s->ncpu = libbpf_num_possible_cpus();
 	if (s->ncpu <= 0) {
 		err = s->ncpu ? s->ncpu : -ENODEV;
@@ -156,7 +203,8 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	s->skel->rodata->include_idle = o->idle;
 	s->skel->rodata->want_user = o->user;
 	s->skel->rodata->want_kernel = o->kernel;
-	if (o->user_stack_bytes > SAMPLER_MAX_USTACK_BYTES) {
+	if (o->user_stack_bytes > SAMPLER_MAX_USTACK_BYTES ||
+	    (o->off_cpu && o->user_stack_bytes)) {
 		err = -EINVAL;
 		goto fail;
 	}
@@ -168,6 +216,14 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		bpf_map__max_entries(s->skel->maps.events) / 4;
 	if (!o->follow_forks)
 		bpf_program__set_autoload(s->skel->progs.on_fork, false);
+	s->skel->rodata->off_cpu_min_ns = o->off_cpu_min_ns;
+	if (!o->off_cpu) {
+		bpf_program__set_autoload(s->skel->progs.on_switch, false);
+		/* Preallocated: no room for it when it is not used. */
+		bpf_map__set_max_entries(s->skel->maps.off_short, 1);
+	}
+	if (!o->off_cpu || !o->off_cpu_wakers)
+		bpf_program__set_autoload(s->skel->progs.on_waking, false);
 
 	err = sampler_bpf__load(s->skel);
 	if (err)
@@ -175,7 +231,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 	err = fill_targets(s, o);
 	if (err)
 		goto fail;
-	if (o->follow_forks) {
+	if (o->follow_forks || o->off_cpu) {
 		err = sampler_bpf__attach(s->skel);
 		if (err)
 			goto fail;
@@ -207,6 +263,9 @@ void sampler__stop(struct sampler *s)
 			close(s->pfds[cpu]);
 		s->pfds[cpu] = -1;
 	}
+	/* Off-CPU tracing stops too: blocks still open are not charged. */
+	if (s->skel)
+		sampler_bpf__detach(s->skel);
 }
 
 void sampler__free(struct sampler *s)
@@ -243,50 +302,339 @@ int sampler__wait(struct sampler *s, int timeout_ms)
 	return 0;
 }
 
-int sampler__consume(struct sampler *s)
+int sampler__consume(struct sampler *s, unsigned int budget_ms)
 {
-	int n = ring_buffer__consume(s->rb);
+	int n;
 
+	s->round_n = 0;
+	s->round_end = mono_ns() + budget_ms * 1000000ULL;
+	n = ring_buffer__consume(s->rb);
+	if (n == ROUND_OVER)
+		return 1;
 	return n < 0 && n != -EINTR ? n : 0;
 }
 
-void sampler__counters(const struct sampler *s, uint64_t *samples,
-		       uint64_t *lost)
+int sampler__drain(struct sampler *s, unsigned int budget_ms)
+{
+	const volatile sig_atomic_t *stop = s->stop;
+	int err;
+
+	/* The stop flag ended the recording, not this last read. */
+	s->stop = NULL;
+	err = sampler__consume(s, budget_ms);
+	s->stop = stop;
+	if (err <= 0)
+		return err;
+	/* Stopped: the ring holds a bounded number of events; count them. */
+	s->discarding = true;
+	err = ring_buffer__consume(s->rb);
+	s->discarding = false;
+	return err < 0 && err != -EINTR ? err : 0;
+}
+
+uint64_t sampler__dropped(const struct sampler *s)
+{
+	return s->dropped;
+}
+
+/* All counters, summed over CPUs (zeros where unreadable). */
+static void read_counters(const struct sampler *s, uint64_t sums[CNT_NR])
 {
 	int ncpu = s->ncpu, i;
 	__u64 *vals = calloc(ncpu, sizeof(*vals));
 	__u32 k;
 
-	*samples = *lost = 0;
+	memset(sums, 0, CNT_NR * sizeof(*sums));
 	if (!vals)
 		return;
 	for (k = 0; k < CNT_NR; k++) {
-		uint64_t sum = 0;
-
 		if (bpf_map__lookup_elem(s->skel->maps.counters, &k, sizeof(k),
 					 vals, ncpu * sizeof(*vals), 0))
 			continue;
 		for (i = 0; i < ncpu; i++)
-			sum += vals[i];
-		if (k == CNT_SAMPLES)
-			*samples = sum;
-		else if (k == CNT_LOST)
-			*lost = sum;
+			sums[k] += vals[i];
 	}
 	free(vals);
 }
 
-int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
-			uint64_t *ns)
+void sampler__counters(const struct sampler *s, uint64_t *samples,
+		       uint64_t *lost)
+{
+	uint64_t c[CNT_NR];
+
+	read_counters(s, c);
+	*samples = c[CNT_SAMPLES];
+	/* Dropped by us (stopped while the ring was full) count as lost. */
+	*lost = c[CNT_LOST] + s->dropped;
+}
+
+void sampler__offcpu_stats(const struct sampler *s,
+			   struct sampler_offcpu_stats *st)
+{
+	uint64_t c[CNT_NR];
+
+	read_counters(s, c);
+	st->blocks = c[CNT_OFF_BLOCKS];
+	st->lost = c[CNT_OFF_LOST];
+	st->lost_ns = c[CNT_OFF_LOST_NS];
+	st->short_blocks = c[CNT_OFF_SHORT];
+	st->short_lost = c[CNT_OFF_SHORT_LOST];
+	st->short_lost_ns = c[CNT_OFF_SHORT_LOST_NS];
+	st->no_start = c[CNT_OFF_NO_START];
+}
+
+int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
+			  void *ctx)
+{
+	const struct bpf_map *m = s->skel->maps.off_short;
+	struct off_short_key k, next, *prev = NULL;
+	struct off_short_val v;
+	int err;
+
+	/*
+	 * Taking deletes the entry just read: the walk restarts from the
+	 * beginning each time, as the deleted key cannot be followed.
+	 */
+	while (!bpf_map__get_next_key(m, prev, &next, sizeof(next))) {
+		if (take)
+			err = bpf_map__lookup_and_delete_elem(m, &next,
+				sizeof(next), &v, sizeof(v), 0);
+		else
+			err = bpf_map__lookup_elem(m, &next, sizeof(next), &v,
+						   sizeof(v), 0);
+		if (!err) {
+			err = cb(&next, &v, ctx);
+			if (err)
+				return err;
+		} else if (errno != ENOENT) {
+			return -errno;
+		}
+		if (!take) {
+			k = next;
+			prev = &k;
+		}
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL	/* Linux 6.9 */
+#endif
+
+/*
+ * A thread's state letter, name and process id from /proc/TID/stat, or
+ * 0 when it is gone or a kernel thread.
+ */
+static char thread_stat(pid_t tid, char comm[SAMPLER_COMM_LEN], pid_t *tgid)
+{
+	char path[64], buf[1024], *open_p, *close_p, state;
+	unsigned long flags;
+	ssize_t n;
+	int fd, len;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p)
+		return 0;
+	len = close_p - open_p - 1;
+	if (len >= SAMPLER_COMM_LEN)
+		len = SAMPLER_COMM_LEN - 1;
+	memset(comm, 0, SAMPLER_COMM_LEN);
+	memcpy(comm, open_p + 1, len);
+	/* state ppid pgrp session tty tpgid flags */
+	if (sscanf(close_p + 2, "%c %*d %*d %*d %*d %*d %lu", &state,
+		   &flags) != 2 || (flags & 0x00200000))	/* PF_KTHREAD */
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	*tgid = tid;
+	{
+		FILE *f = fopen(path, "re");
+		char line[256];
+
+		while (f && fgets(line, sizeof(line), f))
+			if (sscanf(line, "Tgid: %d", tgid) == 1)
+				break;
+		if (f)
+			fclose(f);
+	}
+	return state;
+}
+
+static int pidfd_of(pid_t tid, pid_t tgid)
+{
+	return syscall(SYS_pidfd_open, tid, tid == tgid ? 0 : PIDFD_THREAD);
+}
+
+/* Seeds the pending block of one thread that sleeps now. */
+static void seed_thread(struct sampler *s, pid_t tid, uint64_t now,
+			struct off_pending *p)
+{
+	char comm[SAMPLER_COMM_LEN];
+	pid_t tgid;
+	char st = thread_stat(tid, comm, &tgid);
+	int fd;
+
+	if (st != 'S' && st != 'D')
+		return;
+	fd = pidfd_of(tid, tgid);
+	if (fd < 0)
+		return;
+	memset(p, 0, sizeof(*p));
+	p->ts = now;
+	p->state = st == 'D' ? OFF_DISK : OFF_SLEEPING;
+	p->ev.ts = now;
+	p->ev.pid = tgid;
+	p->ev.tid = tid;
+	p->ev.flags = SAMPLE_F_OFF_EARLY;
+	memcpy(p->ev.comm, comm, sizeof(comm));
+	if (thread_stat(tgid, comm, &tgid))
+		memcpy(p->ev.pcomm, comm, sizeof(comm));
+	/* A thread that switched meanwhile has its own record: keep it. */
+	bpf_map__update_elem(s->skel->maps.off_pending, &fd, sizeof(fd), p,
+			     sizeof(*p), BPF_NOEXIST);
+	close(fd);
+}
+
+/* Calls @fn for every thread of @pid (/proc/PID/task). */
+static void each_thread(pid_t pid, void (*fn)(void *, pid_t), void *ctx)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			fn(ctx, atoi(d->d_name));
+	closedir(dir);
+}
+
+struct seed_ctx {
+	struct sampler *s;
+	uint64_t now;
+	struct off_pending *p;
+};
+
+static void seed_one(void *ctx, pid_t tid)
+{
+	struct seed_ctx *c = ctx;
+
+	seed_thread(c->s, tid, c->now, c->p);
+}
+
+int sampler__offcpu_seed(struct sampler *s, const pid_t *pids, size_t npids,
+			 const pid_t *tids, size_t ntids)
+{
+	struct seed_ctx c = { s, mono_ns(), malloc(sizeof(*c.p)) };
+	size_t i;
+
+	if (!c.p)
+		return -ENOMEM;
+	for (i = 0; i < npids; i++)
+		each_thread(pids[i], seed_one, &c);
+	for (i = 0; i < ntids; i++)
+		seed_one(&c, tids[i]);
+	free(c.p);
+	return 0;
+}
+
+struct pending_ctx {
+	struct sampler *s;
+	uint64_t now, *nr;
+	struct off_pending *p;
+	sampler_cb cb;
+	void *ctx;
+	int err;
+};
+
+static void pending_one(void *ctx, pid_t tid)
+{
+	struct pending_ctx *c = ctx;
+	char comm[SAMPLER_COMM_LEN];
+	pid_t tgid;
+	char st;
+	int fd;
+
+	if (c->err)
+		return;
+	st = thread_stat(tid, comm, &tgid);
+	/* Runnable or running: its last block has ended. */
+	if (!st || st == 'R')
+		return;
+	fd = pidfd_of(tid, tgid);
+	if (fd < 0)
+		return;
+	if (!bpf_map__lookup_elem(c->s->skel->maps.off_pending, &fd,
+				  sizeof(fd), c->p, sizeof(*c->p), 0) &&
+	    c->p->ts && c->p->ts < c->now) {
+		c->p->ev.off_ns = c->now - c->p->ts;
+		c->p->ev.flags &= ~SAMPLE_F_WAKER;
+		c->p->ev.flags |= SAMPLE_F_OFFCPU |
+			(c->p->state & 3) << SAMPLE_OFF_STATE_SHIFT;
+		(*c->nr)++;
+		c->err = c->cb(&c->p->ev, sizeof(c->p->ev), c->ctx);
+	}
+	close(fd);
+}
+
+int sampler__offcpu_pending(struct sampler *s, uint64_t now, sampler_cb cb,
+			    void *ctx, uint64_t *nr)
+{
+	struct pending_ctx c = { s, now, nr, malloc(sizeof(*c.p)), cb, ctx,
+				 0 };
+	struct dirent *d;
+	DIR *dir;
+
+	*nr = 0;
+	if (!c.p)
+		return -ENOMEM;
+	dir = opendir("/proc");
+	if (!dir) {
+		free(c.p);
+		return -errno;
+	}
+	while ((d = readdir(dir)) && !c.err)
+		if (d->d_name[0] >= '1' && d->d_name[0] <= '9')
+			each_thread(atoi(d->d_name), pending_one, &c);
+	closedir(dir);
+	free(c.p);
+	return c.err;
+}
+
+static int prog_stats(const struct bpf_program *prog, uint64_t *runs,
+		      uint64_t *ns)
 {
 	struct bpf_prog_info info;
 	__u32 len = sizeof(info);
 
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(s->skel->progs.on_sample),
-				    &info, &len))
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
 		return -errno;
 	*runs = info.run_cnt;
 	*ns = info.run_time_ns;
 	return 0;
+}
+
+int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
+			uint64_t *ns)
+{
+	return prog_stats(s->skel->progs.on_sample, runs, ns);
+}
+
+int sampler__offcpu_prog_stats(const struct sampler *s, uint64_t *runs,
+			       uint64_t *ns)
+{
+	return prog_stats(s->skel->progs.on_switch, runs, ns);
 }

@@ -47,6 +47,9 @@ struct session {
  * went with its last process.
  */
 #define SESSION_GC_NS	(10 * 1000000000ULL)
+/* Reading rounds are bounded so that signals and deadlines are kept. */
+#define SESSION_CONSUME_MS	100
+#define SESSION_DRAIN_MS	2000
 
 static uint64_t mono_ns(void)
 {
@@ -260,7 +263,7 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 
 	if (s->o.exclude_self && (pid_t)e->pid == s->self)
 		return 0;
-	return recorder__sample(s->rec, e) == -ENOMEM ? -ENOMEM : 0;
+	return recorder__on_sample(e, size, s->rec);
 }
 
 int session__new(const struct session_opts *o, struct session **out,
@@ -271,7 +274,7 @@ int session__new(const struct session_opts *o, struct session **out,
 		.idle = o->idle, .cgroup_fd = o->cgroup_fd,
 		.user_stack_bytes = o->user ? o->user_stack_bytes : 0,
 		.pids = o->pids, .nr_pids = o->nr_pids,
-		.tids = o->tids, .nr_tids = o->nr_tids,
+		.tids = o->tids, .nr_tids = o->nr_tids, .stop = o->stop,
 	};
 	struct session *s = calloc(1, sizeof(*s));
 	int err;
@@ -360,7 +363,7 @@ int session__poll(struct session *s, int timeout_ms)
 	proc_maps__drain(s->pm);
 	s->horizon = mono_ns();
 	if (recorder__set_horizon(s->rec, s->horizon) ||
-	    sampler__consume(s->smp))
+	    sampler__consume(s->smp, SESSION_CONSUME_MS) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -434,7 +437,7 @@ void session__stop(struct session *s)
 	proc_maps__drain(s->pm);
 	s->horizon = UINT64_MAX;
 	recorder__set_horizon(s->rec, UINT64_MAX);
-	sampler__consume(s->smp);
+	sampler__drain(s->smp, SESSION_DRAIN_MS);
 }
 
 void session__counters(const struct session *s, uint64_t *samples,

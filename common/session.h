@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,6 +33,8 @@ struct session_opts {
 	char *const *command;		/* argv of a command to run, or NULL */
 	unsigned int user_stack_bytes;	/* DWARF mode; 0: frame pointers */
 	bool exclude_self;		/* drop samples of our own process */
+	const volatile sig_atomic_t *stop; /* reading stops when set, or
+					 * NULL */
 };
 
 struct session;
@@ -86,8 +89,9 @@ pid_t session__child(const struct session *s);
  */
 struct profile *session__interval(struct session *s);
 
-/* Stops sampling and handles every pending sample (call before the last
- * session__interval()). */
+/* Stops sampling and handles the pending samples, for at most 2 s (what
+ * is left then is dropped and counted as lost); call before the last
+ * session__interval(). */
 void session__stop(struct session *s);
 
 /* Samples counted by the sampler, lost in its ring buffer, and side-band

@@ -94,6 +94,7 @@ static struct elf_syms *open_module(struct symbolizer *s,
 {
 	char fdpath[64], root[64];
 	const char *path = mod->path;
+	struct elf_syms *es;
 	struct stat st;
 
 	if (mod->special)
@@ -111,7 +112,16 @@ static struct elf_syms *open_module(struct symbolizer *s,
 		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mod->fd);
 		path = fdpath;
 	}
-	return elf_syms__open(path, root[0] ? root : NULL, s->debug_dir);
+	es = elf_syms__open(path, root[0] ? root : NULL, s->debug_dir);
+	/* Its owner may have swapped the path since stat(): not that file. */
+	if (es && path != fdpath && mod->fd >= 0 &&
+	    !elf_syms__is_file(es, mod->dev, mod->ino)) {
+		elf_syms__free(es);
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", mod->fd);
+		es = elf_syms__open(fdpath, root[0] ? root : NULL,
+				    s->debug_dir);
+	}
+	return es;
 }
 
 static struct sym_module *module_state(struct symbolizer *s,

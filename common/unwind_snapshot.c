@@ -16,6 +16,7 @@
 
 #include "elf_syms.h"
 #include "unwind_snapshot.h"
+#include "safe_open.h"
 
 #define USNAP_MAGIC "ebprof-unwind-snapshot"
 #define USNAP_MAX_NAME 255
@@ -445,11 +446,13 @@ int unwind_snapshot__open_files(struct unwind_snapshot *s, const char *dir,
 		mod->path = path;
 		mod->name = m->file;
 		mod->id = s->nr_mods;
-		mod->fd = open(path, O_RDONLY | O_CLOEXEC);
+		/* Named by the snapshot: no FIFO, device or link. */
+		mod->fd = safe_open(path, &(struct safe_open_opts){
+			.owner = SAFE_ANY_OWNER, .nofollow = 1 });
 		if (mod->fd < 0) {
-			ret = -errno;
+			ret = mod->fd;
 			snprintf(err, errlen, "cannot open '%s': %s", path,
-				 strerror(errno));
+				 safe_open__strerror(ret));
 			return ret;
 		}
 		es = elf_syms__open(path, NULL, NULL);
@@ -484,14 +487,13 @@ int unwind_snapshot__read(const char *path, struct unwind_snapshot **out,
 	int fd, ret;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
+	fd = safe_open(path, NULL);
+	if (fd < 0 && fd != -EINVAL) {
 		snprintf(err, errlen, "cannot open '%s': %s", path,
-			 strerror(errno));
-		return ret;
+			 strerror(-fd));
+		return fd;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) ||
 	    st.st_size > USNAP_MAX_FILE) {
 		ret = -EINVAL;
 		snprintf(err, errlen, "'%s': not a regular file of at most "
@@ -527,7 +529,8 @@ out:
 	*out = s;
 	free(dir);
 	free(buf);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	return ret;
 }
 

@@ -338,6 +338,7 @@ static void drain_one(struct uploader *u)
 struct part {
 	int32_t pid;
 	const char *comm;
+	const struct pf_labels *labels;	/* of its first sample */
 	struct profile *p;
 };
 
@@ -351,7 +352,16 @@ static int cmp_sample(const struct profile *w, enum uploader_label_by by,
 		      uint32_t a, uint32_t b)
 {
 	const struct pf_sample *x = &w->samples[a], *y = &w->samples[b];
+	const char *s, *t;
 
+	if (by == UPLOADER_LABEL_CONTAINER || by == UPLOADER_LABEL_SERVICE) {
+		enum pf_origin o = by == UPLOADER_LABEL_CONTAINER ?
+				   PF_CONTAINER_ID : PF_SERVICE_NAME;
+
+		s = x->labels.origin[o];
+		t = y->labels.origin[o];
+		return s == t ? 0 : !s ? -1 : !t ? 1 : strcmp(s, t);
+	}
 	if (by == UPLOADER_LABEL_PID && x->labels.pid != y->labels.pid)
 		return x->labels.pid < y->labels.pid ? -1 : 1;
 	return strcmp(process_name(x), process_name(y));
@@ -429,6 +439,7 @@ static int split(struct uploader *u, const struct profile *w,
 
 			p->pid = s->labels.pid;
 			p->comm = process_name(s);
+			p->labels = &s->labels;
 			p->p = profile__new();
 			if (!p->p || profile__set_types(p->p,
 					&w->types[w->default_type], 1)) {
@@ -456,7 +467,7 @@ static void upload_profile(struct uploader *u, const struct profile *p,
 			   const struct pyro_label *extra, size_t nr_extra,
 			   int64_t start_ns, int64_t end_ns)
 {
-	struct pyro_label labels[u->nr_labels + 2];
+	struct pyro_label labels[u->nr_labels + PF_NR_ORIGIN + 2];
 	struct strbuf name = STRBUF_INIT;
 	struct pyro_folded_stats fst;
 	struct pyro_chunk *chunks = NULL;
@@ -502,6 +513,50 @@ out:
 	strbuf__release(&name);
 }
 
+static bool user_label(const struct uploader *u, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < u->nr_labels; i++)
+		if (!strcmp(u->labels[i].key, key))
+			return true;
+	return false;
+}
+
+/*
+ * One container's (or service's) series, labelled as Grafana Alloy labels
+ * them; samples outside containers go without these labels.  Labels the
+ * user set win.
+ */
+static void upload_origin(struct uploader *u, const struct part *pt,
+			  const struct window *w)
+{
+	struct pyro_label extra[PF_NR_ORIGIN];
+	char *vals[PF_NR_ORIGIN] = { 0 };
+	size_t n = 0, j;
+
+	for (j = 0; j < PF_NR_ORIGIN; j++) {
+		const char *v = pt->labels->origin[j];
+		const char *key = pf_origin__key(j);
+
+		if (!v || user_label(u, key) ||
+		    (u->cfg.label_by == UPLOADER_LABEL_SERVICE &&
+		     j != PF_SERVICE_NAME))
+			continue;
+		vals[j] = strdup(v);
+		if (!vals[j])
+			continue;
+		pyro__sanitize_value(vals[j]);
+		if (!*vals[j])
+			continue;
+		extra[n].key = key;
+		extra[n++].value = vals[j];
+	}
+	upload_profile(u, pt->p, extra, n, w->start_ns, w->end_ns);
+	for (j = 0; j < PF_NR_ORIGIN; j++)
+		free(vals[j]);
+}
+
 static void handle_window(struct uploader *u, struct window *w)
 {
 	struct part *parts = NULL;
@@ -521,9 +576,16 @@ static void handle_window(struct uploader *u, struct window *w)
 	}
 	for (i = 0; i < nr; i++) {
 		struct pyro_label extra[2];
-		char pid[16], *comm = strdup(parts[i].comm);
+		char pid[16], *comm;
 		size_t n = 0;
 
+		if (u->cfg.label_by == UPLOADER_LABEL_CONTAINER ||
+		    u->cfg.label_by == UPLOADER_LABEL_SERVICE) {
+			upload_origin(u, &parts[i], w);
+			profile__free(parts[i].p);
+			continue;
+		}
+		comm = strdup(parts[i].comm);
 		if (!comm) {
 			STAT_ADD(u, lost, 1);
 			continue;

@@ -33,6 +33,9 @@ enum uploader_label_by {
 	UPLOADER_LABEL_NONE = 0,
 	UPLOADER_LABEL_PID,	/* a series per process: pid=, comm= */
 	UPLOADER_LABEL_COMM,	/* a series per process name: comm= */
+	UPLOADER_LABEL_CONTAINER, /* a series per container: service_name=,
+				   * container_id=, container_name=, ... */
+	UPLOADER_LABEL_SERVICE,	/* a series per service: service_name= */
 };
 
 enum uploader_level {

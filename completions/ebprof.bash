@@ -25,6 +25,9 @@ _ebprof()
 	--cgroup) COMPREPLY=($(compgen -d -- "${cur:-/sys/fs/cgroup/}")); return ;;
 	--format) COMPREPLY=($(compgen -W "folded pprof text json markdown" -- "$cur")); return ;;
 	--call-graph) COMPREPLY=($(compgen -W "fp dwarf" -- "$cur")); return ;;
+	--sample-type) COMPREPLY=($(compgen -W "cpu off-cpu wall samples" -- "$cur")); return ;;
+	--off-cpu-min) COMPREPLY=($(compgen -W "0 10us 20us 100us 1ms" -- "$cur")); return ;;
+	--label-by) COMPREPLY=($(compgen -W "pid comm container service" -- "$cur")); return ;;
 	--colors) COMPREPLY=($(compgen -W "hot mem io red green blue aqua yellow purple orange annotated" -- "$cur")); return ;;
 	-o|--output|--base|--token-file|--cacert) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac

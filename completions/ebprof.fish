@@ -19,3 +19,6 @@ complete -c ebprof -n 'test -n (__ebprof_cmd)' -F
 complete -c ebprof -s p -l pid -x -a '(__fish_complete_pids)'
 complete -c ebprof -l format -x -a 'folded pprof text json markdown'
 complete -c ebprof -l call-graph -x -a 'fp dwarf'
+complete -c ebprof -l sample-type -x -a 'cpu off-cpu wall samples'
+complete -c ebprof -l off-cpu-min -x -a '0 10us 20us 100us 1ms'
+complete -c ebprof -l label-by -x -a 'pid comm container service'

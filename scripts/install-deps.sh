@@ -5,7 +5,7 @@
 set -e
 PKGS="make gcc g++ clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
 libcapstone-dev libunwind-dev libiberty-dev libcurl4-openssl-dev
-libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf
+libjson-c-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf
 libc6-dbg linux-perf libxml2-utils util-linux procps pkg-config
 nodejs chromium golang-go libncurses-dev tmux"
 

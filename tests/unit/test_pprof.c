@@ -681,10 +681,10 @@ static void test_hostile(void)
 	b.m.n_sample_type = 0;
 	expect_bad(&b, "no sample types", "samples without types");
 
-	/* Huge and negative numbers are data, not errors. */
+	/* Huge numbers and negative times are data, not errors (negative
+	 * sample values are refused: test_negative()). */
 	go_heap_profile(&b);
 	b.vals[0][1] = INT64_MAX;
-	b.vals[1][1] = -5;
 	b.m.time_nanos = -1;
 	b.m.period = INT64_MIN;
 	b.loc[0].address = UINT64_MAX;
@@ -804,8 +804,7 @@ static void test_input(void)
 	write_file(path, "\x01\x00\x02garbage\n", 11);
 	q = profile__new();
 	r = input__read(q, path, &st, err, sizeof(err));
-	CHECK(r == -EINVAL && st.format == INPUT_PPROF &&
-	      strstr(err, "not a pprof profile"),
+	CHECK(r == -EPROTO && strstr(err, "not a recording"),
 	      "input: binary junk is one clear error (%s)", err);
 	profile__free(q);
 
@@ -852,12 +851,30 @@ static void test_out_format(void)
 	      "pprof: --format names");
 }
 
+/* Negative values gave shares of 200% and gates that never fire. */
+static void test_negative(void)
+{
+	struct pb_builder b;
+	struct profile *q;
+	char err[256] = "";
+	int r;
+
+	go_heap_profile(&b);
+	b.vals[1][1] = -100;
+	r = read_pb(&b, &q, err, sizeof(err), NULL);
+	CHECK(r == -EINVAL && strstr(err, "sample #2 has a negative value "
+				     "(-100)"),
+	      "pprof: a negative value is refused (%s)", err);
+	profile__free(q);
+}
+
 int main(void)
 {
 	test_wire();
 	test_round_trip();
 	test_folded_round_trip();
 	test_foreign();
+	test_negative();
 	test_hostile();
 	test_utf8();
 	test_input();

@@ -36,7 +36,7 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 # it when an upload is made, and libdebuginfod (common/debuginfod_loader.c)
 # when debug files are fetched.
 LIBS      := bpf dw elf z capstone unwind-x86_64 unwind protobuf-c iberty \
-	json-c lzma
+	json-c lzma ncursesw tinfo
 LAZY_LIBS := capstone
 STATIC_DEPS := zstd bz2
 SYS_LIBS  := -lm -lpthread -ldl

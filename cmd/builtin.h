@@ -28,6 +28,7 @@ extern const struct cmd cmd_record;
 extern const struct cmd cmd_report;
 extern const struct cmd cmd_flame;
 extern const struct cmd cmd_push;
+extern const struct cmd cmd_top;
 extern const struct cmd cmd_unwind_test;
 
 #endif

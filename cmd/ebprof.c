@@ -26,6 +26,7 @@ static const struct cmd *const commands[] = {
 	&cmd_report,
 	&cmd_flame,
 	&cmd_push,
+	&cmd_top,
 	&cmd_unwind_test,
 };
 

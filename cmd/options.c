@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables -> getopt_long, help text, option lists; see options.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,4 +127,37 @@ int opt_parse_double(const char *s, double lo, double hi, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int opt_parse_ids(const char *arg, pid_t **ids, size_t *nr)
+{
+	char *copy = strdup(arg), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long v;
+		pid_t *n;
+
+		errno = 0;
+		v = strtol(tok, &end, 10);
+		if (errno || *end || end == tok || v <= 0 || v > INT_MAX) {
+			err = -1;
+			break;
+		}
+		n = realloc(*ids, (*nr + 1) * sizeof(*n));
+		if (!n) {
+			err = -1;
+			break;
+		}
+		*ids = n;
+		(*ids)[(*nr)++] = v;
+	}
+	if (!*nr)
+		err = -1;
+	free(copy);
+	return err;
 }

@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct opt_spec {
 	const char *name;	/* long name, without "--" */
@@ -45,6 +46,12 @@ void opt_parser__list(const struct opt_parser *op, FILE *f);
 
 /* Parses a number in [lo, hi] (nothing else on the line); 0 or -1. */
 int opt_parse_double(const char *s, double lo, double hi, double *out);
+
+/*
+ * Parses "1,2,3" (positive ids) onto the end of the growing array *@ids;
+ * 0, or -1 on a bad entry or an empty list.
+ */
+int opt_parse_ids(const char *arg, pid_t **ids, size_t *nr);
 
 /* Hint printed after usage errors. */
 void usage_error(const char *cmd, const char *fmt, ...)

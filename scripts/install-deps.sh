@@ -9,7 +9,8 @@ libjson-c-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-pr
 libzstd-dev liblzma-dev
 libc6-dbg linux-perf libxml2-utils util-linux procps pkg-config
 nodejs chromium openjdk-17-jdk-headless golang-go xz-utils libdebuginfod-dev
-debuginfod elfutils libdw-dev curl iproute2"
+debuginfod elfutils libdw-dev curl iproute2
+libncurses-dev tmux"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebprof top: a live view of where the CPU goes.  The flow: parse and
+ * check the target -> start a sampling session (session.c) -> every
+ * --delay seconds take the interval's profile, add it to the decaying
+ * window (live.c) and to the recording kept for `w` -> show the window,
+ * as text snapshots (batch mode) or on the terminal (top_tui.c) -> stop.
+ * Options and orchestration only; what the numbers mean is in common/.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "builtin.h"
+#include "folded.h"
+#include "live.h"
+#include "log.h"
+#include "outfile.h"
+#include "pprof.h"
+#include "session.h"
+#include "top_tui.h"
+
+/*
+ * 49 Hz: a sample per CPU every 20 ms is plenty for a view refreshed each
+ * second (shares move by less than the noise of one interval), it is not a
+ * multiple of common timer rates (50, 100, 250, 1000 Hz) so periodic work
+ * is not over- or under-sampled, and it keeps `top -a` within 1% of one
+ * CPU on an idle 2-core host (scripts/bench-top.sh measures it).
+ */
+#define TOP_DEFAULT_FREQ	49
+/* A sample's weight halves after this many seconds in the window. */
+#define TOP_HALF_LIFE		2.0
+#define TOP_BATCH_ROWS		20
+
+enum {
+	OPT_CGROUP = 256, OPT_FORMAT, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
+};
+
+static const struct opt_spec top_opts[] = {
+	{ "pid", 'p', required_argument, "PID[,PID...]",
+	  "watch these processes (all their threads)" },
+	{ "tid", 't', required_argument, "TID[,TID...]",
+	  "watch these threads" },
+	{ "all-cpus", 'a', no_argument, NULL,
+	  "watch the whole system (the default)" },
+	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	  "watch every task in this cgroup v2 directory" },
+	{ "freq", 'F', required_argument, "HZ",
+	  "samples per second per CPU (default 49)" },
+	{ "delay", 'd', required_argument, "SECONDS",
+	  "refresh interval (default 1)" },
+	{ "iterations", 'n', required_argument, "N",
+	  "stop after N refreshes" },
+	{ "batch", OPT_BATCH, no_argument, NULL,
+	  "print a text snapshot each refresh (the default without a "
+	  "terminal)" },
+	{ "rows", OPT_ROWS, required_argument, "N",
+	  "functions per batch snapshot (default 20)" },
+	{ "output", 'o', required_argument, "FILE",
+	  "where 'w' (and batch mode at exit) writes the recording "
+	  "(default ebprof.folded)" },
+	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
+	  "recording format (default: from the -o extension, else folded)" },
+	{ "show-self", OPT_SHOW_SELF, no_argument, NULL,
+	  "keep ebprof's own samples in the view" },
+	{ "help", 'h', no_argument, NULL, "show this help" },
+	OPT_END
+};
+
+struct top {
+	const char *cmdname;
+	pid_t *pids, *tids;
+	size_t nr_pids, nr_tids;
+	bool all, batch, batch_ran, show_self, output_set, format_set;
+	const char *cgroup_path;
+	int cgroup_fd;
+	unsigned int freq;
+	double delay;
+	unsigned long iterations;	/* 0: until stopped */
+	unsigned long rows;
+	const char *output;
+	enum out_format format;
+	char **command;
+	char **argv;
+	char target[128];		/* for the header */
+	struct session *s;
+	struct live *live;
+	struct profile *rec;		/* everything so far, for 'w' */
+	uint64_t t0, t0_real;		/* start, CLOCK_MONOTONIC / REALTIME */
+	uint64_t last_wall, last_cpu;	/* for our CPU use */
+	uint64_t last_samples;
+	double cpu_pct;			/* ours, over the last interval */
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static uint64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int parse_args(struct top *t, int argc, char **argv,
+		      const struct cmd *self)
+{
+	struct opt_parser op;
+	double v;
+	int c, n;
+
+	if (opt_parser__init(&op, t->cmdname, self->opts))
+		return EXIT_FAIL;
+	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		switch (c) {
+		case 'p':
+			if (opt_parse_ids(optarg, &t->pids, &t->nr_pids))
+				goto bad_value;
+			break;
+		case 't':
+			if (opt_parse_ids(optarg, &t->tids, &t->nr_tids))
+				goto bad_value;
+			break;
+		case 'a':
+			t->all = true;
+			break;
+		case OPT_CGROUP:
+			t->cgroup_path = optarg;
+			break;
+		case 'F':
+			if (opt_parse_double(optarg, 1, 1000000, &v) ||
+			    v != floor(v))
+				goto bad_value;
+			t->freq = v;
+			break;
+		case 'd':
+			if (opt_parse_double(optarg, 0.05, 86400, &t->delay))
+				goto bad_value;
+			break;
+		case 'n':
+			if (opt_parse_double(optarg, 1, 1e9, &v) ||
+			    v != floor(v))
+				goto bad_value;
+			t->iterations = v;
+			break;
+		case OPT_ROWS:
+			if (opt_parse_double(optarg, 1, 1e6, &v) ||
+			    v != floor(v))
+				goto bad_value;
+			t->rows = v;
+			break;
+		case OPT_BATCH:
+			t->batch = true;
+			break;
+		case OPT_SHOW_SELF:
+			t->show_self = true;
+			break;
+		case 'o':
+			t->output = optarg;
+			t->output_set = true;
+			break;
+		case OPT_FORMAT:
+			if (out_format__parse(optarg, &t->format))
+				goto bad_value;
+			t->format_set = true;
+			break;
+		case 'h':
+			opt_parser__help(&op, stdout, self->usage,
+					 self->summary);
+			opt_parser__release(&op);
+			return -1;
+		default:
+			opt_parser__release(&op);
+			return EXIT_USAGE;
+		}
+	}
+	opt_parser__release(&op);
+	if (!strcmp(t->output, "-")) {
+		usage_error(t->cmdname, "standard output shows the view: give "
+			    "-o a file name");
+		return EXIT_USAGE;
+	}
+	if (!t->format_set)
+		t->format = out_format__from_path(t->output);
+	if (optind < argc)
+		t->command = argv + optind;
+	n = !!t->nr_pids + !!t->nr_tids + t->all + !!t->cgroup_path +
+	    !!t->command;
+	if (n > 1) {
+		usage_error(t->cmdname, "give one target: -p, -t, -a, "
+			    "--cgroup or a command");
+		return EXIT_USAGE;
+	}
+	if (!n)
+		t->all = true;
+	return 0;
+bad_value:
+	opt_parser__release(&op);
+	usage_error(t->cmdname, "invalid value '%s' for option '%s'", optarg,
+		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
+		    argv[optind - 1][2] ? argv[optind - 1] :
+		    argv[optind - 2]);
+	return EXIT_USAGE;
+}
+
+static void describe_target(struct top *t)
+{
+	size_t n = sizeof(t->target);
+
+	if (t->command)
+		snprintf(t->target, n, "command %s", t->command[0]);
+	else if (t->nr_pids)
+		snprintf(t->target, n, "pid %d%s", t->pids[0],
+			 t->nr_pids > 1 ? ",..." : "");
+	else if (t->nr_tids)
+		snprintf(t->target, n, "tid %d%s", t->tids[0],
+			 t->nr_tids > 1 ? ",..." : "");
+	else if (t->cgroup_path)
+		snprintf(t->target, n, "cgroup %s", t->cgroup_path);
+	else
+		snprintf(t->target, n, "all CPUs");
+}
+
+/* Our own CPU use since the last call, in percent of one CPU. */
+static void update_cpu(struct top *t)
+{
+	struct rusage ru;
+	uint64_t wall = now_ns(CLOCK_MONOTONIC), cpu;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+	      (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
+	if (wall > t->last_wall && t->last_wall)
+		t->cpu_pct = 100.0 * (cpu - t->last_cpu) / (wall - t->last_wall);
+	t->last_wall = wall;
+	t->last_cpu = cpu;
+}
+
+/* The two header lines, shared by batch and terminal output. */
+static void format_header(struct top *t, char *l1, char *l2, size_t len)
+{
+	uint64_t n, lost, lost_sb;
+	time_t now = time(NULL);
+	struct tm tm;
+	char clock[16] = "";
+
+	session__counters(t->s, &n, &lost, &lost_sb);
+	if (localtime_r(&now, &tm))
+		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	snprintf(l1, len, "ebprof top - %s, %.0f s, %s, %u Hz, every %g s",
+		 clock, (now_ns(CLOCK_MONOTONIC) - t->t0) / 1e9, t->target,
+		 t->freq, t->delay);
+	/* On the window with its kernel frames, whatever the view hides. */
+	snprintf(l2, len, "samples: %llu (+%llu), lost: %llu, ebprof CPU: "
+		 "%.1f%%, unsymbolized: %.1f%%",
+		 (unsigned long long)n,
+		 (unsigned long long)(n - t->last_samples),
+		 (unsigned long long)(lost + lost_sb), t->cpu_pct,
+		 live__unresolved(t->live));
+}
+
+static int print_batch(struct top *t)
+{
+	struct live_view_opts o = { .kernel = true };
+	struct live_view *v = live__view(t->live, &o);
+	char l1[256], l2[256], line[1024];
+	size_t i;
+
+	if (!v)
+		return -errno;
+	format_header(t, l1, l2, sizeof(l1));
+	printf("%s\n%s\n\n%s\n", l1, l2, live__columns);
+	for (i = 0; i < v->nr_rows && i < t->rows; i++) {
+		live_row__format(&v->rows[i], line, sizeof(line));
+		printf("%s\n", line);
+	}
+	printf("\n");
+	live_view__free(v);
+	return fflush(stdout) || ferror(stdout) ? -EIO : 0;
+}
+
+/* Takes the interval's profile into the window and the recording. */
+static int take_interval(struct top *t)
+{
+	struct profile *p = session__interval(t->s);
+	int err;
+
+	if (!p)
+		return -ENOMEM;
+	err = live__push(t->live, p);
+	if (!err)
+		err = profile__merge(t->rec, p);
+	profile__free(p);
+	update_cpu(t);
+	return err;
+}
+
+/* Writes what was collected so far; 0 or -errno (see outfile.h). */
+static int write_recording(struct top *t)
+{
+	struct profile *p = profile__new();
+	struct outfile out = { 0 };
+	struct utsname u;
+	char buf[4096];
+	size_t n = 0;
+	int i, err;
+
+	if (!p)
+		return -ENOMEM;
+	err = profile__merge(p, t->rec);
+	for (i = 0; t->argv[i] && n < sizeof(buf) - 1; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+			      t->argv[i]);
+	err = err ?: profile__add_comment(p, buf);
+	if (!uname(&u)) {
+		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
+			 u.release, u.machine);
+		err = err ?: profile__add_comment(p, buf);
+	}
+	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
+		 "stacks: user+kernel", t->freq);
+	err = err ?: profile__add_comment(p, buf);
+	if (err)
+		goto out;
+	p->time_nanos = t->t0_real;
+	p->duration_nanos = now_ns(CLOCK_MONOTONIC) - t->t0;
+	err = outfile__open(&out, t->output);
+	if (err)
+		goto out;
+	err = t->format == OUT_PPROF ? pprof__write(p, out.f) :
+	      folded__write(p, out.f, 0);
+	if (!err)
+		err = outfile__commit(&out);
+	else
+		err = outfile__abort(&out) ?: err;
+out:
+	profile__free(p);
+	return err;
+}
+
+static int run_batch(struct top *t)
+{
+	uint64_t next = t->t0 + t->delay * 1e9;
+	unsigned long done = 0;
+	int err;
+
+	t->batch_ran = true;
+	while (!stop_signal) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		bool gone;
+		int wait = next > now ? (next - now) / 1000000 : 0;
+
+		if (session__poll(t->s, wait < 250 ? wait : 250)) {
+			pr_err("out of memory while sampling");
+			return EXIT_FAIL;
+		}
+		gone = session__done(t->s, NULL);
+		if (now_ns(CLOCK_MONOTONIC) < next && !gone)
+			continue;
+		if (gone)
+			session__stop(t->s);
+		err = take_interval(t);
+		if (!err)
+			err = print_batch(t);
+		if (err == -EIO) {
+			pr_err("cannot write to standard output: %s",
+			       strerror(errno ? errno : EIO));
+			return EXIT_FAIL;
+		}
+		if (err) {
+			pr_err("out of memory while sampling");
+			return EXIT_FAIL;
+		}
+		session__counters(t->s, &t->last_samples, NULL, NULL);
+		next += t->delay * 1e9;
+		if (gone) {
+			pr_info("the target exited");
+			break;
+		}
+		if (t->iterations && ++done >= t->iterations)
+			break;
+	}
+	return EXIT_OK;
+}
+
+/* A number for the status line: samples in the recording so far. */
+static double recorded_samples(const struct profile *p)
+{
+	int type = profile__find_type(p, "samples");
+	double n = 0;
+	size_t i;
+
+	for (i = 0; type >= 0 && i < p->nr_samples; i++)
+		n += p->samples[i].values[type];
+	return n;
+}
+
+static int run_interactive(struct top *t)
+{
+	uint64_t next = t->t0 + t->delay * 1e9;
+	unsigned long done = 0;
+	struct top_tui *ui;
+	char l1[256], l2[256];
+	const char *fail = NULL;
+	bool gone = false, enough = false, refreshed = false;
+	int err, keys = TOP_TUI_REDRAW;
+
+	err = top_tui__new(&ui);
+	if (err) {
+		pr_err("cannot use the terminal (TERM=%s): %s; use --batch",
+		       getenv("TERM") ? getenv("TERM") : "", strerror(-err));
+		return EXIT_FAIL;
+	}
+	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
+			t->freq, t->delay);
+	while (!stop_signal && !gone && !enough) {
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		int wait = next > now ? (next - now) / 1000000 : 0;
+
+		/* Keys are read between polls: 100 ms is a prompt answer. */
+		if (session__poll(t->s, wait < 100 ? wait : 100)) {
+			fail = "out of memory while sampling";
+			break;
+		}
+		keys |= top_tui__input(ui);
+		if (keys & TOP_TUI_QUIT)
+			break;
+		if (keys & TOP_TUI_WRITE) {
+			err = write_recording(t);
+			if (err)
+				top_tui__status(ui, "cannot write '%s': %s",
+						t->output,
+						outfile__strerror(err));
+			else
+				top_tui__status(ui, "wrote %s (%.0f samples, "
+						"up to the last refresh)",
+						t->output,
+						recorded_samples(t->rec));
+		}
+		gone = session__done(t->s, NULL);
+		if (gone || now_ns(CLOCK_MONOTONIC) >= next) {
+			if (gone)
+				session__stop(t->s);
+			if (take_interval(t)) {
+				fail = "out of memory while sampling";
+				break;
+			}
+			next += t->delay * 1e9;
+			keys |= TOP_TUI_REDRAW;
+			refreshed = true;
+			enough = t->iterations && ++done >= t->iterations;
+		}
+		if (keys & TOP_TUI_REDRAW) {
+			format_header(t, l1, l2, sizeof(l1));
+			if (top_tui__draw(ui, t->live, l1, l2)) {
+				fail = "out of memory while drawing";
+				break;
+			}
+			if (refreshed)
+				session__counters(t->s, &t->last_samples, NULL,
+						  NULL);
+		}
+		keys = 0;
+		refreshed = false;
+	}
+	top_tui__free(ui);
+	if (fail) {
+		pr_err("%s", fail);
+		return EXIT_FAIL;
+	}
+	if (gone)
+		pr_info("the target exited");
+	return EXIT_OK;
+}
+
+static int run_top(struct top *t)
+{
+	struct session_opts so = {
+		.freq = t->freq, .user = true, .kernel = true,
+		.pids = t->pids, .nr_pids = t->nr_pids,
+		.tids = t->tids, .nr_tids = t->nr_tids,
+		.cgroup_fd = t->cgroup_fd, .command = t->command,
+		.exclude_self = !t->show_self, .stop = &stop_signal,
+	};
+	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
+	char why[512];
+	int status = EXIT_FAIL, err;
+
+	err = session__check(&so, why, sizeof(why));
+	if (err) {
+		pr_err("%s", why);
+		return EXIT_FAIL;
+	}
+	t->live = live__new(pow(0.5, t->delay / TOP_HALF_LIFE));
+	t->rec = profile__new();
+	if (!t->live || !t->rec) {
+		pr_err("out of memory");
+		return EXIT_FAIL;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
+	err = session__new(&so, &t->s, why, sizeof(why));
+	if (err) {
+		pr_err("%s", why);
+		return EXIT_FAIL;
+	}
+	t->t0 = now_ns(CLOCK_MONOTONIC);
+	t->t0_real = now_ns(CLOCK_REALTIME);
+	update_cpu(t);
+	if (!t->batch && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
+		status = run_interactive(t);
+	else
+		status = run_batch(t);
+	if (session__child(t->s) && stop_signal)
+		kill(session__child(t->s), stop_signal);
+	if (stop_signal == SIGHUP)
+		signal(SIGPIPE, SIG_IGN);
+	if (!status && t->output_set && t->batch_ran) {
+		session__stop(t->s);
+		err = take_interval(t);
+		err = err ?: write_recording(t);
+		if (err) {
+			pr_err("cannot write '%s': %s", t->output,
+			       outfile__strerror(err));
+			status = EXIT_FAIL;
+		} else {
+			pr_info("wrote %s", t->output);
+		}
+	}
+	return status;
+}
+
+static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
+{
+	struct top t = {
+		.cmdname = cmd__label(self), .cgroup_fd = -1,
+		.freq = TOP_DEFAULT_FREQ, .delay = 1, .rows = TOP_BATCH_ROWS,
+		.output = "ebprof.folded", .argv = argv,
+	};
+	char why[512];
+	int status = parse_args(&t, argc, argv, self);
+
+	if (status == -1) {		/* --help */
+		status = EXIT_OK;
+		goto out;
+	}
+	if (status)
+		goto out;
+	if (t.cgroup_path) {
+		t.cgroup_fd = session__open_cgroup(t.cgroup_path, why,
+						   sizeof(why));
+		if (t.cgroup_fd < 0) {
+			pr_err("%s", why);
+			status = EXIT_FAIL;
+			goto out;
+		}
+	}
+	describe_target(&t);
+	status = run_top(&t);
+out:
+	session__free(t.s);
+	live__free(t.live);
+	profile__free(t.rec);
+	if (t.cgroup_fd >= 0)
+		close(t.cgroup_fd);
+	free(t.pids);
+	free(t.tids);
+	return status;
+}
+
+const struct cmd cmd_top = {
+	"top", cmd_top_fn, top_opts,
+	"ebprof top [OPTIONS] [-p PID | -t TID | -a | --cgroup PATH | "
+	"[--] COMMAND [ARGS...]]",
+	"live view of the busiest functions (like perf top)",
+};

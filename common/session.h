@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A sampling session: the target's checks, the side-band tracking
+ * (proc_maps), the BPF sampler, the recorder and the symbolizer wired
+ * together, plus a command started under it.  The caller polls, takes the
+ * profile of the interval since the last one (memory of the dead then goes,
+ * as in a continuous recording), and stops.  Not here: what is done with
+ * the profiles (writing, ranking, drawing) or any message: errors come back
+ * as -errno with a one-line reason.
+ */
+#ifndef EBPROF_SESSION_H
+#define EBPROF_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "profile.h"
+#include "proc_maps.h"
+#include "recorder.h"
+#include "symbolizer.h"
+
+struct session_opts {
+	unsigned int freq;		/* Hz */
+	bool user, kernel, idle;	/* which stacks; keep pid 0 */
+	const pid_t *pids;		/* processes, or NULL */
+	size_t nr_pids;
+	const pid_t *tids;		/* threads, or NULL */
+	size_t nr_tids;
+	int cgroup_fd;			/* cgroup v2 directory, or -1 */
+	char *const *command;		/* argv of a command to run, or NULL */
+	unsigned int user_stack_bytes;	/* DWARF mode; 0: frame pointers */
+	bool exclude_self;		/* drop samples of our own process */
+	const volatile sig_atomic_t *stop; /* reading stops when set, or
+					 * NULL */
+};
+
+struct session;
+
+/* A process or thread that exists and is not a zombie. */
+bool session__task_alive(pid_t pid);
+
+/*
+ * Checks that need no sampler: targets alive, frequency within
+ * kernel.perf_event_max_sample_rate, privileges, BTF.  0, or -errno with
+ * a reason in @why.
+ */
+int session__check(const struct session_opts *o, char *why, size_t len);
+
+/*
+ * Opens a cgroup v2 directory for session_opts.cgroup_fd; the fd, or
+ * -errno with a reason in @why.
+ */
+int session__open_cgroup(const char *path, char *why, size_t len);
+
+/*
+ * Starts tracking, loads and attaches the sampler, then starts the
+ * command (if any) so that it is sampled from its first instruction.
+ * 0, or -errno with a reason in @why.
+ */
+int session__new(const struct session_opts *o, struct session **out,
+		 char *why, size_t len);
+/* Stops and frees; a command still running is left running. */
+void session__free(struct session *s);
+
+/*
+ * Waits up to @timeout_ms for samples, reads the side-band records they
+ * may need, then handles them.  0 or -ENOMEM.
+ */
+int session__poll(struct session *s, int timeout_ms);
+
+/*
+ * True once the target is gone: the command exited (its wait status in
+ * *@status, if given) or every -p/-t task ended.
+ */
+bool session__done(struct session *s, int *status);
+
+/* The command's pid, 0 when none or reaped. */
+pid_t session__child(const struct session *s);
+
+/*
+ * The profile of what was handled since the last call (or the start),
+ * symbolized; the recorder then starts the next interval and forgets the
+ * processes and files no later sample can need (at most every 10 s, so
+ * that short intervals do not reload the symbols of programs that run
+ * again and again).  NULL with errno set.
+ */
+struct profile *session__interval(struct session *s);
+
+/* Stops sampling and handles the pending samples, for at most 2 s (what
+ * is left then is dropped and counted as lost); call before the last
+ * session__interval(). */
+void session__stop(struct session *s);
+
+/* Samples counted by the sampler, lost in its ring buffer, and side-band
+ * records lost. */
+void session__counters(const struct session *s, uint64_t *samples,
+		       uint64_t *lost, uint64_t *lost_sideband);
+
+const struct recorder_stats *session__stats(const struct session *s);
+struct recorder *session__recorder(struct session *s);
+struct symbolizer *session__symbolizer(struct session *s);
+
+#endif

@@ -125,7 +125,9 @@ ping=$(sum "$TMP/pp.folded" '^wc-ping;')
 pong=$(sum "$TMP/pp.folded" '^wc-pong;')
 us=$(awk -v t="$secs" 'BEGIN { printf "%.0f\n", t * 1e6 }')
 lost=$(sed -n 's/.*lost: \([0-9]*\) blocks.*short-block map full, \([0-9]*\) switch-outs.*/\1 \2/p' "$TMP/pp.err")
-if near "$pong" "$us" "$((us / 10))" && near "$ping" "$us" "$((us / 5))" &&
+# A storm on a loaded host leaves threads runnable for long stretches;
+# each thread's total must still be its wall time, within a fifth.
+if near "$pong" "$us" "$((us / 5))" && near "$ping" "$us" "$((us / 5))" &&
    grep -q '\[off-cpu: blocks under 20 us\]' "$TMP/pp.folded" && [ -n "$lost" ]; then
 	pass "offcpu storm: ping $ping us, pong $pong us of $us us; counted lost: $lost"
 else
@@ -133,13 +135,17 @@ else
 fi
 
 # The blocked time against the workload's own count: wall - thread CPU.
+# The thread's CPU time includes the off-CPU program's own run at each of
+# its switches (some microseconds, charged to the thread switching out),
+# which makes wall - CPU short of the blocked time in a storm: allow a
+# fifth.
 want=$(sed -n 's/.*seconds=\([0-9.]*\).*ping_cpu=\([0-9.]*\).*/\1 \2/p' "$TMP/pp.out" |
 	awk '{ printf "%.0f", ($1 - $2) * 1e6 }')
 off=$(sum "$TMP/pp.folded" '^wc-ping;.*\[off-cpu: [a-z]*\]$')
-if [ -n "$want" ] && near "$off" "$want" "$((want / 10))"; then
+if [ -n "$want" ] && near "$off" "$want" "$((want / 5))"; then
 	pass "offcpu storm: wc-ping blocked $off us, wall - CPU time $want us"
 else
-	fail "offcpu storm: blocked time" "$off us vs $want us ±10%"
+	fail "offcpu storm: blocked time" "$off us vs $want us ±20%"
 fi
 
 # --- --off-cpu-wakers: the pipe's waker is the filler's write, the

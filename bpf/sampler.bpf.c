@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "sampler.h"
+#include "python.bpf.h"
 
 #define PF_KTHREAD 0x00200000
 
@@ -230,6 +231,7 @@ int on_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
+	const struct py_proc *py;
 	struct sample_event *e;
 	struct pt_regs *regs;
 
@@ -245,7 +247,12 @@ int on_sample(struct bpf_perf_event_data *ctx)
 	if (user_stack_bytes)
 		return sample_dwarf(ctx, tgid, tid);
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	py = python__proc(tgid);
+	if (py)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) +
+					sizeof(struct py_stack), 0);
+	else
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(CNT_LOST);
 		return 0;
@@ -263,6 +270,10 @@ int on_sample(struct bpf_perf_event_data *ctx)
 		if (!bpf_probe_read_user(e->uleaf, sizeof(e->uleaf),
 					 (void *)e->usp))
 			e->flags |= SAMPLE_F_LEAF;
+		if (py) {
+			python__walk(py, (struct py_stack *)(e + 1));
+			e->flags |= SAMPLE_F_PYTHON;
+		}
 	}
 	bpf_ringbuf_submit(e, wake_flags());
 	return 0;

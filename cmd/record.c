@@ -30,6 +30,7 @@
 #include "log.h"
 #include "outfile.h"
 #include "pprof.h"
+#include "python.h"
 #include "proc_maps.h"
 #include "push.h"
 #include "recorder.h"
@@ -39,6 +40,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
+	OPT_NO_PYTHON,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -69,6 +71,8 @@ static const struct opt_spec record_opts[] = {
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]",
 	  "user stacks by frame pointers (default) or DWARF unwinding of "
 	  "SIZE bytes of stack (default 8192)" },
+	{ "no-python", OPT_NO_PYTHON, no_argument, NULL,
+	  "show the CPython interpreter, not the Python functions it runs" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
 	PUSH_CONTINUOUS_OPT_SPECS,
@@ -81,7 +85,7 @@ struct record {
 	const char *cmdname;
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
-	bool all, user, kernel, idle;
+	bool all, user, kernel, idle, python;
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -99,6 +103,8 @@ struct record {
 	char main_file[4096];		/* the profiled program, or "" */
 	struct recorder *rec;
 	struct proc_maps *pm;
+	struct python *py;		/* NULL with --no-python */
+	struct sampler *sampler;
 	uint64_t horizon;		/* samples older than this are handled */
 };
 
@@ -284,6 +290,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_IDLE:
 			r->idle = true;
+			break;
+		case OPT_NO_PYTHON:
+			r->python = false;
 			break;
 		case OPT_PER_PID:
 			r->folded_flags |= FOLDED_PER_PID;
@@ -488,6 +497,15 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 	return recorder__sample(r->rec, e) == -ENOMEM ? -ENOMEM : 0;
 }
 
+static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
+{
+	struct record *r = ctx;
+
+	if (py)
+		pr_debug(1, "python 3.%u in process %d", py->minor, pid);
+	return sampler__python_set(r->sampler, pid, py);
+}
+
 static bool targets_gone(struct record *r)
 {
 	size_t i;
@@ -566,6 +584,25 @@ static void print_unwind_summary(const struct recorder_stats *st)
 		st->dwarf_ns / 1e3 / st->dwarf_samples);
 }
 
+/* Python samples: how many came out whole, and why the others did not. */
+static void print_python_summary(const struct python_stats *ps)
+{
+	if (!ps->processes && !ps->unsupported)
+		return;
+	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
+		"samples with complete Python stacks (%llu threads without "
+		"Python state, %llu truncated at %d frames, %llu unreadable, "
+		"%llu before attaching)",
+		(unsigned long long)ps->processes,
+		(unsigned long long)ps->unsupported,
+		(unsigned long long)ps->complete,
+		(unsigned long long)ps->samples,
+		(unsigned long long)ps->no_thread,
+		(unsigned long long)ps->truncated, PY_MAX_FRAMES,
+		(unsigned long long)ps->unreadable,
+		(unsigned long long)ps->early);
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -595,6 +632,8 @@ static void print_summary(struct record *r, struct sampler *s,
 			(unsigned long long)st->unmapped_frames);
 	if (r->user)
 		print_unwind_summary(st);
+	if (r->py)
+		print_python_summary(python__stats(r->py));
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
 			"frames%s",
@@ -677,7 +716,11 @@ struct gc_ctx {
 
 static void gc_proc_gone(void *ctx, pid_t pid)
 {
-	recorder__forget_pid(((struct gc_ctx *)ctx)->r->rec, pid);
+	struct record *r = ((struct gc_ctx *)ctx)->r;
+
+	recorder__forget_pid(r->rec, pid);
+	if (r->py)
+		python__forget_pid(r->py, pid);
 }
 
 static void gc_module_gone(void *ctx, struct pm_module *mod)
@@ -750,6 +793,7 @@ static int run_record(struct record *r)
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
+		.python = r->python && r->user && !r->user_stack_bytes,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;
@@ -812,7 +856,10 @@ static int run_record(struct record *r)
 	r->pm = pm;
 	r->rec = recorder__new(pm, r->freq);
 	sym = symbolizer__new(NULL);
-	if (!r->rec || !sym) {
+	if (so.python && r->rec)
+		r->py = python__new(python_attach, r);
+	if (!r->rec || !sym || (so.python && (!r->py ||
+	    recorder__set_python(r->rec, r->py)))) {
 		pr_err("out of memory");
 		goto cleanup;
 	}
@@ -821,6 +868,7 @@ static int run_record(struct record *r)
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
 	}
+	r->sampler = s;
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
@@ -922,6 +970,7 @@ cleanup:
 			symbolizer__forget(sym, proc_maps__module(pm, i));
 	symbolizer__free(sym);
 	recorder__free(r->rec);
+	python__free(r->py);
 	proc_maps__free(pm);
 	return status;
 }
@@ -931,7 +980,7 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
-		.go_fd = -1, .err_fd = -1, .argv = argv,
+		.go_fd = -1, .err_fd = -1, .argv = argv, .python = true,
 	};
 	int status;
 

@@ -56,6 +56,7 @@ static uint8_t inferred_kind(const char *mapping_file)
 
 struct enc_fn {
 	int64_t name, system_name;	/* string indices */
+	int64_t filename, start_line;	/* interpreted code (Python) */
 };
 
 /* A location: a head frame and the PF_INLINE frames after it, root first. */
@@ -351,7 +352,8 @@ static bool fn_eq(uint32_t id, const void *key, void *ctx)
 	const struct enc_fn *a = &((struct enc *)ctx)->fns[id - 1];
 	const struct enc_fn *b = key;
 
-	return a->name == b->name && a->system_name == b->system_name;
+	return a->name == b->name && a->system_name == b->system_name &&
+	       a->filename == b->filename && a->start_line == b->start_line;
 }
 
 /*
@@ -389,9 +391,12 @@ static uint32_t enc_function(struct enc *e, uint32_t fid, bool head)
 		k.name = enc_str(e, f->name);
 	}
 	k.system_name = enc_str(e, f->system_name);
+	k.filename = f->file ? enc_str(e, f->file) : 0;
+	k.start_line = f->start_line;
 	if (e->err)
 		return 0;
 	h = hash__u64((uint64_t)k.name, (uint64_t)k.system_name);
+	h = hash__u64((uint64_t)k.filename, h);
 	id = hashmap__find(&e->fn_idx, h, fn_eq, &k, e);
 	if (!id) {
 		if (array__grow((void **)&e->fns, &e->fns_cap, e->nr_fns + 1,
@@ -630,6 +635,7 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 
 			perftools__profiles__line__init(ln);
 			ln->function_id = enc_function(e, fid, j == l->n - 1);
+			ln->line = profile__frame_get(e->p, fid)->line;
 			if (!ln->function_id)
 				return e->err ? e->err : -ENOMEM;
 			o->linep[nline++] = ln;
@@ -647,6 +653,8 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 		o->fns[i].id = i + 1;
 		o->fns[i].name = e->fns[i].name;
 		o->fns[i].system_name = e->fns[i].system_name;
+		o->fns[i].filename = e->fns[i].filename;
+		o->fns[i].start_line = e->fns[i].start_line;
 		o->fnp[i] = &o->fns[i];
 	}
 	o->msg.function = o->fnp;

@@ -113,7 +113,8 @@ static bool frame_eq(uint32_t id, const void *key, void *ctx)
 	return a->name == b->name && a->system_name == b->system_name &&
 	       a->module == b->module && a->addr == b->addr &&
 	       a->mapping == b->mapping && a->kind == b->kind &&
-	       a->flags == b->flags;
+	       a->flags == b->flags && a->file == b->file &&
+	       a->start_line == b->start_line && a->line == b->line;
 }
 
 uint32_t profile__frame(struct profile *p, const struct pf_frame *f)
@@ -125,12 +126,14 @@ uint32_t profile__frame(struct profile *p, const struct pf_frame *f)
 	k.name = profile__intern(p, f->name ? f->name : "[unknown]");
 	k.system_name = profile__intern(p, f->system_name);
 	k.module = profile__intern(p, f->module);
+	k.file = profile__intern(p, f->file);
 	if (!k.name)
 		return 0;
 	h = hash__u64((uintptr_t)k.name, k.addr);
 	h = hash__u64((uintptr_t)k.module ^ ((uint64_t)k.kind << 56) ^
 		      ((uint64_t)k.flags << 48) ^ k.mapping, h);
 	h = hash__u64((uintptr_t)k.system_name, h);
+	h = hash__u64((uintptr_t)k.file ^ ((uint64_t)k.line << 32), h);
 	id = hashmap__find(&p->frame_idx, h, frame_eq, &k, p);
 	if (id)
 		return id;

@@ -47,6 +47,10 @@ struct pf_frame {
 	uint32_t mapping;	 /* mapping id (1-based), 0 when none */
 	uint8_t kind;		 /* enum pf_kind */
 	uint8_t flags;		 /* PF_FRAME_* */
+	/* Source of an interpreted function (Python), else NULL / 0. */
+	const char *file;	 /* interned */
+	uint32_t start_line;	 /* first line of the function */
+	uint32_t line;		 /* line running */
 };
 
 struct pf_labels {

@@ -17,6 +17,7 @@
 #include "array.h"
 #include "hashmap.h"
 #include "leaf_fixup.h"
+#include "python.h"
 #include "recorder.h"
 #include "strpool.h"
 
@@ -33,7 +34,9 @@ struct rmap {
 };
 
 struct rstack {
-	uint64_t *key;		/* HDR + 2 * nu + nk words */
+	uint64_t *key;		/* HDR + 2 * nu + nk words, then with Python
+				 * frames: the native leaf frames to keep and
+				 * np words (python.h), outermost first */
 	size_t len;		/* in words */
 	double count;
 };
@@ -62,6 +65,8 @@ struct recorder {
 	uint64_t *scratch;		/* key being built */
 	struct unwinder *uw;		/* created on first need */
 	struct leaf_fixup *lf;
+	struct python *py;		/* NULL: --no-python */
+	uint64_t *pywords;		/* Python frames of the sample */
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
 	const struct pm_map **umaps;	/* and their mappings */
@@ -84,8 +89,8 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	hashmap__init(&r->rmap_idx);
 	hashmap__init(&r->stack_idx);
 	r->leaf_fixup = true;
-	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK) *
-			    sizeof(uint64_t));
+	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK + 1 +
+			     PY_MAX_FRAMES) * sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
 	r->umaps = malloc(MAX_USER * sizeof(*r->umaps));
 	if (!r->scratch || !r->uips || !r->umaps) {
@@ -132,12 +137,23 @@ void recorder__free(struct recorder *r)
 	free(r->scratch);
 	free(r->uips);
 	free(r->umaps);
+	free(r->pywords);
 	unwinder__free(r->uw);
 	leaf_fixup__free(r->lf);
 	free(r->modstats);
 	hashmap__release(&r->rmap_idx);
 	strpool__release(&r->names);
 	free(r);
+}
+
+int recorder__set_python(struct recorder *r, struct python *py)
+{
+	if (!r->pywords)
+		r->pywords = malloc(PY_MAX_FRAMES * sizeof(*r->pywords));
+	if (!r->pywords)
+		return -ENOMEM;
+	r->py = py;
+	return 0;
 }
 
 void recorder__set_leaf_fixup(struct recorder *r, bool on)
@@ -190,11 +206,19 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 	return r->nr_rmaps;
 }
 
+/* Header word 3: user depth << 32 | Python depth << 18 | flags | kernel. */
+#define RS_PY_SHIFT 18
+#define RS_PY_MASK 0x3fff
+/* The rmap of a Python frame in the frame memo. */
+#define RMAP_PYTHON (~1ULL)
+
 static bool stack_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct rstack *s = &((struct recorder *)ctx)->stacks[id - 1];
 	const uint64_t *k = key;
-	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
+	size_t np = k[3] >> RS_PY_SHIFT & RS_PY_MASK;
+	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff) +
+		     (np ? np + 1 : 0);
 
 	return s->len == len && !memcmp(s->key, k, len * sizeof(*k));
 }
@@ -334,7 +358,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
 	bool dwarf = false;
-	int i;
+	int i, np = 0, cut = -1;
 
 	if (nu > SAMPLER_MAX_STACK)
 		nu = SAMPLER_MAX_STACK;
@@ -370,6 +394,12 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		st->kernel_truncated++;
 	if (!us)
 		nu = fp_frames(r, e, nu);
+	if (r->py) {
+		python__check(r->py, e->pid, e->pcomm, e->ts);
+		np = python__frames(r->py, e, r->pywords);
+		if (np < 0)
+			return np;
+	}
 	comm = strpool__id(&r->names, e->comm, strnlen(e->comm,
 						       SAMPLER_COMM_LEN));
 	pcomm = strpool__id(&r->names, e->pcomm, strnlen(e->pcomm,
@@ -379,7 +409,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	k[0] = (uint64_t)e->pid << 32 | e->tid;
 	k[1] = (uint64_t)comm << 32 | pcomm;
 	k[2] = e->cgroup_id;
-	k[3] = (uint64_t)nu << 32 | flags | nk;
+	k[3] = (uint64_t)nu << 32 | (uint64_t)np << RS_PY_SHIFT | flags | nk;
 	for (i = 0; i < nu; i++) {
 		uint64_t addr = r->uips[i];
 		const struct pm_map *m = dwarf ? r->umaps[i] :
@@ -393,11 +423,24 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		} else {
 			st->unmapped_frames++;
 		}
+		/*
+		 * A frame-pointer walk does not get through the interpreter
+		 * (built without frame pointers): keep the native frames
+		 * leafward of it, the Python frames stand for the rest.
+		 */
+		if (np && cut < 0 && (!m || python__is_interp(r->py, e->pid,
+				m->mod->dev, m->mod->ino)))
+			cut = i;
 		k[len++] = addr;
 		k[len++] = id;
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
+	if (np) {
+		k[len++] = cut < 0 ? nu : cut;
+		memcpy(k + len, r->pywords, np * sizeof(*k));
+		len += np;
+	}
 	return stack_add(r, len);
 }
 
@@ -479,7 +522,21 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 
 	if (id)
 		return fm->ids[id - 1];
-	if (rmap == ~0ULL) {
+	if (rmap == RMAP_PYTHON) {
+		const struct py_func *pf = python__func(r->py,
+							py_word__func(addr));
+
+		if (!pf)
+			return 0;
+		f.file = pf->file;
+		f.start_line = pf->first_line;
+		f.line = py_word__line(addr);
+		memset(&res, 0, sizeof(res));
+		res.name = pf->name;
+		res.mangled = pf->qualname;
+		res.resolved = true;
+		addr = 0;
+	} else if (rmap == ~0ULL) {
 		if (symbolizer__kernel(sym, look, &res))
 			return 0;
 		f.kind = PF_KERNEL;
@@ -549,7 +606,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
 	struct profile *p = profile__new();
 	struct frame_memo fm = { 0 };
-	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2) *
+	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2 +
+				  PY_MAX_FRAMES) *
 				 sizeof(*stack));
 	uint32_t missed_user = 0, missed_kernel = 0;
 	size_t i;
@@ -579,6 +637,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		const struct rstack *s = &r->stacks[i];
 		const uint64_t *k = s->key;
 		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
+		size_t np = k[3] >> RS_PY_SHIFT & RS_PY_MASK, cut = nu;
+		const uint64_t *pw = k + HDR + 2 * nu + nk;
 		double vals[2] = { s->count, s->count * p->period };
 		struct pf_labels l = {
 			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
@@ -588,16 +648,35 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
-		/* Root first: the BPF stacks are leaf first. */
-		for (j = nu; j-- > 0;) {
-			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
-			uint32_t id = frame_id(r, sym, p, &fm, addr, rm,
-					       j == 0 && nk == 0);
-			const struct pf_frame *f;
+		if (np)
+			cut = pw[0];
+		/* Python frames at the root, outermost first. */
+		for (j = 0; j < np; j++) {
+			uint32_t id = frame_id(r, sym, p, &fm,
+					       pw[1 + j] & ~PY_WORD_ENTRY,
+					       RMAP_PYTHON, false);
 
 			if (!id)
 				goto out;
+			stack[d++] = id;
+		}
+		/* Root first: the BPF stacks are leaf first. */
+		for (j = nu; j-- > 0;) {
+			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
+			uint32_t id;
+			const struct pf_frame *f;
+
+			/* Native frames under the Python ones (see handle()). */
+			if (np && j > cut)
+				continue;
+			id = frame_id(r, sym, p, &fm, addr, rm,
+				      j == 0 && nk == 0);
+			if (!id)
+				goto out;
 			f = profile__frame_get(p, id);
+			if (np && j == cut &&
+			    (j > 0 || python__is_eval(f->name)))
+				continue;
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
 			stack[d++] = id;

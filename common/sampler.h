@@ -15,6 +15,7 @@
 
 #include <linux/types.h>
 #include "../bpf/sampler.h"
+#include "../bpf/python.h"
 
 struct sampler_opts {
 	unsigned int freq;		/* Hz */
@@ -29,6 +30,8 @@ struct sampler_opts {
 	unsigned int user_stack_bytes;	/* DWARF mode: user stack bytes to
 					 * copy per sample (<= 65536); 0 for
 					 * frame pointers */
+	bool python;			/* walk the Python frames of the
+					 * processes in sampler__python_set() */
 };
 
 struct sampler;
@@ -39,9 +42,19 @@ static inline size_t sample_event__size(const struct sample_event *e)
 	const struct sample_ustack *us;
 
 	if (!(e->flags & SAMPLE_F_USTACK))
-		return sizeof(*e);
+		return sizeof(*e) + (e->flags & SAMPLE_F_PYTHON ?
+				     sizeof(struct py_stack) : 0);
 	us = (const void *)((const char *)e + SAMPLE_USTACK_OFF);
 	return SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
+}
+
+/* The Python frames of a fp-mode event, or NULL. */
+static inline const struct py_stack *
+sample_event__python(const struct sample_event *e)
+{
+	if (!(e->flags & SAMPLE_F_PYTHON) || (e->flags & SAMPLE_F_USTACK))
+		return NULL;
+	return (const void *)(e + 1);
 }
 
 /* The registers and stack bytes of a DWARF-mode event, or NULL. */
@@ -81,6 +94,13 @@ int sampler__add_pid(struct sampler *s, pid_t pid);
 int sampler__wait(struct sampler *s, int timeout_ms);
 /* Consumes pending samples without waiting. */
 int sampler__consume(struct sampler *s);
+
+/*
+ * Registers CPython process @pid with where its frames are (@py), or
+ * forgets it (@py NULL); 0 or -errno.
+ */
+int sampler__python_set(struct sampler *s, pid_t pid,
+			const struct py_proc *py);
 
 /* Stops sampling (disables the perf events); pending samples stay. */
 void sampler__stop(struct sampler *s);

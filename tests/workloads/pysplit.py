@@ -1,7 +1,8 @@
 # Python workload for tests/e2e/python.sh: three threads burn CPU in three
 # functions in a 60/30/10 split of thread CPU time, each under a chain of
-# known callers; optional modes add a C extension, deep recursion and a
-# thread that sleeps with the GIL released.  Prints each thread's CPU
+# known callers; other modes: zlib (a C extension that releases the GIL,
+# beside a thread running Python), deep (recursion 200 deep) and fixed (a
+# fixed amount of work, for benchmarks: the first argument is units).  Prints each thread's CPU
 # time at the end ("cpu NAME SECONDS") so tests compare against it.
 import sys
 import threading
@@ -47,8 +48,13 @@ def recurse(n, budget):
     return recurse(n - 1, budget)
 
 
-def sleeper(secs):
-    time.sleep(secs)
+def fixed(units):
+    """A fixed amount of work (benchmarks): the same for every run."""
+    x = 0
+    for _ in range(int(units)):
+        for i in range(200):
+            x += i * i
+    return x
 
 
 class Runner:
@@ -66,11 +72,12 @@ def main():
     if mode == "split":
         jobs = [("a", outer_a, 0.6), ("b", work_b, 0.3), ("c", work_c, 0.1)]
     elif mode == "zlib":
-        jobs = [("z", squash, 1.0)]
+        jobs = [("z", squash, 0.5), ("a", work_a, 0.5)]
     elif mode == "deep":
         jobs = [("d", lambda b: recurse(200, b), 1.0)]
-    elif mode == "sleep":
-        jobs = [("s", sleeper, 1.0), ("a", work_a, 1.0)]
+    elif mode == "fixed":
+        fixed(secs)
+        return
     else:
         sys.exit("unknown mode " + mode)
     threads = [threading.Thread(target=r.run, name=name,

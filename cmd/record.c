@@ -40,7 +40,7 @@
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
-	OPT_NO_PYTHON,
+	OPT_NO_PYTHON, OPT_PYTHON_LINES,
 };
 
 static const struct opt_spec record_opts[] = {
@@ -73,6 +73,8 @@ static const struct opt_spec record_opts[] = {
 	  "SIZE bytes of stack (default 8192)" },
 	{ "no-python", OPT_NO_PYTHON, no_argument, NULL,
 	  "show the CPython interpreter, not the Python functions it runs" },
+	{ "python-lines", OPT_PYTHON_LINES, no_argument, NULL,
+	  "name Python frames with their line: qualname (file.py:LINE)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
 	PUSH_CONTINUOUS_OPT_SPECS,
@@ -85,7 +87,7 @@ struct record {
 	const char *cmdname;
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
-	bool all, user, kernel, idle, python;
+	bool all, user, kernel, idle, python, python_lines;
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -293,6 +295,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_NO_PYTHON:
 			r->python = false;
+			break;
+		case OPT_PYTHON_LINES:
+			r->python_lines = true;
 			break;
 		case OPT_PER_PID:
 			r->folded_flags |= FOLDED_PER_PID;
@@ -859,7 +864,7 @@ static int run_record(struct record *r)
 	if (so.python && r->rec)
 		r->py = python__new(python_attach, r);
 	if (!r->rec || !sym || (so.python && (!r->py ||
-	    recorder__set_python(r->rec, r->py)))) {
+	    recorder__set_python(r->rec, r->py, r->python_lines)))) {
 		pr_err("out of memory");
 		goto cleanup;
 	}

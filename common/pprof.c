@@ -38,6 +38,7 @@ typedef Perftools__Profiles__Function PbFunction;
 #define LABEL_THREAD		"thread_comm"
 #define LABEL_PROCESS		"comm"
 #define LABEL_CGROUP		"cgroup"
+#define LABEL_RUNTIME		"runtime"	/* "python" */
 
 static bool kernel_file(const char *file)
 {
@@ -525,7 +526,7 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 {
 	const struct profile *p = e->p;
 	size_t i, j, total_depth = 0, nl = 0, nv = 0, nlab = 0;
-	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup;
+	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup, k_runtime;
 
 	for (i = 0; i < p->nr_samples; i++)
 		total_depth += p->samples[i].depth;
@@ -534,18 +535,19 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 	o->loc_ids = calloc(total_depth + 1, sizeof(*o->loc_ids));
 	o->values = calloc(p->nr_samples * p->nr_types + 1,
 			   sizeof(*o->values));
-	o->labels = calloc(p->nr_samples * 5 + 1, sizeof(*o->labels));
-	o->labelp = calloc(p->nr_samples * 5 + 1, sizeof(*o->labelp));
+	o->labels = calloc(p->nr_samples * 6 + 1, sizeof(*o->labels));
+	o->labelp = calloc(p->nr_samples * 6 + 1, sizeof(*o->labelp));
 	if (!o->samples || !o->samplep || !o->loc_ids || !o->values ||
 	    !o->labels || !o->labelp)
 		return -ENOMEM;
-	for (i = 0; i < p->nr_samples * 5; i++)
+	for (i = 0; i < p->nr_samples * 6; i++)
 		o->labelp[i] = &o->labels[i];
 	k_pid = enc_str(e, LABEL_PID);
 	k_tid = enc_str(e, LABEL_TID);
 	k_thread = enc_str(e, LABEL_THREAD);
 	k_proc = enc_str(e, LABEL_PROCESS);
 	k_cgroup = enc_str(e, LABEL_CGROUP);
+	k_runtime = enc_str(e, LABEL_RUNTIME);
 	for (i = 0; i < p->nr_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const struct pf_labels *lb = &s->labels;
@@ -597,6 +599,9 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 		if (lb->cgroup)
 			set_label_str(&o->labels[nlab++], k_cgroup,
 				      enc_str(e, lb->cgroup));
+		if (lb->runtime)
+			set_label_str(&o->labels[nlab++], k_runtime,
+				      enc_str(e, lb->runtime));
 		ps->n_label = o->labelp + nlab - ps->label;
 	}
 	o->msg.sample = o->samplep;
@@ -1274,6 +1279,8 @@ static int dec_labels(struct dec *d, const PbSample *s,
 			   !strcmp(key, "process_name") ||
 			   !strcmp(key, "process name")) {
 			lb->process = *str ? str : NULL;
+		} else if (!strcmp(key, LABEL_RUNTIME)) {
+			lb->runtime = *str ? str : NULL;
 		} else if (!strcmp(key, LABEL_CGROUP)) {
 			if (*str) {
 				lb->cgroup = str;

@@ -195,7 +195,8 @@ struct sample_key {
 static bool labels_eq(const struct pf_labels *a, const struct pf_labels *b)
 {
 	return a->pid == b->pid && a->tid == b->tid && a->comm == b->comm &&
-	       a->process == b->process && a->cgroup == b->cgroup;
+	       a->process == b->process && a->cgroup == b->cgroup &&
+	       a->runtime == b->runtime;
 }
 
 static bool sample_eq(uint32_t id, const void *key, void *ctx)
@@ -221,13 +222,15 @@ int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		k.labels.comm = profile__intern(p, labels->comm);
 		k.labels.process = profile__intern(p, labels->process);
 		k.labels.cgroup = profile__intern(p, labels->cgroup);
+		k.labels.runtime = profile__intern(p, labels->runtime);
 	}
 	h = hash__bytes(frames, depth * sizeof(*frames), 0);
 	h = hash__u64(((uint64_t)(uint32_t)k.labels.pid << 32) |
 		      (uint32_t)k.labels.tid, h);
 	h = hash__u64((uintptr_t)k.labels.comm ^
 		      ((uintptr_t)k.labels.process << 1) ^
-		      ((uintptr_t)k.labels.cgroup << 2), h);
+		      ((uintptr_t)k.labels.cgroup << 2) ^
+		      ((uintptr_t)k.labels.runtime << 3), h);
 	id = hashmap__find(&p->sample_idx, h, sample_eq, &k, p);
 	if (id) {
 		s = &p->samples[id - 1];

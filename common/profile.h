@@ -58,6 +58,8 @@ struct pf_labels {
 	const char *comm;	/* thread name (interned), or NULL */
 	const char *process;	/* process name (interned), or NULL */
 	const char *cgroup;	/* cgroup path (interned), or NULL */
+	const char *runtime;	/* "python" for stacks with Python frames
+				 * (interned), or NULL */
 };
 
 struct pf_sample {

@@ -28,9 +28,11 @@
 #define MAX_STR 1024		/* longest name or path read */
 #define MAX_LINETABLE 65536	/* largest co_linetable read */
 #define RECHECK_NS 200000000ULL	/* a young process is checked again... */
-#define YOUNG_NS 3000000000ULL	/* ...while this young */
+#define YOUNG_NS 1000000000ULL	/* ...while this young */
 /* glibc 2.27-2.38 x86-64: struct pthread specific_1stblock (REFERENCE-2). */
 #define GLIBC_TLS_OFF 0x310
+/* Bytes of a code object that hold its fingerprint (code_fingerprint()). */
+#define FP_LEN 104
 
 /* Where code objects and strings keep what we read. */
 struct py_code_offs {
@@ -68,6 +70,7 @@ enum pstate { P_NEW, P_NOT_PYTHON, P_PENDING, P_ATTACHED, P_UNSUPPORTED };
 
 struct py_code {
 	uint64_t addr;
+	uint64_t fp;		/* code_fingerprint() */
 	uint32_t func;		/* 0: not a code object */
 	int first_line;
 	uint8_t *linetable;
@@ -83,6 +86,7 @@ struct py_process {
 	uint64_t dev, ino;		/* the interpreter's file */
 	uint64_t code_type;		/* &PyCode_Type, or 0 */
 	struct py_code_offs code;
+	uint16_t fp_lo;			/* fingerprint bytes start here */
 	struct py_code *codes;
 	size_t nr_codes, codes_cap;
 	struct hashmap code_idx;
@@ -99,6 +103,10 @@ struct python {
 	struct hashmap func_idx;
 	struct strpool strs;
 	struct python_stats stats;
+	char *name_buf;			/* python__name_line() */
+	struct iovec iov[2 * PY_MAX_FRAMES]; /* codes_check() */
+	uint8_t check_buf[PY_MAX_FRAMES * FP_LEN];
+	uint32_t sample_codes[PY_MAX_FRAMES];	/* indices in codes[] */
 };
 
 struct python *python__new(python_attach_fn attach, void *ctx)
@@ -140,6 +148,7 @@ void python__free(struct python *py)
 	hashmap__release(&py->proc_idx);
 	hashmap__release(&py->func_idx);
 	strpool__release(&py->strs);
+	free(py->name_buf);
 	free(py);
 }
 
@@ -388,6 +397,24 @@ static int debug_offsets(pid_t pid, uint64_t runtime, struct py_layout *l)
 	return 0;
 }
 
+/* Start of the fingerprint bytes, or NONE when they do not fit FP_LEN. */
+static uint16_t fp_range(const struct py_code_offs *o)
+{
+	uint16_t offs[] = { o->filename, o->name, o->linetable,
+			    o->firstlineno & ~7,
+			    o->qualname != PY_OFF_NONE ? o->qualname : o->name };
+	uint16_t lo = 0xffff, hi = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		if (offs[i] < lo)
+			lo = offs[i];
+		if (offs[i] + 8 > hi)
+			hi = offs[i] + 8;
+	}
+	return hi - lo <= FP_LEN && lo + FP_LEN <= 256 ? lo : PY_OFF_NONE;
+}
+
 /* Tries to attach @p; leaves it NOT_PYTHON, PENDING or ATTACHED. */
 static void attach(struct python *py, struct py_process *p)
 {
@@ -437,6 +464,12 @@ static void attach(struct python *py, struct py_process *p)
 	p->ino = fi.ino;
 	p->code_type = sy.code_type ? sy.code_type + sy.bias : 0;
 	p->code = l.code;
+	p->fp_lo = fp_range(&l.code);
+	if (p->fp_lo == PY_OFF_NONE) {
+		p->state = P_UNSUPPORTED;
+		py->stats.unsupported++;
+		return;
+	}
 	if (py->attach(py->ctx, p->pid, &l.bpf))
 		return;
 	p->state = P_ATTACHED;
@@ -458,10 +491,18 @@ void python__check(struct python *py, pid_t pid, const char *pcomm,
 		attach(py, p);
 		return;
 	}
-	if (p->state == P_ATTACHED || p->state == P_UNSUPPORTED)
+	/* Samples of several CPUs come a little out of order. */
+	if (now < p->last_check)
 		return;
+	if (p->state == P_ATTACHED || p->state == P_UNSUPPORTED) {
+		if (!strncmp(p->pcomm, pcomm, sizeof(p->pcomm)))
+			return;
+		/* exec'd, or a new process with the pid: start over */
+		python__forget_pid(py, pid);
+		p->first_seen = now;
+	}
 	/* exec'd, or young and maybe still loading its interpreter */
-	recheck = memcmp(p->pcomm, pcomm, sizeof(p->pcomm)) ||
+	recheck = strncmp(p->pcomm, pcomm, sizeof(p->pcomm)) ||
 		(now - p->first_seen < YOUNG_NS &&
 		 now - p->last_check >= RECHECK_NS) ||
 		(p->state == P_PENDING && now - p->last_check >= RECHECK_NS);
@@ -478,6 +519,18 @@ bool python__is_interp(const struct python *py, pid_t pid, uint64_t dev,
 	const struct py_process *p = proc_find(py, pid);
 
 	return p && p->state == P_ATTACHED && p->ino == ino && p->dev == dev;
+}
+
+const char *python__name_line(struct python *py, const struct py_func *f,
+			      uint32_t line)
+{
+	const char *base = strrchr(f->file, '/');
+
+	free(py->name_buf);
+	if (asprintf(&py->name_buf, "%s (%s:%u)", f->qualname,
+		     base ? base + 1 : f->file, line) < 0)
+		py->name_buf = NULL;
+	return py->name_buf;
 }
 
 bool python__is_eval(const char *name)
@@ -585,17 +638,75 @@ static bool code_eq(uint32_t id, const void *key, void *ctx)
 	       *(const uint64_t *)key;
 }
 
-/* The code object at @addr, read once per process. */
-static struct py_code *code_get(struct python *py, struct py_process *p,
-				uint64_t addr)
+/*
+ * What tells one code object from another that later takes its address
+ * (code objects are freed and their memory reused): the pointers to its
+ * names and line table and its first line, hashed from a copy of the
+ * object's bytes [fp_lo, fp_lo + FP_LEN).
+ */
+static uint64_t code_fingerprint(const struct py_process *p,
+				 const uint8_t *bytes)
 {
 	const struct py_code_offs *o = &p->code;
-	uint64_t h = hash__u64(addr, 3), w[256 / 8], lt[4];
+	uint16_t offs[] = { o->filename, o->name, o->linetable,
+			    o->firstlineno & ~7,
+			    o->qualname != PY_OFF_NONE ? o->qualname : o->name };
+	uint64_t h = 0, w;
+	size_t i;
+
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
+		memcpy(&w, bytes + offs[i] - p->fp_lo, 8);
+		h = hash__u64(w, h);
+	}
+	return h;
+}
+
+/* Reads the code object of @c->addr into @c (func 0: not readable). */
+static int code_read(struct python *py, struct py_process *p,
+		     struct py_code *c)
+{
+	const struct py_code_offs *o = &p->code;
+	uint64_t w[256 / 8], lt[4], addr = c->addr;
 	char qual[MAX_STR * 4 + 8], file[MAX_STR * 4 + 8];
-	uint32_t id = hashmap__find(&p->code_idx, h, code_eq, &addr, p);
-	struct py_code *c;
 	int32_t first;
 
+	free(c->linetable);
+	c->linetable = NULL;
+	c->lt_len = 0;
+	c->func = 0;
+	if (!addr || mem_read(p->pid, addr, w, sizeof(w)) ||
+	    (p->code_type && w[1] != p->code_type) ||
+	    read_str(p, w[(o->qualname != PY_OFF_NONE ? o->qualname :
+			   o->name) / 8], qual, sizeof(qual)) ||
+	    read_str(p, w[o->filename / 8], file, sizeof(file)))
+		return 0;
+	memcpy(&first, (char *)w + o->firstlineno, 4);
+	c->first_line = first;
+	c->fp = code_fingerprint(p, (uint8_t *)w + p->fp_lo);
+	c->func = func_id(py, qual, file, first > 0 ? first : 0);
+	if (!c->func)
+		return -ENOMEM;
+	/* The line table (bytes: size at 16, data at 32). */
+	if (!mem_read(p->pid, w[o->linetable / 8], lt, sizeof(lt)) &&
+	    lt[2] <= MAX_LINETABLE && lt[2]) {
+		c->linetable = malloc(lt[2]);
+		if (c->linetable &&
+		    !mem_read(p->pid, w[o->linetable / 8] + 32, c->linetable,
+			      lt[2]))
+			c->lt_len = lt[2];
+	}
+	return 0;
+}
+
+/* The cached code object at @addr, read when new (@fresh). */
+static struct py_code *code_get(struct python *py, struct py_process *p,
+				uint64_t addr, bool *fresh)
+{
+	uint64_t h = hash__u64(addr, 3);
+	uint32_t id = hashmap__find(&p->code_idx, h, code_eq, &addr, p);
+	struct py_code *c;
+
+	*fresh = !id;
 	if (id)
 		return &p->codes[id - 1];
 	if (array__grow((void **)&p->codes, &p->codes_cap, p->nr_codes + 1,
@@ -604,26 +715,8 @@ static struct py_code *code_get(struct python *py, struct py_process *p,
 	c = &p->codes[p->nr_codes];
 	memset(c, 0, sizeof(*c));
 	c->addr = addr;
-	if (addr && !mem_read(p->pid, addr, w, sizeof(w)) &&
-	    (!p->code_type || w[1] == p->code_type) &&
-	    !read_str(p, w[(o->qualname != PY_OFF_NONE ? o->qualname :
-			    o->name) / 8], qual, sizeof(qual)) &&
-	    !read_str(p, w[o->filename / 8], file, sizeof(file))) {
-		memcpy(&first, (char *)w + o->firstlineno, 4);
-		c->first_line = first;
-		c->func = func_id(py, qual, file, first > 0 ? first : 0);
-		if (!c->func)
-			return NULL;
-		/* The line table (bytes: size at 16, data at 32). */
-		if (!mem_read(p->pid, w[o->linetable / 8], lt, sizeof(lt)) &&
-		    lt[2] <= MAX_LINETABLE && lt[2]) {
-			c->linetable = malloc(lt[2]);
-			if (c->linetable &&
-			    !mem_read(p->pid, w[o->linetable / 8] + 32,
-				      c->linetable, lt[2]))
-				c->lt_len = lt[2];
-		}
-	}
+	if (code_read(py, p, c))
+		return NULL;
 	p->nr_codes++;
 	if (hashmap__insert(&p->code_idx, h, p->nr_codes)) {
 		free(c->linetable);
@@ -631,6 +724,40 @@ static struct py_code *code_get(struct python *py, struct py_process *p,
 		return NULL;
 	}
 	return c;
+}
+
+/*
+ * Checks the cached code objects of one sample against the process, in
+ * one process_vm_readv(): one that another code object replaced since it
+ * was read is read again.  A process that has exited keeps its cache.
+ */
+static int codes_check(struct python *py, struct py_process *p,
+		       const uint32_t *idx, size_t n)
+{
+	struct iovec *l = py->iov, *r = py->iov + PY_MAX_FRAMES;
+	ssize_t got;
+	size_t i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		l[i].iov_base = py->check_buf + i * FP_LEN;
+		l[i].iov_len = FP_LEN;
+		r[i].iov_base = (void *)(p->codes[idx[i]].addr + p->fp_lo);
+		r[i].iov_len = FP_LEN;
+	}
+	got = process_vm_readv(p->pid, l, n, r, n, 0);
+	if (got < 0 && errno == ESRCH)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (got >= (ssize_t)((i + 1) * FP_LEN) &&
+		    code_fingerprint(p, py->check_buf + i * FP_LEN) ==
+		    p->codes[idx[i]].fp)
+			continue;
+		err = code_read(py, p, &p->codes[idx[i]]);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static uint64_t varint(const uint8_t **p, const uint8_t *end)
@@ -685,7 +812,8 @@ int python__line(unsigned int minor, const uint8_t *t, size_t len,
 		if (!(b & 0x80))
 			return -1;
 		if (code == 15) {
-			/* no location */
+			if (lasti >= addr && lasti < addr + n)
+				return -1;	/* no location */
 		} else if (code == 14) {
 			line += svarint(&p, end);
 			varint(&p, end);
@@ -711,7 +839,7 @@ int python__frames(struct python *py, const struct sample_event *e,
 {
 	const struct py_stack *st = sample_event__python(e);
 	struct py_process *p = proc_find(py, e->pid);
-	uint32_t i, nr, n = 0;
+	uint32_t i, nr, n = 0, nold = 0;
 	bool bad = false;
 
 	if (!st || !p || p->state != P_ATTACHED) {
@@ -725,10 +853,23 @@ int python__frames(struct python *py, const struct sample_event *e,
 		py->stats.no_thread++;
 		return 0;
 	}
+	/* The code objects, those read before checked in one go. */
+	for (i = 0; i < nr; i++) {
+		bool fresh;
+		struct py_code *c = code_get(py, p, st->frames[i].code, &fresh);
+
+		if (!c)
+			return -ENOMEM;
+		if (!fresh)	/* an index: codes[] may move meanwhile */
+			py->sample_codes[nold++] = c - p->codes;
+	}
+	if (nold && codes_check(py, p, py->sample_codes, nold))
+		return -ENOMEM;
 	/* Outermost first. */
 	for (i = nr; i-- > 0;) {
 		const struct py_frame *f = &st->frames[i];
-		struct py_code *c = code_get(py, p, f->code);
+		bool fresh;
+		struct py_code *c = code_get(py, p, f->code, &fresh);
 		int line;
 
 		if (!c)

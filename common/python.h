@@ -87,6 +87,13 @@ const struct py_func *python__func(const struct python *py, uint32_t id);
 /* Is @name the interpreter loop that Python frames stand for? */
 bool python__is_eval(const char *name);
 
+/*
+ * "qualname (file.py:LINE)", valid until the next call; NULL on
+ * allocation failure.
+ */
+const char *python__name_line(struct python *py, const struct py_func *f,
+			      uint32_t line);
+
 /* Forgets a process that exited (its code objects). */
 void python__forget_pid(struct python *py, pid_t pid);
 

@@ -66,6 +66,7 @@ struct recorder {
 	struct unwinder *uw;		/* created on first need */
 	struct leaf_fixup *lf;
 	struct python *py;		/* NULL: --no-python */
+	bool py_lines;			/* "qualname (file.py:LINE)" */
 	uint64_t *pywords;		/* Python frames of the sample */
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
@@ -146,8 +147,9 @@ void recorder__free(struct recorder *r)
 	free(r);
 }
 
-int recorder__set_python(struct recorder *r, struct python *py)
+int recorder__set_python(struct recorder *r, struct python *py, bool lines)
 {
+	r->py_lines = lines;
 	if (!r->pywords)
 		r->pywords = malloc(PY_MAX_FRAMES * sizeof(*r->pywords));
 	if (!r->pywords)
@@ -532,7 +534,10 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 		f.start_line = pf->first_line;
 		f.line = py_word__line(addr);
 		memset(&res, 0, sizeof(res));
-		res.name = pf->name;
+		res.name = r->py_lines ? python__name_line(r->py, pf, f.line) :
+			   pf->name;
+		if (!res.name)
+			return 0;
 		res.mangled = pf->qualname;
 		res.resolved = true;
 		addr = 0;
@@ -644,6 +649,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
 			.comm = r->names.strs[(k[1] >> 32) - 1],
 			.process = r->names.strs[(uint32_t)k[1] - 1],
+			.runtime = np ? "python" : NULL,
 		};
 
 		if (k[3] & RS_USER_MISSING)

@@ -49,7 +49,7 @@ void recorder__free(struct recorder *r);
  * CPython processes @py detects; 0 or -ENOMEM.
  */
 struct python;
-int recorder__set_python(struct recorder *r, struct python *py);
+int recorder__set_python(struct recorder *r, struct python *py, bool lines);
 
 /*
  * Frame-pointer mode: restore the caller a frame-pointer walk misses when

@@ -79,11 +79,22 @@ for py in "${interps[@]}"; do
 		fail "$tag: samples without Python frames" "$bare%"
 	fi
 
-	# zlib releases the GIL while another thread runs Python
-	rec "$TMP/z.folded" "$TMP/z.log" -- "$py" "$PYW" 2 zlib >/dev/null
-	sq=$(share "$TMP/z.folded" 'squash \(pysplit.py\)')
-	nat=$(share "$TMP/z.folded" 'squash \(pysplit.py\);[^(]*(libz|deflate|adler32|compress)[^(]*$')
-	wa=$(share "$TMP/z.folded" ';work_a \(pysplit.py\);spin')
+	# zlib releases the GIL while another thread runs Python; with lines
+	rec "$TMP/z.folded" "$TMP/z.log" --python-lines -- "$py" "$PYW" 2 zlib >/dev/null
+	sq=$(share "$TMP/z.folded" 'squash \(pysplit.py:[0-9]+\)')
+	nat=$(share "$TMP/z.folded" 'squash \(pysplit.py:[0-9]+\);[^(]*(libz|deflate|adler32|compress)[^(]*$')
+	wa=$(share "$TMP/z.folded" ';work_a \(pysplit.py:[0-9]+\);spin')
+	lz=$(grep -n 'zlib.compress(data, 9)' "$PYW" | cut -d: -f1)
+	ls=$(grep -n 'x += i \* i' "$PYW" | head -1 | cut -d: -f1)
+	lw=$(grep -n 'return spin(budget)' "$PYW" | head -1 | cut -d: -f1)
+	inz=$(share "$TMP/z.folded" "squash \\(pysplit.py:$lz\\)")
+	# spin's loop: the while, for and body lines
+	ins=$(share "$TMP/z.folded" "work_a \\(pysplit.py:$lw\\);spin \\(pysplit.py:($((ls - 2))|$((ls - 1))|$ls)\\)")
+	if near "$inz" "$sq" 2 && near "$ins" "$wa" 5 && near "$sq" 50 10 && near "$wa" 50 10; then
+		pass "$tag: --python-lines: compress at line $lz ($inz%), spin at $((ls - 2))-$ls called from $lw ($ins%)"
+	else
+		fail "$tag: --python-lines" "line $lz: $inz% of $sq%, $lw/$ls: $ins% of $wa%; $(grep -o 'spin (pysplit.py:[0-9]*)' "$TMP/z.folded" | sort | uniq -c | head -3)"
+	fi
 	if near "$sq" 50 10 && awk -v n="$nat" -v s="$sq" 'BEGIN { exit !(n >= 0.8 * s) }' &&
 	   near "$wa" 50 10; then
 		pass "$tag: zlib frames under squash ($nat% of $sq%) beside the GIL holder ($wa%)"

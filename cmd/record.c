@@ -595,16 +595,16 @@ static void print_python_summary(const struct python_stats *ps)
 	if (!ps->processes && !ps->unsupported)
 		return;
 	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
-		"samples with complete Python stacks (%llu threads without "
-		"Python state, %llu truncated at %d frames, %llu unreadable, "
-		"%llu before attaching)",
+		"Python samples with complete Python stacks (%llu truncated "
+		"at %d frames, %llu with code unreadable); %llu samples of "
+		"threads without Python frames, %llu before attaching",
 		(unsigned long long)ps->processes,
 		(unsigned long long)ps->unsupported,
 		(unsigned long long)ps->complete,
 		(unsigned long long)ps->samples,
-		(unsigned long long)ps->no_thread,
 		(unsigned long long)ps->truncated, PY_MAX_FRAMES,
 		(unsigned long long)ps->unreadable,
+		(unsigned long long)ps->no_thread,
 		(unsigned long long)ps->early);
 }
 

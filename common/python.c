@@ -31,6 +31,8 @@
 #define YOUNG_NS 1000000000ULL	/* ...while this young */
 /* glibc 2.27-2.38 x86-64: struct pthread specific_1stblock (REFERENCE-2). */
 #define GLIBC_TLS_OFF 0x310
+/* A frame whose code object could not be read (freed, or not code). */
+#define UNKNOWN_CODE "[unknown Python code]"
 /* Bytes of a code object that hold its fingerprint (code_fingerprint()). */
 #define FP_LEN 104
 
@@ -104,6 +106,7 @@ struct python {
 	struct strpool strs;
 	struct python_stats stats;
 	char *name_buf;			/* python__name_line() */
+	uint32_t unknown_func;		/* frames whose code is unreadable */
 	struct iovec iov[2 * PY_MAX_FRAMES]; /* codes_check() */
 	uint8_t check_buf[PY_MAX_FRAMES * FP_LEN];
 	uint32_t sample_codes[PY_MAX_FRAMES];	/* indices in codes[] */
@@ -480,6 +483,7 @@ void python__check(struct python *py, pid_t pid, const char *pcomm,
 		   uint64_t now)
 {
 	struct py_process *p = proc_get(py, pid);
+	struct interp_file fi;
 	bool recheck;
 
 	if (!p)
@@ -497,7 +501,16 @@ void python__check(struct python *py, pid_t pid, const char *pcomm,
 	if (p->state == P_ATTACHED || p->state == P_UNSUPPORTED) {
 		if (!strncmp(p->pcomm, pcomm, sizeof(p->pcomm)))
 			return;
-		/* exec'd, or a new process with the pid: start over */
+		/*
+		 * exec'd, or a new process with the pid: start over, unless
+		 * the interpreter is the same (exec names the process a
+		 * little after it maps the new program).
+		 */
+		if (p->state == P_ATTACHED && !find_interp(pid, &fi) &&
+		    fi.dev == p->dev && fi.ino == p->ino) {
+			memcpy(p->pcomm, pcomm, sizeof(p->pcomm));
+			return;
+		}
 		python__forget_pid(py, pid);
 		p->first_seen = now;
 	}
@@ -579,7 +592,8 @@ static uint32_t func_id(struct python *py, const char *qualname,
 		return id;
 	base = strrchr(file, '/');
 	base = base ? base + 1 : file;
-	if (asprintf(&name, "%s (%s)", qualname, base) < 0)
+	if ((*file ? asprintf(&name, "%s (%s)", qualname, base) :
+	     asprintf(&name, "%s", qualname)) < 0)
 		return 0;
 	k.name = strpool__intern(&py->strs, name);
 	free(name);
@@ -735,6 +749,7 @@ static int codes_check(struct python *py, struct py_process *p,
 		       const uint32_t *idx, size_t n)
 {
 	struct iovec *l = py->iov, *r = py->iov + PY_MAX_FRAMES;
+	struct py_code c;
 	ssize_t got;
 	size_t i;
 	int err;
@@ -753,9 +768,23 @@ static int codes_check(struct python *py, struct py_process *p,
 		    code_fingerprint(p, py->check_buf + i * FP_LEN) ==
 		    p->codes[idx[i]].fp)
 			continue;
-		err = code_read(py, p, &p->codes[idx[i]]);
+		/*
+		 * Another code object at the address replaces the one read.
+		 * Memory that holds no code object any more (freed: module
+		 * code dies right after the import ran it) most likely still
+		 * held the one read when the sample was taken: keep it.
+		 */
+		c = p->codes[idx[i]];
+		c.linetable = NULL;
+		err = code_read(py, p, &c);
 		if (err)
 			return err;
+		if (c.func) {
+			free(p->codes[idx[i]].linetable);
+			p->codes[idx[i]] = c;
+		} else {
+			free(c.linetable);
+		}
 	}
 	return 0;
 }
@@ -834,6 +863,23 @@ int python__line(unsigned int minor, const uint8_t *t, size_t len,
 	return -1;
 }
 
+void python__prefetch(struct python *py, const struct sample_event *e)
+{
+	const struct py_stack *st = sample_event__python(e);
+	struct py_process *p;
+	uint32_t i, nr;
+	bool fresh;
+
+	python__check(py, e->pid, e->pcomm, e->ts);
+	p = proc_find(py, e->pid);
+	if (!st || !p || p->state != P_ATTACHED)
+		return;
+	nr = st->nr > PY_MAX_FRAMES ? PY_MAX_FRAMES : st->nr;
+	for (i = 0; i < nr; i++)
+		if (!code_get(py, p, st->frames[i].code, &fresh))
+			return;
+}
+
 int python__frames(struct python *py, const struct sample_event *e,
 		   uint64_t *out)
 {
@@ -847,12 +893,12 @@ int python__frames(struct python *py, const struct sample_event *e,
 			py->stats.early++;
 		return 0;
 	}
-	py->stats.samples++;
 	nr = st->nr > PY_MAX_FRAMES ? PY_MAX_FRAMES : st->nr;
-	if (st->err == PYE_NO_TSTATE) {
+	if (st->err == PYE_NO_TSTATE || (!nr && st->err == PYE_OK)) {
 		py->stats.no_thread++;
 		return 0;
 	}
+	py->stats.samples++;
 	/* The code objects, those read before checked in one go. */
 	for (i = 0; i < nr; i++) {
 		bool fresh;
@@ -875,7 +921,15 @@ int python__frames(struct python *py, const struct sample_event *e,
 		if (!c)
 			return -ENOMEM;
 		if (!c->func) {
+			/* Keep the chain's shape: the frame is there. */
 			bad = true;
+			if (!py->unknown_func)
+				py->unknown_func = func_id(py, UNKNOWN_CODE, "",
+							   0);
+			if (!py->unknown_func)
+				return -ENOMEM;
+			out[n++] = (uint64_t)py->unknown_func << 32 |
+				(f->flags & PYF_ENTRY ? PY_WORD_ENTRY : 0);
 			continue;
 		}
 		line = python__line(p->minor, c->linetable, c->lt_len,
@@ -889,9 +943,7 @@ int python__frames(struct python *py, const struct sample_event *e,
 		py->stats.truncated++;
 	else if (st->err == PYE_READ || bad)
 		py->stats.unreadable++;
-	else if (n)
-		py->stats.complete++;
 	else
-		py->stats.no_thread++;
+		py->stats.complete++;
 	return n;
 }

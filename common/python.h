@@ -28,11 +28,15 @@ struct python;
 struct python_stats {
 	uint64_t processes;	/* interpreters attached */
 	uint64_t unsupported;	/* interpreters we cannot walk */
-	uint64_t samples;	/* samples of attached processes */
+	uint64_t samples;	/* samples of threads running Python */
 	uint64_t complete;	/*   with their whole Python chain */
-	uint64_t no_thread;	/*   of threads without a Python state */
 	uint64_t truncated;	/*   deeper than PY_MAX_FRAMES */
-	uint64_t unreadable;	/*   a frame or code object unreadable */
+	uint64_t unreadable;	/*   a frame or code object unreadable
+				 *   (mostly module code that an import ran
+				 *   and freed before it was read) */
+	uint64_t no_thread;	/* samples of threads without Python frames
+				 * (interpreter start-up and exit, native
+				 * threads) */
 	uint64_t early;		/* samples of a Python process before it was
 				 * attached (its first moments) */
 	uint64_t frames;	/* Python frames named */
@@ -72,6 +76,13 @@ bool python__is_interp(const struct python *py, pid_t pid, uint64_t dev,
 #define PY_WORD_ENTRY (1ULL << 31)
 static inline uint32_t py_word__func(uint64_t w) { return w >> 32; }
 static inline uint32_t py_word__line(uint64_t w) { return w & 0x7fffffff; }
+
+/*
+ * Reads the code objects of sample @e that are new, as soon as it comes
+ * (before it waits for its mappings): module code dies right after the
+ * import that runs it.  Also does python__check().
+ */
+void python__prefetch(struct python *py, const struct sample_event *e);
 
 /*
  * The Python frames of sample @e as words, outermost first, into @out

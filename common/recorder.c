@@ -450,6 +450,8 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 {
 	struct sample_event *copy;
 
+	if (r->py)
+		python__prefetch(r->py, e);
 	if (e->ts <= r->horizon)
 		return handle(r, e);
 	if (array__grow((void **)&r->deferred, &r->deferred_cap,

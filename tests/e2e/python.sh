@@ -35,7 +35,7 @@ rec() {
 
 # python_summary LOG: "complete total" of the Python samples
 python_summary() {
-	sed -n 's/.*python: .* \([0-9]*\) of \([0-9]*\) samples with complete.*/\1 \2/p' "$1"
+	sed -n 's/.*python: .* \([0-9]*\) of \([0-9]*\) Python samples with complete.*/\1 \2/p' "$1"
 }
 
 for py in "${interps[@]}"; do

@@ -127,4 +127,23 @@ static __always_inline void python__walk(const struct py_proc *pp,
 	bpf_loop(2 * PY_MAX_FRAMES, py_step, &w, 0);
 }
 
+/*
+ * DWARF mode: appends the Python frames at @size (8-aligned) in @buf, a
+ * scratch of @limit bytes holding the event @e; returns the new size.
+ */
+static __always_inline __u32 python__append(struct sample_event *e,
+					     __u8 *buf, __u32 size,
+					     __u32 limit, __u32 tgid)
+{
+	const struct py_proc *py = python__proc(tgid);
+	__u32 off = (size + 7) & ~7U;
+
+	if (!py || (e->flags & SAMPLE_F_KTHREAD) ||
+	    off > limit - sizeof(struct py_stack))
+		return size;
+	python__walk(py, (struct py_stack *)(buf + off));
+	e->flags |= SAMPLE_F_PYTHON;
+	return off + sizeof(struct py_stack);
+}
+
 #endif

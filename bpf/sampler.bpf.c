@@ -36,7 +36,8 @@ const volatile __u32 user_stack_bytes = 0;
 #define PAGE_SZ 4096
 /* Scratch for a DWARF-mode event: header, regs, stack, one page of slack. */
 #define SCRATCH_SIZE (SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) + \
-		      SAMPLER_MAX_USTACK_BYTES + PAGE_SZ)
+		      SAMPLER_MAX_USTACK_BYTES + PAGE_SZ + \
+		      sizeof(struct py_stack))
 
 struct scratch {
 	__u8 buf[SCRATCH_SIZE];
@@ -219,6 +220,9 @@ static __always_inline int sample_dwarf(struct bpf_perf_event_data *ctx,
 	}
 	/* From the local copy: the verifier cannot bound a map load. */
 	size = (SAMPLE_USTACK_OFF + sizeof(*us) + copied) & 0x1ffff;
+	if (size > SCRATCH_SIZE)
+		return 0;
+	size = python__append(e, sc->buf, size, SCRATCH_SIZE, tgid) & 0x1ffff;
 	if (size > SCRATCH_SIZE)
 		return 0;
 	if (bpf_ringbuf_output(&events, e, size, wake_flags()))

@@ -14,8 +14,9 @@
 #define SAMPLE_F_LEAF	0x2	/* usp, ubp and uleaf[] are valid (fp mode) */
 #define SAMPLE_F_USTACK	0x4	/* DWARF mode: a struct sample_ustack and its
 				 * stack bytes replace ustack[] */
-#define SAMPLE_F_PYTHON	0x8	/* fp mode: a struct py_stack (python.h)
-				 * follows the event */
+#define SAMPLE_F_PYTHON	0x8	/* a struct py_stack (python.h) follows
+				 * the event (DWARF mode: its stack
+				 * bytes, 8-aligned) */
 
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16

@@ -798,7 +798,7 @@ static int run_record(struct record *r)
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
 		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
-		.python = r->python && r->user && !r->user_stack_bytes,
+		.python = r->python && r->user,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;

@@ -213,6 +213,8 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 #define RS_PY_MASK 0x3fff
 /* The rmap of a Python frame in the frame memo. */
 #define RMAP_PYTHON (~1ULL)
+/* Python header word: the native stack is whole (DWARF), merge into it. */
+#define PY_MERGE (~0ULL)
 
 static bool stack_eq(uint32_t id, const void *key, void *ctx)
 {
@@ -430,8 +432,9 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		 * (built without frame pointers): keep the native frames
 		 * leafward of it, the Python frames stand for the rest.
 		 */
-		if (np && cut < 0 && (!m || python__is_interp(r->py, e->pid,
-				m->mod->dev, m->mod->ino)))
+		if (np && !dwarf && cut < 0 &&
+		    (!m || python__is_interp(r->py, e->pid, m->mod->dev,
+					     m->mod->ino)))
 			cut = i;
 		k[len++] = addr;
 		k[len++] = id;
@@ -439,7 +442,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
 	if (np) {
-		k[len++] = cut < 0 ? nu : cut;
+		k[len++] = dwarf ? PY_MERGE : cut < 0 ? (uint64_t)nu : (uint64_t)cut;
 		memcpy(k + len, r->pywords, np * sizeof(*k));
 		len += np;
 	}
@@ -595,6 +598,66 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 	return id;
 }
 
+/*
+ * --call-graph dwarf, where the native stack is whole: each interpreter
+ * loop frame of @nat (@nn frame ids, root first) gives way to the Python
+ * frames it ran, as py-spy --native shows them; the native frames between
+ * (C extensions calling back into Python) stay in order.  The Python words
+ * @pw (outermost first) split into one run per C-level evaluator call,
+ * each starting at a PY_WORD_ENTRY frame; runs and loop frames are paired
+ * from the leaf (a stack copy may miss the root), runs left over go to the
+ * outermost loop frame.  Writes @out, returns its depth, 0 on error.
+ */
+static size_t py_merge(struct recorder *r, struct symbolizer *sym,
+		       struct profile *p, struct frame_memo *fm,
+		       const uint32_t *nat, size_t nn, const uint64_t *pw,
+		       size_t np, uint32_t *out)
+{
+	size_t start[PY_MAX_FRAMES + 1], ng = 0, ne = 0, i, j, o = 0, t = 0;
+	size_t t0, extra, g, from, to;
+
+	for (i = 0; i < np; i++)
+		if (!i || (pw[i] & PY_WORD_ENTRY))
+			start[ng++] = i;
+	start[ng] = np;
+	for (i = 0; i < nn; i++)
+		ne += python__is_eval(profile__frame_get(p, nat[i])->name);
+	/* Loop frames without a run (root side), runs without a loop. */
+	t0 = ne > ng ? ne - ng : 0;
+	extra = ng > ne ? ng - ne : 0;
+	for (i = 0; i < nn || (!ne && i == nn); i++) {
+		if (ne && !python__is_eval(profile__frame_get(p,
+							      nat[i])->name)) {
+			out[o++] = nat[i];
+			continue;
+		}
+		if (ne && t < t0) {
+			out[o++] = nat[i];
+			t++;
+			continue;
+		}
+		/* No loop frame seen (unwinding stopped): all at the root. */
+		g = ne ? t - t0 + extra : ng - 1;
+		from = !ne || t == t0 ? 0 : start[g];
+		to = start[g + 1];
+		for (j = from; j < to; j++) {
+			uint32_t id = frame_id(r, sym, p, fm,
+					       pw[j] & ~PY_WORD_ENTRY,
+					       RMAP_PYTHON, false);
+
+			if (!id)
+				return 0;
+			out[o++] = id;
+		}
+		t++;
+		if (!ne) {
+			memcpy(out + o, nat, nn * sizeof(*nat));
+			return o + nn;
+		}
+	}
+	return o;
+}
+
 static int build_types(struct recorder *r, struct profile *p)
 {
 	struct pf_value_type t[2] = {
@@ -616,6 +679,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	uint32_t *stack = malloc((MAX_USER + SAMPLER_MAX_STACK + 2 +
 				  PY_MAX_FRAMES) *
 				 sizeof(*stack));
+	uint32_t *merged = malloc((MAX_USER + PY_MAX_FRAMES) *
+				  sizeof(*merged));
 	uint32_t missed_user = 0, missed_kernel = 0;
 	size_t i;
 	int err = -ENOMEM;
@@ -625,7 +690,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	r->modstats = calloc(r->nr_modstats, sizeof(*r->modstats));
 	fm.mapping_ids = calloc(r->nr_rmaps + 1, sizeof(*fm.mapping_ids));
 	hashmap__init(&fm.idx);
-	if (!p || !stack || !r->modstats || !fm.mapping_ids ||
+	if (!p || !stack || !merged || !r->modstats || !fm.mapping_ids ||
 	    build_types(r, p))
 		goto out;
 	{
@@ -644,7 +709,9 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		const struct rstack *s = &r->stacks[i];
 		const uint64_t *k = s->key;
 		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
-		size_t np = k[3] >> RS_PY_SHIFT & RS_PY_MASK, cut = nu;
+		size_t np = k[3] >> RS_PY_SHIFT & RS_PY_MASK, d0, n;
+		uint64_t cut = nu;
+		bool merge;
 		const uint64_t *pw = k + HDR + 2 * nu + nk;
 		double vals[2] = { s->count, s->count * p->period };
 		struct pf_labels l = {
@@ -658,8 +725,11 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			stack[d++] = missed_user;
 		if (np)
 			cut = pw[0];
-		/* Python frames at the root, outermost first. */
-		for (j = 0; j < np; j++) {
+		merge = np && cut == PY_MERGE;
+		if (merge)
+			cut = nu;
+		/* fp mode: Python frames at the root, outermost first. */
+		for (j = 0; j < np && !merge; j++) {
 			uint32_t id = frame_id(r, sym, p, &fm,
 					       pw[1 + j] & ~PY_WORD_ENTRY,
 					       RMAP_PYTHON, false);
@@ -669,6 +739,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			stack[d++] = id;
 		}
 		/* Root first: the BPF stacks are leaf first. */
+		d0 = d;
 		for (j = nu; j-- > 0;) {
 			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
 			uint32_t id;
@@ -682,12 +753,20 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			if (!id)
 				goto out;
 			f = profile__frame_get(p, id);
-			if (np && j == cut &&
+			if (np && !merge && j == cut &&
 			    (j > 0 || python__is_eval(f->name)))
 				continue;
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
 			stack[d++] = id;
+		}
+		if (merge) {
+			n = py_merge(r, sym, p, &fm, stack + d0, d - d0, pw + 1,
+				     np, merged);
+			if (!n)
+				goto out;
+			memcpy(stack + d0, merged, n * sizeof(*stack));
+			d = d0 + n;
 		}
 		for (j = nk; j-- > 0;) {
 			uint32_t id = frame_id(r, sym, p, &fm,
@@ -713,6 +792,7 @@ out:
 	free(fm.ids);
 	free(fm.mapping_ids);
 	free(stack);
+	free(merged);
 	if (err) {
 		profile__free(p);
 		errno = -err;

@@ -51,7 +51,7 @@ static size_t ring_size(const struct sampler_opts *o, int ncpu)
 		SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) +
 		o->user_stack_bytes : sizeof(struct sample_event);
 	/* Python samples are larger; size for them when they may come. */
-	if (o->python && !o->user_stack_bytes)
+	if (o->python)
 		ev += sizeof(struct py_stack);
 	size_t want = (size_t)o->freq * ncpu * ev / 5;
 	size_t sz = 512u << 10;
@@ -164,7 +164,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		goto fail;
 	}
 	s->skel->rodata->user_stack_bytes = o->user_stack_bytes;
-	s->skel->rodata->want_python = o->python && !o->user_stack_bytes;
+	s->skel->rodata->want_python = o->python;
 	if (o->user_stack_bytes)
 		bpf_map__set_max_entries(s->skel->maps.scratch, s->ncpu);
 	bpf_map__set_max_entries(s->skel->maps.events, ring_size(o, s->ncpu));

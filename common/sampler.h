@@ -45,16 +45,20 @@ static inline size_t sample_event__size(const struct sample_event *e)
 		return sizeof(*e) + (e->flags & SAMPLE_F_PYTHON ?
 				     sizeof(struct py_stack) : 0);
 	us = (const void *)((const char *)e + SAMPLE_USTACK_OFF);
+	if (e->flags & SAMPLE_F_PYTHON)
+		return ((SAMPLE_USTACK_OFF + sizeof(*us) + us->size + 7) &
+			~(size_t)7) + sizeof(struct py_stack);
 	return SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
 }
 
-/* The Python frames of a fp-mode event, or NULL. */
+/* The Python frames of an event, or NULL. */
 static inline const struct py_stack *
 sample_event__python(const struct sample_event *e)
 {
-	if (!(e->flags & SAMPLE_F_PYTHON) || (e->flags & SAMPLE_F_USTACK))
+	if (!(e->flags & SAMPLE_F_PYTHON))
 		return NULL;
-	return (const void *)(e + 1);
+	return (const void *)((const char *)e + sample_event__size(e) -
+			      sizeof(struct py_stack));
 }
 
 /* The registers and stack bytes of a DWARF-mode event, or NULL. */

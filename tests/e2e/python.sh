@@ -30,7 +30,7 @@ fi
 # rec FOLDED LOG ARGS...: records, the summary kept in LOG
 rec() {
 	local f=$1 log=$2; shift 2
-	timeout 60 "$EBPROF" record -F 999 -o "$f" "$@" 2>"$log"
+	timeout 120 "$EBPROF" record -F 999 -o "$f" "$@" 2>"$log"
 }
 
 # python_summary LOG: "complete total" of the Python samples
@@ -102,6 +102,20 @@ for py in "${interps[@]}"; do
 		fail "$tag: zlib under squash" "squash $sq%, with zlib frames $nat%, work_a $wa%"
 	fi
 
+	# --call-graph dwarf: the whole native stack, each interpreter loop
+	# replaced by the Python frames it ran (py-spy --native): the C calls
+	# between Thread.run and Runner.run stay between them (3.10 has one C
+	# call per Python call)
+	rec "$TMP/w.folded" "$TMP/w.log" --call-graph dwarf -- "$py" "$PYW" 1.5 zlib >/dev/null
+	merged=$(share "$TMP/w.folded" "^$v;clone3;start_thread;.*$boot \\(threading.py\\);.*[^)];$run \\(pysplit.py\\);([^;(]+;)*squash \\(pysplit.py\\);[^(]*deflate[^(]*$")
+	sqw=$(share "$TMP/w.folded" 'squash \(pysplit.py\)')
+	loop=$(share "$TMP/w.folded" '_PyEval_EvalFrameDefault')
+	if near "$sqw" 50 10 && near "$merged" "$sqw" 5 && near "$loop" 0 5; then
+		pass "$tag: dwarf: merged native and Python chains ($merged% of $sqw%), $loop% with a bare interpreter loop"
+	else
+		fail "$tag: dwarf merge" "merged $merged% of $sqw%, loop $loop%: $(grep -m1 squash "$TMP/w.folded" | cut -c1-400)"
+	fi
+
 	# recursion 200 deep comes out whole
 	rec "$TMP/d.folded" "$TMP/d.log" -- "$py" "$PYW" 1.5 deep >/dev/null
 	deep=$(awk '{ n = $NF; c = gsub(/recurse \(pysplit.py\)/, ""); if (c) t += n;
@@ -117,7 +131,7 @@ done
 py=/root/.pyenv/versions/3.12.1/bin/python3.12
 [ -x "$py" ] || py=${interps[0]}
 ( sleep 0.7; exec "$py" "$PYW" 1.5 split >/dev/null ) & late=$!
-timeout 60 "$EBPROF" record -a -F 499 -d 3 --per-pid -o "$TMP/a.folded" 2>"$TMP/a.log"
+timeout 120 "$EBPROF" record -a -F 499 -d 3 --per-pid -o "$TMP/a.folded" 2>"$TMP/a.log"
 wait "$late"
 got=$(grep -E "^python3\\.[0-9]+-$late;" "$TMP/a.folded" | awk '{ t += $NF } END { print t + 0 }')
 named=$(grep -E "^python3\\.[0-9]+-$late;.*outer_a \\(pysplit.py\\);work_a \\(pysplit.py\\);spin" "$TMP/a.folded" |

@@ -86,6 +86,7 @@ struct py_process {
 	uint64_t first_seen, last_check;
 	unsigned int minor;
 	uint64_t dev, ino;		/* the interpreter's file */
+	const char *interp;		/* its path (interned) */
 	uint64_t code_type;		/* &PyCode_Type, or 0 */
 	struct py_code_offs code;
 	uint16_t fp_lo;			/* fingerprint bytes start here */
@@ -467,6 +468,7 @@ static void attach(struct python *py, struct py_process *p)
 	p->ino = fi.ino;
 	p->code_type = sy.code_type ? sy.code_type + sy.bias : 0;
 	p->code = l.code;
+	p->interp = strpool__intern(&py->strs, fi.path);
 	p->fp_lo = fp_range(&l.code);
 	if (p->fp_lo == PY_OFF_NONE) {
 		p->state = P_UNSUPPORTED;
@@ -575,10 +577,12 @@ static bool func_eq(uint32_t id, const void *key, void *ctx)
 }
 
 static uint32_t func_id(struct python *py, const char *qualname,
-			const char *file, uint32_t first_line)
+			const char *file, uint32_t first_line,
+			const char *interp)
 {
 	struct py_func k = { NULL, strpool__intern(&py->strs, qualname),
-			     strpool__intern(&py->strs, file), first_line };
+			     strpool__intern(&py->strs, file), first_line,
+			     interp };
 	uint64_t h;
 	uint32_t id;
 	const char *base;
@@ -697,7 +701,7 @@ static int code_read(struct python *py, struct py_process *p,
 	memcpy(&first, (char *)w + o->firstlineno, 4);
 	c->first_line = first;
 	c->fp = code_fingerprint(p, (uint8_t *)w + p->fp_lo);
-	c->func = func_id(py, qual, file, first > 0 ? first : 0);
+	c->func = func_id(py, qual, file, first > 0 ? first : 0, p->interp);
 	if (!c->func)
 		return -ENOMEM;
 	/* The line table (bytes: size at 16, data at 32). */
@@ -796,7 +800,7 @@ static uint64_t varint(const uint8_t **p, const uint8_t *end)
 	uint8_t b;
 
 	do {
-		if (*p >= end || shift > 60)
+		if (*p >= end || shift > 30)	/* lines fit in 32 bits */
 			return 0;
 		b = *(*p)++;
 		v |= (uint64_t)(b & 63) << shift;
@@ -830,7 +834,7 @@ int python__line(unsigned int minor, const uint8_t *t, size_t len,
 			if (ld != -128)
 				line += ld;
 			if (lasti * 2 >= start && lasti * 2 < addr)
-				return ld == -128 ? -1 : line;
+				return ld == -128 || line <= 0 ? -1 : line;
 		}
 		return -1;
 	}
@@ -852,12 +856,12 @@ int python__line(unsigned int minor, const uint8_t *t, size_t len,
 			line += svarint(&p, end);
 		} else if (code >= 10) {
 			line += code - 10;
-			p += 2;
+			p += end - p < 2 ? end - p : 2;		/* columns */
 		} else {
-			p += 1;
+			p++;					/* column */
 		}
 		if (lasti >= addr && lasti < addr + n)
-			return line;
+			return line > 0 && line <= INT32_MAX ? line : -1;
 		addr += n;
 	}
 	return -1;
@@ -925,7 +929,7 @@ int python__frames(struct python *py, const struct sample_event *e,
 			bad = true;
 			if (!py->unknown_func)
 				py->unknown_func = func_id(py, UNKNOWN_CODE, "",
-							   0);
+							   0, NULL);
 			if (!py->unknown_func)
 				return -ENOMEM;
 			out[n++] = (uint64_t)py->unknown_func << 32 |

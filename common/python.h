@@ -48,6 +48,8 @@ struct py_func {
 	const char *qualname;
 	const char *file;	/* co_filename as is */
 	uint32_t first_line;
+	const char *interp;	/* the interpreter's file (libpython or the
+				 * executable) that first ran it */
 };
 
 /* Registers (@py) or forgets (NULL) a process with the BPF walker. */

@@ -537,12 +537,22 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 			return 0;
 		f.file = pf->file;
 		f.start_line = pf->first_line;
+		if (pf->interp) {
+			/* A mapping for the interpreter (no addresses). */
+			struct pf_mapping im = { .file = pf->interp };
+
+			f.mapping = profile__mapping(p, &im);
+			f.module = pf->interp;
+			if (!f.mapping)
+				return 0;
+		}
 		f.line = py_word__line(addr);
 		memset(&res, 0, sizeof(res));
 		res.name = r->py_lines ? python__name_line(r->py, pf, f.line) :
 			   pf->name;
 		if (!res.name)
 			return 0;
+		res.module = f.module;
 		res.mangled = pf->qualname;
 		res.resolved = true;
 		addr = 0;

@@ -110,7 +110,7 @@ for py in "${interps[@]}"; do
 	merged=$(share "$TMP/w.folded" "^$v;clone3;start_thread;.*$boot \\(threading.py\\);.*[^)];$run \\(pysplit.py\\);([^;(]+;)*squash \\(pysplit.py\\);[^(]*deflate[^(]*$")
 	sqw=$(share "$TMP/w.folded" 'squash \(pysplit.py\)')
 	loop=$(share "$TMP/w.folded" '_PyEval_EvalFrameDefault')
-	if near "$sqw" 50 10 && near "$merged" "$sqw" 5 && near "$loop" 0 5; then
+	if near "$sqw" 50 20 && near "$merged" "$sqw" 5 && near "$loop" 0 5; then
 		pass "$tag: dwarf: merged native and Python chains ($merged% of $sqw%), $loop% with a bare interpreter loop"
 	else
 		fail "$tag: dwarf merge" "merged $merged% of $sqw%, loop $loop%: $(grep -m1 squash "$TMP/w.folded" | cut -c1-400)"

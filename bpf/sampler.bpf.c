@@ -15,6 +15,7 @@
 
 #include "sampler.h"
 #include "offcpu.h"
+#include "python.bpf.h"
 
 #define PF_KTHREAD 0x00200000
 
@@ -36,7 +37,8 @@ const volatile __u32 user_stack_bytes = 0;
 #define PAGE_SZ 4096
 /* Scratch for a DWARF-mode event: header, regs, stack, one page of slack. */
 #define SCRATCH_SIZE (SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) + \
-		      SAMPLER_MAX_USTACK_BYTES + PAGE_SZ)
+		      SAMPLER_MAX_USTACK_BYTES + PAGE_SZ + \
+		      sizeof(struct py_stack))
 
 struct scratch {
 	__u8 buf[SCRATCH_SIZE];
@@ -224,6 +226,9 @@ static __always_inline int sample_dwarf(void *ctx, __u32 tgid, __u32 tid)
 	size = (SAMPLE_USTACK_OFF + sizeof(*us) + copied) & 0x1ffff;
 	if (size > SCRATCH_SIZE)
 		return 0;
+	size = python__append(e, sc->buf, size, SCRATCH_SIZE, tgid) & 0x1ffff;
+	if (size > SCRATCH_SIZE)
+		return 0;
 	if (bpf_ringbuf_output(&events, e, size, wake_flags()))
 		count(CNT_LOST);
 	return 0;
@@ -264,6 +269,7 @@ int on_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tgid = id >> 32, tid = (__u32)id;
+	const struct py_proc *py;
 	struct sample_event *e;
 
 	if (tid == 0 && !include_idle)
@@ -274,13 +280,22 @@ int on_sample(struct bpf_perf_event_data *ctx)
 	if (user_stack_bytes)
 		return sample_dwarf(ctx, tgid, tid);
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	py = python__proc(tgid);
+	if (py)
+		e = bpf_ringbuf_reserve(&events, sizeof(*e) +
+					sizeof(struct py_stack), 0);
+	else
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(CNT_LOST);
 		return 0;
 	}
 	fill_common(ctx, e, tgid, tid, 0);
 	fill_fp_user(ctx, e);
+	if (py && want_user && !(e->flags & SAMPLE_F_KTHREAD)) {
+		python__walk(py, (struct py_stack *)(e + 1));
+		e->flags |= SAMPLE_F_PYTHON;
+	}
 	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }

@@ -20,6 +20,9 @@
 				 * follows the event (offcpu.h) */
 #define SAMPLE_F_OFF_EARLY 0x20	/* SAMPLE_F_OFFCPU: blocked since before
 				 * the recording began: no stacks */
+#define SAMPLE_F_PYTHON	0x40	/* a struct py_stack (python.h) follows
+				 * the event (DWARF mode: its stack
+				 * bytes, 8-aligned) */
 
 /* Words at the user sp copied in fp mode for the leaf fix-up. */
 #define SAMPLE_LEAF_WORDS 16

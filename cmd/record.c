@@ -32,6 +32,7 @@
 #include "origin.h"
 #include "outfile.h"
 #include "pprof.h"
+#include "python.h"
 #include "proc_maps.h"
 #include "push.h"
 #include "recorder.h"
@@ -46,6 +47,7 @@ enum {
 	OPT_CONTAINER, OPT_PER_CONTAINER,
 	OPT_NO_JVM_ATTACH,
 	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD, OPT_NO_INLINE,
+	OPT_NO_PYTHON, OPT_PYTHON_LINES,
 };
 
 /*
@@ -89,6 +91,10 @@ static const struct opt_spec record_opts[] = {
 	{ "call-graph", OPT_CALL_GRAPH, required_argument, "fp|dwarf[,SIZE]",
 	  "user stacks by frame pointers (default) or DWARF unwinding of "
 	  "SIZE bytes of stack (default 8192)" },
+	{ "no-python", OPT_NO_PYTHON, no_argument, NULL,
+	  "show the CPython interpreter, not the Python functions it runs" },
+	{ "python-lines", OPT_PYTHON_LINES, no_argument, NULL,
+	  "name Python frames with their line: qualname (file.py:LINE)" },
 	{ "format", OPT_FORMAT, required_argument, "folded|pprof",
 	  "output format (default: from the -o extension, else folded)" },
 	{ "off-cpu", OPT_OFF_CPU, no_argument, NULL,
@@ -117,7 +123,7 @@ struct record {
 	const char *cmdname;
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
-	bool all, user, kernel, idle;
+	bool all, user, kernel, idle, python, python_lines;
 	bool no_jvm_attach;
 	const char *cgroup_path;
 	int cgroup_fd;
@@ -146,6 +152,8 @@ struct record {
 	char main_file[4096];		/* the profiled program, or "" */
 	struct recorder *rec;
 	struct proc_maps *pm;
+	struct python *py;		/* NULL with --no-python */
+	struct sampler *sampler;
 	uint64_t horizon;		/* samples older than this are handled */
 };
 
@@ -387,6 +395,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 			break;
 		case OPT_NO_JVM_ATTACH:
 			r->no_jvm_attach = true;
+			break;
+		case OPT_NO_PYTHON:
+			r->python = false;
+			break;
+		case OPT_PYTHON_LINES:
+			r->python_lines = true;
 			break;
 		case OPT_PER_PID:
 			r->folded_flags |= FOLDED_PER_PID;
@@ -636,6 +650,15 @@ static struct profile *build_profile(struct record *r, struct symbolizer *sym)
 	return p;
 }
 
+static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
+{
+	struct record *r = ctx;
+
+	if (py)
+		pr_debug(1, "python 3.%u in process %d", py->minor, pid);
+	return sampler__python_set(r->sampler, pid, py);
+}
+
 static bool targets_gone(struct record *r)
 {
 	size_t i;
@@ -729,6 +752,25 @@ static unsigned int suggest_freq(unsigned int freq, uint64_t kept,
 	return f >= 99 ? 99 : 49;
 }
 
+/* Python samples: how many came out whole, and why the others did not. */
+static void print_python_summary(const struct python_stats *ps)
+{
+	if (!ps->processes && !ps->unsupported)
+		return;
+	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
+		"Python samples with complete Python stacks (%llu truncated "
+		"at %d frames, %llu with code unreadable); %llu samples of "
+		"threads without Python frames, %llu before attaching",
+		(unsigned long long)ps->processes,
+		(unsigned long long)ps->unsupported,
+		(unsigned long long)ps->complete,
+		(unsigned long long)ps->samples,
+		(unsigned long long)ps->truncated, PY_MAX_FRAMES,
+		(unsigned long long)ps->unreadable,
+		(unsigned long long)ps->no_thread,
+		(unsigned long long)ps->early);
+}
+
 static void print_summary(struct record *r, struct sampler *s,
 			  struct proc_maps *pm, struct symbolizer *sym,
 			  struct profile *p, double secs)
@@ -786,6 +828,8 @@ static void print_summary(struct record *r, struct sampler *s,
 			(unsigned long long)os.no_start,
 			(unsigned long long)r->off_in_progress);
 	}
+	if (r->py)
+		print_python_summary(python__stats(r->py));
 	if (r->kernel)
 		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
 			"frames%s",
@@ -879,7 +923,11 @@ struct gc_ctx {
 
 static void gc_proc_gone(void *ctx, pid_t pid)
 {
-	recorder__forget_pid(((struct gc_ctx *)ctx)->r->rec, pid);
+	struct record *r = ((struct gc_ctx *)ctx)->r;
+
+	recorder__forget_pid(r->rec, pid);
+	if (r->py)
+		python__forget_pid(r->py, pid);
 }
 
 static void gc_module_gone(void *ctx, struct pm_module *mod)
@@ -959,6 +1007,7 @@ static int run_record(struct record *r)
 		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
 		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
 		.off_cpu_wakers = r->off_cpu_wakers,
+		.python = r->python && r->user,
 	};
 	struct proc_maps *pm = NULL;
 	struct symbolizer *sym = NULL;
@@ -1023,7 +1072,10 @@ static int run_record(struct record *r)
 	r->pm = pm;
 	r->rec = recorder__new(pm, r->freq);
 	sym = symbolizer__new(NULL);
-	if (!r->rec || !sym) {
+	if (so.python && r->rec)
+		r->py = python__new(python_attach, r);
+	if (!r->rec || !sym || (so.python && (!r->py ||
+	    recorder__set_python(r->rec, r->py, r->python_lines)))) {
 		pr_err("out of memory");
 		goto cleanup;
 	}
@@ -1038,6 +1090,7 @@ static int run_record(struct record *r)
 		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
 		goto cleanup;
 	}
+	r->sampler = s;
 	/* Threads asleep now are charged from now when they wake. */
 	if (r->off_cpu && sampler__offcpu_seed(s, r->pids, r->nr_pids, r->tids,
 					       r->nr_tids)) {
@@ -1175,6 +1228,7 @@ cleanup:
 			symbolizer__forget(sym, proc_maps__module(pm, i));
 	symbolizer__free(sym);
 	recorder__free(r->rec);
+	python__free(r->py);
 	proc_maps__free(pm);
 	return status;
 }
@@ -1223,7 +1277,7 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
 		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
-		.go_fd = -1, .err_fd = -1, .argv = argv,
+		.go_fd = -1, .err_fd = -1, .argv = argv, .python = true,
 		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
 		.debuginfod = getenv("DEBUGINFOD_URLS") &&
 			      *getenv("DEBUGINFOD_URLS"),

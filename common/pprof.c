@@ -39,8 +39,9 @@ typedef Perftools__Profiles__Function PbFunction;
 #define LABEL_PROCESS		"comm"
 #define LABEL_CGROUP		"cgroup"
 #define LABEL_NSPID		"container_pid"
-/* Labels a sample may carry: the five above, the pid and the origins. */
-#define MAX_LABELS		(6 + PF_NR_ORIGIN)
+#define LABEL_RUNTIME		"runtime"	/* "python" */
+/* Labels a sample may carry: the seven above and the origins. */
+#define MAX_LABELS		(7 + PF_NR_ORIGIN)
 
 static bool kernel_file(const char *file)
 {
@@ -74,7 +75,7 @@ static uint8_t inferred_kind(const char *mapping_file)
 
 struct enc_fn {
 	int64_t name, system_name;	/* string indices */
-	int64_t filename;		/* source file (0: unknown) */
+	int64_t filename, start_line;	/* interpreted code (Python) */
 };
 
 /* A location: a head frame and the PF_INLINE frames after it, root first. */
@@ -371,7 +372,7 @@ static bool fn_eq(uint32_t id, const void *key, void *ctx)
 	const struct enc_fn *b = key;
 
 	return a->name == b->name && a->system_name == b->system_name &&
-	       a->filename == b->filename;
+	       a->filename == b->filename && a->start_line == b->start_line;
 }
 
 /*
@@ -409,11 +410,12 @@ static uint32_t enc_function(struct enc *e, uint32_t fid, bool head)
 		k.name = enc_str(e, f->name);
 	}
 	k.system_name = enc_str(e, f->system_name);
-	k.filename = enc_str(e, f->file);
+	k.filename = f->file ? enc_str(e, f->file) : 0;
+	k.start_line = f->start_line;
 	if (e->err)
 		return 0;
-	h = hash__u64((uint64_t)k.name,
-		      (uint64_t)k.system_name ^ (uint64_t)k.filename << 32);
+	h = hash__u64((uint64_t)k.name, (uint64_t)k.system_name);
+	h = hash__u64((uint64_t)k.filename, h);
 	id = hashmap__find(&e->fn_idx, h, fn_eq, &k, e);
 	if (!id) {
 		if (array__grow((void **)&e->fns, &e->fns_cap, e->nr_fns + 1,
@@ -542,7 +544,7 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 {
 	const struct profile *p = e->p;
 	size_t i, j, total_depth = 0, nl = 0, nv = 0, nlab = 0;
-	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup, k_nspid;
+	int64_t k_pid, k_tid, k_thread, k_proc, k_cgroup, k_nspid, k_runtime;
 	int64_t k_origin[PF_NR_ORIGIN];
 
 	for (i = 0; i < p->nr_samples; i++)
@@ -568,6 +570,7 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 	k_nspid = enc_str(e, LABEL_NSPID);
 	for (i = 0; i < PF_NR_ORIGIN; i++)
 		k_origin[i] = enc_str(e, pf_origin__key(i));
+	k_runtime = enc_str(e, LABEL_RUNTIME);
 	for (i = 0; i < p->nr_samples; i++) {
 		const struct pf_sample *s = &p->samples[i];
 		const struct pf_labels *lb = &s->labels;
@@ -625,6 +628,9 @@ static int enc_samples(struct enc *e, struct enc_out *o)
 			if (lb->origin[j])
 				set_label_str(&o->labels[nlab++], k_origin[j],
 					      enc_str(e, lb->origin[j]));
+		if (lb->runtime)
+			set_label_str(&o->labels[nlab++], k_runtime,
+				      enc_str(e, lb->runtime));
 		ps->n_label = o->labelp + nlab - ps->label;
 	}
 	o->msg.sample = o->samplep;
@@ -663,6 +669,7 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 
 			perftools__profiles__line__init(ln);
 			ln->function_id = enc_function(e, fid, j == l->n - 1);
+			ln->line = profile__frame_get(e->p, fid)->line;
 			if (!ln->function_id)
 				return e->err ? e->err : -ENOMEM;
 			ln->line = profile__frame_get(e->p, fid)->line;
@@ -682,6 +689,7 @@ static int enc_locations(struct enc *e, struct enc_out *o)
 		o->fns[i].name = e->fns[i].name;
 		o->fns[i].system_name = e->fns[i].system_name;
 		o->fns[i].filename = e->fns[i].filename;
+		o->fns[i].start_line = e->fns[i].start_line;
 		o->fnp[i] = &o->fns[i];
 	}
 	o->msg.function = o->fnp;
@@ -1318,6 +1326,8 @@ static int dec_labels(struct dec *d, const PbSample *s,
 			lb->ns_pid = clamp_i32(l->num);
 		} else if (dec_origin(lb, key, str)) {
 			/* done */
+		} else if (!strcmp(key, LABEL_RUNTIME)) {
+			lb->runtime = *str ? str : NULL;
 		} else if (!strcmp(key, LABEL_CGROUP)) {
 			if (*str) {
 				lb->cgroup = str;

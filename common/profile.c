@@ -139,7 +139,7 @@ static bool frame_eq(uint32_t id, const void *key, void *ctx)
 	       a->module == b->module && a->addr == b->addr &&
 	       a->mapping == b->mapping && a->kind == b->kind &&
 	       a->flags == b->flags && a->file == b->file &&
-	       a->line == b->line;
+	       a->start_line == b->start_line && a->line == b->line;
 }
 
 uint32_t profile__frame(struct profile *p, const struct pf_frame *f)
@@ -157,7 +157,8 @@ uint32_t profile__frame(struct profile *p, const struct pf_frame *f)
 	h = hash__u64((uintptr_t)k.name, k.addr);
 	h = hash__u64((uintptr_t)k.module ^ ((uint64_t)k.kind << 56) ^
 		      ((uint64_t)k.flags << 48) ^ k.mapping, h);
-	h = hash__u64((uintptr_t)k.system_name ^ k.line, h);
+	h = hash__u64((uintptr_t)k.system_name, h);
+	h = hash__u64((uintptr_t)k.file ^ ((uint64_t)k.line << 32), h);
 	id = hashmap__find(&p->frame_idx, h, frame_eq, &k, p);
 	if (id)
 		return id;
@@ -220,7 +221,7 @@ static bool labels_eq(const struct pf_labels *a, const struct pf_labels *b)
 {
 	return a->pid == b->pid && a->tid == b->tid && a->comm == b->comm &&
 	       a->process == b->process && a->cgroup == b->cgroup &&
-	       a->ns_pid == b->ns_pid &&
+	       a->ns_pid == b->ns_pid && a->runtime == b->runtime &&
 	       !memcmp(a->origin, b->origin, sizeof(a->origin));
 }
 
@@ -290,6 +291,7 @@ int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		for (i = 0; i < PF_NR_ORIGIN; i++)
 			k.labels.origin[i] = profile__intern(p,
 							     labels->origin[i]);
+		k.labels.runtime = profile__intern(p, labels->runtime);
 	}
 	h = hash__bytes(frames, depth * sizeof(*frames), 0);
 	h = hash__u64(((uint64_t)(uint32_t)k.labels.pid << 32) |
@@ -298,7 +300,8 @@ int profile__add(struct profile *p, const uint32_t *frames, size_t depth,
 		      ((uintptr_t)k.labels.process << 1) ^
 		      ((uintptr_t)k.labels.cgroup << 2) ^
 		      ((uintptr_t)k.labels.origin[PF_CONTAINER_ID] << 3) ^
-		      ((uintptr_t)k.labels.origin[PF_SYSTEMD_UNIT] << 4), h);
+		      ((uintptr_t)k.labels.origin[PF_SYSTEMD_UNIT] << 4) ^
+		      ((uintptr_t)k.labels.runtime << 5), h);
 	id = hashmap__find(&p->sample_idx, h, sample_eq, &k, p);
 	if (id) {
 		s = &p->samples[id - 1];

@@ -47,8 +47,12 @@ struct pf_frame {
 	uint32_t mapping;	 /* mapping id (1-based), 0 when none */
 	uint8_t kind;		 /* enum pf_kind */
 	uint8_t flags;		 /* PF_FRAME_* */
-	uint32_t line;		 /* source line, 0 when unknown */
-	const char *file;	 /* interned source file, or NULL */
+	/* Source: native code's from DWARF (file, line), an interpreted
+	 * function's (Python: file, first line, line running); NULL / 0
+	 * when unknown. */
+	const char *file;	 /* interned */
+	uint32_t start_line;	 /* first line of the function */
+	uint32_t line;		 /* line running */
 };
 
 /* Where a sample ran, beyond its process: string labels by pprof key. */
@@ -74,6 +78,8 @@ struct pf_labels {
 	const char *cgroup;	/* cgroup path (interned), or NULL */
 	int32_t ns_pid;		/* "container_pid": pid in its namespace */
 	const char *origin[PF_NR_ORIGIN]; /* interned, or NULL */
+	const char *runtime;	/* "python" for stacks with Python frames
+				 * (interned), or NULL */
 };
 
 struct pf_sample {

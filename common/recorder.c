@@ -22,6 +22,7 @@
 #include "jit_syms.h"
 #include "leaf_fixup.h"
 #include "origin.h"
+#include "python.h"
 #include "recorder.h"
 #include "strpool.h"
 #include "wallclock.h"
@@ -41,7 +42,9 @@ struct rmap {
 };
 
 struct rstack {
-	uint64_t *key;		/* HDR + 2 * nu + nk words */
+	uint64_t *key;		/* HDR + 2 * nu + nk words, then with Python
+				 * frames: the native leaf frames to keep and
+				 * np words (python.h), outermost first */
 	size_t len;		/* in words */
 	double count;		/* samples, or off-CPU blocks */
 	double off_ns;		/* off-CPU time */
@@ -73,6 +76,9 @@ struct recorder {
 	struct jit_syms *jit;		/* NULL: JIT code stays unnamed */
 	struct leaf_fixup *lf;
 	struct origins *origins;	/* header word 2 is an origin id */
+	struct python *py;		/* NULL: --no-python */
+	bool py_lines;			/* "qualname (file.py:LINE)" */
+	uint64_t *pywords;		/* Python frames of the sample */
 	bool leaf_fixup, lf_failed;
 	uint64_t *uips;			/* user frames of the sample */
 	const struct pm_map **umaps;	/* and their mappings */
@@ -99,7 +105,8 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq)
 	r->leaf_fixup = true;
 	r->jit = jit_syms__new();
 	r->scratch = malloc((HDR + 2 * MAX_USER + SAMPLER_MAX_STACK +
-			     WAKER_WORDS) * sizeof(uint64_t));
+			     WAKER_WORDS + 1 + PY_MAX_FRAMES) *
+			    sizeof(uint64_t));
 	r->uips = malloc(MAX_USER * sizeof(*r->uips));
 	r->umaps = malloc(MAX_USER * sizeof(*r->umaps));
 	if (!r->scratch || !r->uips || !r->umaps) {
@@ -146,6 +153,7 @@ void recorder__free(struct recorder *r)
 	free(r->scratch);
 	free(r->uips);
 	free(r->umaps);
+	free(r->pywords);
 	unwinder__free(r->uw);
 	leaf_fixup__free(r->lf);
 	jit_syms__free(r->jit);
@@ -158,6 +166,17 @@ void recorder__free(struct recorder *r)
 void recorder__set_origins(struct recorder *r, struct origins *o)
 {
 	r->origins = o;
+}
+
+int recorder__set_python(struct recorder *r, struct python *py, bool lines)
+{
+	r->py_lines = lines;
+	if (!r->pywords)
+		r->pywords = malloc(PY_MAX_FRAMES * sizeof(*r->pywords));
+	if (!r->pywords)
+		return -ENOMEM;
+	r->py = py;
+	return 0;
 }
 
 void recorder__set_leaf_fixup(struct recorder *r, bool on)
@@ -220,6 +239,16 @@ static uint32_t rmap_id(struct recorder *r, pid_t pid, const struct pm_map *m)
 
 static size_t key_len(const uint64_t *k);
 
+/* The rmap of a Python frame in the frame memo. */
+#define RMAP_PYTHON (~1ULL)
+/*
+ * A Python section (RS_PYTHON) after the kernel frames: a header word,
+ * Python depth << 32 | the native frame the Python frames replace from
+ * (fp mode) or PY_MERGE (DWARF: merge into the whole native stack), then
+ * the Python frames (python.h words), innermost first.
+ */
+#define PY_MERGE 0xffffffffu
+
 static bool stack_eq(uint32_t id, const void *key, void *ctx)
 {
 	const struct rstack *s = &((struct recorder *)ctx)->stacks[id - 1];
@@ -269,6 +298,7 @@ static int stack_add(struct recorder *r, size_t len, double count,
 #define RS_OFF_STATE_SHIFT	20		/*   enum off_state, 2 bits */
 #define RS_WAKER		(1u << 22)	/*   a waker section follows */
 #define RS_OFF_EARLY		(1u << 23)	/*   began before the recording */
+#define RS_PYTHON		(1u << 24)	/* a Python section follows */
 
 /*
  * Words of a raw stack: the header, user (address, mapping) pairs, kernel
@@ -279,6 +309,8 @@ static size_t key_len(const uint64_t *k)
 {
 	size_t len = HDR + 2 * (k[3] >> 32) + (k[3] & 0xffff);
 
+	if (k[3] & RS_PYTHON)
+		len += 1 + (k[len] >> 32);
 	if (k[3] & RS_WAKER)
 		len += 3 + 2 * (k[len + 2] >> 32) + (k[len + 2] & 0xffff);
 	return len;
@@ -494,7 +526,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	uint64_t *k = r->scratch;
 	size_t len = HDR;
 	bool dwarf = false, jit = false;
-	int i;
+	int i, np = 0, cut = -1;
 
 	if (r->origins &&
 	    !(org = origins__of(r->origins, e->cgroup_id, e->pid))) {
@@ -544,6 +576,12 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		st->kernel_truncated++;
 	if (!us)
 		nu = fp_frames(r, e, nu);
+	if (r->py) {
+		python__check(r->py, e->pid, e->pcomm, e->ts);
+		np = python__frames(r->py, e, r->pywords);
+		if (np < 0)
+			return np;
+	}
 	comm = strpool__id(&r->names, e->comm, strnlen(e->comm,
 						       SAMPLER_COMM_LEN));
 	pcomm = strpool__id(&r->names, e->pcomm, strnlen(e->pcomm,
@@ -553,7 +591,7 @@ static int handle(struct recorder *r, const struct sample_event *e)
 	k[0] = (uint64_t)e->pid << 32 | e->tid;
 	k[1] = (uint64_t)comm << 32 | pcomm;
 	k[2] = r->origins ? org : e->cgroup_id;
-	k[3] = (uint64_t)nu << 32 | flags | nk;
+	k[3] = (uint64_t)nu << 32 | flags | nk | (np ? RS_PYTHON : 0);
 	for (i = 0; i < nu; i++) {
 		uint64_t addr = r->uips[i];
 		const struct pm_map *m = dwarf ? r->umaps[i] :
@@ -568,11 +606,27 @@ static int handle(struct recorder *r, const struct sample_event *e)
 		} else {
 			st->unmapped_frames++;
 		}
+		/*
+		 * A frame-pointer walk does not get through the interpreter
+		 * (built without frame pointers): keep the native frames
+		 * leafward of it, the Python frames stand for the rest.
+		 */
+		if (np && !dwarf && cut < 0 &&
+		    (!m || python__is_interp(r->py, e->pid, m->mod->dev,
+					     m->mod->ino)))
+			cut = i;
 		k[len++] = addr;
 		k[len++] = id;
 	}
 	for (i = 0; i < nk; i++)
 		k[len++] = e->kstack[i];
+	if (np) {
+		k[len++] = (uint64_t)np << 32 |
+			   (dwarf ? PY_MERGE : cut < 0 ? (uint32_t)nu :
+			    (uint32_t)cut);
+		memcpy(k + len, r->pywords, np * sizeof(*k));
+		len += np;
+	}
 	if (jit && r->jit)
 		jit_syms__touch(r->jit, e->pid);
 	if ((flags & RS_OFFCPU) && sample_event__waker(e)) {
@@ -620,6 +674,8 @@ int recorder__sample(struct recorder *r, const struct sample_event *e)
 {
 	struct sample_event *copy;
 
+	if (r->py)
+		python__prefetch(r->py, e);
 	if (e->ts <= r->horizon)
 		return handle(r, e);
 	if (array__grow((void **)&r->deferred, &r->deferred_cap,
@@ -791,7 +847,36 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 		*span = fm->spans[id - 1];
 		return fm->ids[id - 1];
 	}
-	if (rmap == ~0ULL) {
+	if (rmap == RMAP_PYTHON) {
+		const struct py_func *pf = python__func(r->py,
+							py_word__func(addr));
+
+		if (!pf)
+			return 0;
+		f.file = pf->file;
+		f.start_line = pf->first_line;
+		if (pf->interp) {
+			/* A mapping for the interpreter (no addresses). */
+			struct pf_mapping im = { .file = pf->interp };
+
+			f.mapping = profile__mapping(p, &im);
+			f.module = pf->interp;
+			if (!f.mapping)
+				return 0;
+		}
+		f.line = py_word__line(addr);
+		memset(&res, 0, sizeof(res));
+		res.name = r->py_lines ? python__name_line(r->py, pf, f.line) :
+			   pf->name;
+		if (!res.name)
+			return 0;
+		res.module = f.module;
+		res.mangled = pf->qualname;
+		res.file = pf->file;
+		res.line = f.line;
+		res.resolved = true;
+		addr = 0;
+	} else if (rmap == ~0ULL) {
 		if (symbolizer__kernel(sym, look, &res))
 			return 0;
 		f.kind = PF_KERNEL;
@@ -851,6 +936,74 @@ static uint32_t frame_id(struct recorder *r, struct symbolizer *sym,
 	if (hashmap__insert(&fm->idx, h, fm->nr))
 		return 0;
 	return id;
+}
+
+/*
+ * --call-graph dwarf, where the native stack is whole: each interpreter
+ * loop frame of @nat (@nn frame ids, root first) gives way to the Python
+ * frames it ran, as py-spy --native shows them; the native frames between
+ * (C extensions calling back into Python) stay in order.  The Python words
+ * @pw (outermost first) split into one run per C-level evaluator call,
+ * each starting at a PY_WORD_ENTRY frame; runs and loop frames are paired
+ * from the leaf (a stack copy may miss the root), runs left over go to the
+ * outermost loop frame.  Writes @out, returns its depth, 0 on error.
+ */
+static size_t py_merge(struct recorder *r, struct symbolizer *sym,
+		       struct profile *p, struct frame_memo *fm,
+		       const uint32_t *nat, size_t nn, const uint64_t *pw,
+		       size_t np, uint32_t *out)
+{
+	size_t start[PY_MAX_FRAMES + 1], ng = 0, ne = 0, i, j, o = 0, t = 0;
+	size_t t0, extra, g, from, to;
+	bool replaced = false;
+
+	for (i = 0; i < np; i++)
+		if (!i || (pw[i] & PY_WORD_ENTRY))
+			start[ng++] = i;
+	start[ng] = np;
+	for (i = 0; i < nn; i++)
+		ne += python__is_eval(profile__frame_get(p, nat[i])->name);
+	/* Loop frames without a run (root side), runs without a loop. */
+	t0 = ne > ng ? ne - ng : 0;
+	extra = ng > ne ? ng - ne : 0;
+	for (i = 0; i < nn || (!ne && i == nn); i++) {
+		/* Functions inlined into a loop frame that gave way go too. */
+		if (i < nn && replaced &&
+		    profile__frame_get(p, nat[i])->kind == PF_INLINE)
+			continue;
+		replaced = false;
+		if (ne && !python__is_eval(profile__frame_get(p,
+							      nat[i])->name)) {
+			out[o++] = nat[i];
+			continue;
+		}
+		if (ne && t < t0) {
+			out[o++] = nat[i];
+			t++;
+			continue;
+		}
+		/* No loop frame seen (unwinding stopped): all at the root. */
+		g = ne ? t - t0 + extra : ng - 1;
+		from = !ne || t == t0 ? 0 : start[g];
+		to = start[g + 1];
+		for (j = from; j < to; j++) {
+			uint64_t span;
+			uint32_t id = frame_id(r, sym, p, fm,
+					       pw[j] & ~PY_WORD_ENTRY,
+					       RMAP_PYTHON, false, &span);
+
+			if (!id)
+				return 0;
+			out[o++] = id;
+		}
+		replaced = true;
+		t++;
+		if (!ne) {
+			memcpy(out + o, nat, nn * sizeof(*nat));
+			return o + nn;
+		}
+	}
+	return o;
 }
 
 static int build_types(struct recorder *r, struct profile *p)
@@ -925,8 +1078,8 @@ static int waker_frames(struct recorder *r, struct symbolizer *sym,
 }
 
 /* Frames of one built stack: user (with inlined frames) and kernel,
- * markers, a waker's kernel and user frames. */
-#define STACK_ROOM (4 * MAX_USER + 3 * SAMPLER_MAX_STACK + 6)
+ * markers, a waker's kernel and user frames, Python frames. */
+#define STACK_ROOM (4 * MAX_USER + 3 * SAMPLER_MAX_STACK + PY_MAX_FRAMES + 8)
 
 struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 {
@@ -936,6 +1089,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 	uint32_t missed_user = 0, missed_kernel = 0, short_id = 0;
 	uint32_t early_id = 0;
 	uint32_t markers[OFF_NR_STATES] = { 0 };
+	uint32_t *merged = malloc(STACK_ROOM * sizeof(*merged));
 	size_t i;
 	int err = -ENOMEM;
 
@@ -948,7 +1102,7 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		jit_syms__refresh(r->jit);
 		jit_syms__reset_counts(r->jit);
 	}
-	if (!p || !stack || !r->modstats || !fm.mapping_ids ||
+	if (!p || !stack || !merged || !r->modstats || !fm.mapping_ids ||
 	    build_types(r, p))
 		goto out;
 	{
@@ -969,11 +1123,16 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		const struct rstack *s = &r->stacks[i];
 		const uint64_t *k = s->key;
 		size_t nu = k[3] >> 32, nk = k[3] & 0xffff, d = 0, j;
+		const uint64_t *pw = k + HDR + 2 * nu + nk;
+		size_t np = k[3] & RS_PYTHON ? pw[0] >> 32 : 0, d0, n;
+		uint64_t cut = nu;
+		bool merge;
 		double vals[3] = { s->count, s->count * p->period, 0 };
 		struct pf_labels l = {
 			.pid = k[0] >> 32, .tid = (uint32_t)k[0],
 			.comm = r->names.strs[(k[1] >> 32) - 1],
 			.process = r->names.strs[(uint32_t)k[1] - 1],
+			.runtime = np ? "python" : NULL,
 		};
 
 		if (k[3] & RS_OFFCPU) {
@@ -988,17 +1147,41 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			origins__labels(r->origins, k[2], l.pid, &l);
 		if (k[3] & RS_USER_MISSING)
 			stack[d++] = missed_user;
-		/* Root first: the BPF stacks are leaf first. */
-		for (j = nu; j-- > 0;) {
-			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
-			uint64_t span, in;
-			uint32_t id = frame_id(r, sym, p, &fm, addr, rm,
-					       j == 0 && nk == 0, &span);
-			const struct pf_frame *f;
+		if (np)
+			cut = (uint32_t)pw[0];
+		merge = np && cut == PY_MERGE;
+		if (merge)
+			cut = nu;
+		/* fp mode: Python frames at the root, outermost first. */
+		for (j = 0; j < np && !merge; j++) {
+			uint64_t span;
+			uint32_t id = frame_id(r, sym, p, &fm,
+					       pw[1 + j] & ~PY_WORD_ENTRY,
+					       RMAP_PYTHON, false, &span);
 
 			if (!id)
 				goto out;
+			stack[d++] = id;
+		}
+		/* Root first: the BPF stacks are leaf first. */
+		d0 = d;
+		for (j = nu; j-- > 0;) {
+			uint64_t addr = k[HDR + 2 * j], rm = k[HDR + 2 * j + 1];
+			uint64_t span, in;
+			uint32_t id;
+			const struct pf_frame *f;
+
+			/* Native frames under the Python ones (see handle()). */
+			if (np && j > cut)
+				continue;
+			id = frame_id(r, sym, p, &fm, addr, rm,
+				      j == 0 && nk == 0, &span);
+			if (!id)
+				goto out;
 			f = profile__frame_get(p, id);
+			if (np && !merge && j == cut &&
+			    (j > 0 || python__is_eval(f->name)))
+				continue;
 			count_frame(r, rm ? r->rmaps[rm - 1].mod : 0,
 				    !(f->flags & PF_FRAME_UNRESOLVED), s->count);
 			if (r->jit && rm && jit_syms__is_jit_module(
@@ -1009,9 +1192,17 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 			stack[d++] = id;
 			/* inlined frames, while room is left for the rest */
 			for (in = 0; in < (span & 0xff) &&
-			     d + j + nk + 2 * SAMPLER_MAX_STACK + 6 <
-			     STACK_ROOM; in++)
+			     d + j + nk + 2 * SAMPLER_MAX_STACK +
+			     PY_MAX_FRAMES + 8 < STACK_ROOM; in++)
 				stack[d++] = fm.inl_ids[(span >> 8) + in];
+		}
+		if (merge) {
+			n = py_merge(r, sym, p, &fm, stack + d0, d - d0, pw + 1,
+				     np, merged);
+			if (!n)
+				goto out;
+			memcpy(stack + d0, merged, n * sizeof(*stack));
+			d = d0 + n;
 		}
 		for (j = nk; j-- > 0;) {
 			uint64_t span;
@@ -1028,8 +1219,8 @@ struct profile *recorder__build(struct recorder *r, struct symbolizer *sym)
 		if (k[3] & RS_OFFCPU)
 			stack[d++] = markers[(k[3] >> RS_OFF_STATE_SHIFT) & 3];
 		if ((k[3] & RS_WAKER) &&
-		    waker_frames(r, sym, p, &fm, k + HDR + 2 * nu + nk,
-				 stack, &d))
+		    waker_frames(r, sym, p, &fm,
+				 pw + (np ? np + 1 : 0), stack, &d))
 			goto out;
 		if (profile__add(p, stack, d, &l, vals))
 			goto out;
@@ -1046,6 +1237,7 @@ out:
 	free(fm.inl_ids);
 	free(fm.mapping_ids);
 	free(stack);
+	free(merged);
 	if (err) {
 		profile__free(p);
 		errno = -err;

@@ -53,6 +53,13 @@ struct recorder *recorder__new(struct proc_maps *pm, unsigned int freq);
 void recorder__free(struct recorder *r);
 
 /*
+ * Python frames (python.h) replace the interpreter in the stacks of the
+ * CPython processes @py detects; 0 or -ENOMEM.
+ */
+struct python;
+int recorder__set_python(struct recorder *r, struct python *py, bool lines);
+
+/*
  * Frame-pointer mode: restore the caller a frame-pointer walk misses when
  * the sample lands in a function without its frame (on by default).
  */

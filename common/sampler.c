@@ -90,6 +90,9 @@ static size_t ring_size(const struct sampler_opts *o, int ncpu)
 	size_t ev = o->user_stack_bytes ?
 		SAMPLE_USTACK_OFF + sizeof(struct sample_ustack) +
 		o->user_stack_bytes : sizeof(struct sample_event);
+	/* Python samples are larger; size for them when they may come. */
+	if (o->python)
+		ev += sizeof(struct py_stack);
 	size_t want = (size_t)o->freq * ncpu * ev / 5;
 	size_t sz = 512u << 10;
 
@@ -209,6 +212,7 @@ int sampler__new(const struct sampler_opts *o, sampler_cb cb, void *ctx,
 		goto fail;
 	}
 	s->skel->rodata->user_stack_bytes = o->user_stack_bytes;
+	s->skel->rodata->want_python = o->python;
 	if (o->user_stack_bytes)
 		bpf_map__set_max_entries(s->skel->maps.scratch, s->ncpu);
 	bpf_map__set_max_entries(s->skel->maps.events, ring_size(o, s->ncpu));
@@ -290,6 +294,21 @@ int sampler__add_pid(struct sampler *s, pid_t pid)
 				 &one, sizeof(one), 0))
 		return -errno;
 	return 0;
+}
+
+int sampler__python_set(struct sampler *s, pid_t pid,
+			const struct py_proc *py)
+{
+	__u32 k = pid;
+	int err;
+
+	if (py)
+		err = bpf_map__update_elem(s->skel->maps.py_procs, &k,
+					   sizeof(k), py, sizeof(*py), 0);
+	else
+		err = bpf_map__delete_elem(s->skel->maps.py_procs, &k,
+					   sizeof(k), 0);
+	return err ? -errno : 0;
 }
 
 int sampler__wait(struct sampler *s, int timeout_ms)

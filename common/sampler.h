@@ -17,7 +17,7 @@
 #include <linux/types.h>
 #include "../bpf/sampler.h"
 #include "../bpf/offcpu.h"
-
+#include "../bpf/python.h"
 
 struct sampler_opts {
 	unsigned int freq;		/* Hz */
@@ -38,6 +38,8 @@ struct sampler_opts {
 	bool off_cpu;			/* also trace blocks off the CPU */
 	bool off_cpu_wakers;		/* and who woke them */
 	uint64_t off_cpu_min_ns;	/* shorter blocks are only summed */
+	bool python;			/* walk the Python frames of the
+					 * processes in sampler__python_set() */
 };
 
 /* Off-CPU counters (record --off-cpu), summed over CPUs. */
@@ -61,8 +63,13 @@ static inline size_t sample_event__size(const struct sample_event *e)
 
 	if (!(e->flags & SAMPLE_F_USTACK))
 		return sizeof(*e) + ((e->flags & SAMPLE_F_WAKER) ?
-				     sizeof(struct off_waker) : 0);
+				     sizeof(struct off_waker) : 0) +
+		       (e->flags & SAMPLE_F_PYTHON ?
+			sizeof(struct py_stack) : 0);
 	us = (const void *)((const char *)e + SAMPLE_USTACK_OFF);
+	if (e->flags & SAMPLE_F_PYTHON)
+		return ((SAMPLE_USTACK_OFF + sizeof(*us) + us->size + 7) &
+			~(size_t)7) + sizeof(struct py_stack);
 	return SAMPLE_USTACK_OFF + sizeof(*us) + us->size;
 }
 
@@ -73,6 +80,16 @@ sample_event__waker(const struct sample_event *e)
 	if (!(e->flags & SAMPLE_F_WAKER) || (e->flags & SAMPLE_F_USTACK))
 		return NULL;
 	return (const void *)(e + 1);
+}
+
+/* The Python frames of an event, or NULL. */
+static inline const struct py_stack *
+sample_event__python(const struct sample_event *e)
+{
+	if (!(e->flags & SAMPLE_F_PYTHON))
+		return NULL;
+	return (const void *)((const char *)e + sample_event__size(e) -
+			      sizeof(struct py_stack));
 }
 
 /* The registers and stack bytes of a DWARF-mode event, or NULL. */
@@ -126,6 +143,13 @@ int sampler__consume(struct sampler *s, unsigned int budget_ms);
 int sampler__drain(struct sampler *s, unsigned int budget_ms);
 /* Events read from the ring but dropped unhandled. */
 uint64_t sampler__dropped(const struct sampler *s);
+
+/*
+ * Registers CPython process @pid with where its frames are (@py), or
+ * forgets it (@py NULL); 0 or -errno.
+ */
+int sampler__python_set(struct sampler *s, pid_t pid,
+			const struct py_proc *py);
 
 /* Stops sampling (disables the perf events); pending samples stay. */
 void sampler__stop(struct sampler *s);

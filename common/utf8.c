@@ -36,3 +36,27 @@ size_t utf8__decode(const unsigned char *s, uint32_t *cp)
 	*cp = c;
 	return n;
 }
+
+size_t utf8__encode(uint32_t c, char *o)
+{
+	if (c < 0x80) {
+		o[0] = c;
+		return 1;
+	}
+	if (c < 0x800) {
+		o[0] = 0xc0 | c >> 6;
+		o[1] = 0x80 | (c & 0x3f);
+		return 2;
+	}
+	if (c < 0x10000) {
+		o[0] = 0xe0 | c >> 12;
+		o[1] = 0x80 | (c >> 6 & 0x3f);
+		o[2] = 0x80 | (c & 0x3f);
+		return 3;
+	}
+	o[0] = 0xf0 | (c >> 18 & 7);
+	o[1] = 0x80 | (c >> 12 & 0x3f);
+	o[2] = 0x80 | (c >> 6 & 0x3f);
+	o[3] = 0x80 | (c & 0x3f);
+	return 4;
+}

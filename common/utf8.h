@@ -17,4 +17,7 @@
  */
 size_t utf8__decode(const unsigned char *s, uint32_t *cp);
 
+/* Writes code point @cp (<= 0x10ffff) as 1-4 bytes at @out; their number. */
+size_t utf8__encode(uint32_t cp, char *out);
+
 #endif

@@ -37,6 +37,7 @@
 #include "push.h"
 #include "recorder.h"
 #include "sampler.h"
+#include "session.h"
 #include "symbolizer.h"
 #include "wallclock.h"
 
@@ -172,63 +173,6 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Parses "1,2,3" into a growing pid array; -1 on a bad entry. */
-static int parse_ids(const char *arg, pid_t **ids, size_t *nr)
-{
-	char *copy = strdup(arg), *tok, *save = NULL;
-	int err = 0;
-
-	if (!copy)
-		return -1;
-	for (tok = strtok_r(copy, ",", &save); tok && !err;
-	     tok = strtok_r(NULL, ",", &save)) {
-		char *end;
-		long v;
-		pid_t *n;
-
-		errno = 0;
-		v = strtol(tok, &end, 10);
-		if (errno || *end || end == tok || v <= 0 || v > INT_MAX) {
-			err = -1;
-			break;
-		}
-		n = realloc(*ids, (*nr + 1) * sizeof(*n));
-		if (!n) {
-			err = -1;
-			break;
-		}
-		*ids = n;
-		(*ids)[(*nr)++] = v;
-	}
-	if (!*nr)
-		err = -1;
-	free(copy);
-	return err;
-}
-
-/*
- * A process or thread that exists and is not a zombie (/proc/TID works
- * for threads too, though readdir does not list them).
- */
-static bool task_alive(pid_t pid)
-{
-	char fn[64], buf[512], *p;
-	ssize_t n;
-	int fd;
-
-	snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
-	fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 static bool has_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -318,11 +262,11 @@ static int parse_args(struct record *r, int argc, char **argv,
 	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
 		switch (c) {
 		case 'p':
-			if (parse_ids(optarg, &r->pids, &r->nr_pids))
+			if (opt_parse_ids(optarg, &r->pids, &r->nr_pids))
 				goto bad_value;
 			break;
 		case 't':
-			if (parse_ids(optarg, &r->tids, &r->nr_tids))
+			if (opt_parse_ids(optarg, &r->tids, &r->nr_tids))
 				goto bad_value;
 			break;
 		case 'a':
@@ -512,12 +456,12 @@ static int check_target(struct record *r)
 	struct statfs sfs;
 
 	for (i = 0; i < r->nr_pids; i++)
-		if (!task_alive(r->pids[i])) {
+		if (!session__task_alive(r->pids[i])) {
 			pr_err("no such process: %d", r->pids[i]);
 			return EXIT_FAIL;
 		}
 	for (i = 0; i < r->nr_tids; i++)
-		if (!task_alive(r->tids[i])) {
+		if (!session__task_alive(r->tids[i])) {
 			pr_err("no such thread: %d", r->tids[i]);
 			return EXIT_FAIL;
 		}
@@ -664,10 +608,10 @@ static bool targets_gone(struct record *r)
 	size_t i;
 
 	for (i = 0; i < r->nr_pids; i++)
-		if (task_alive(r->pids[i]))
+		if (session__task_alive(r->pids[i]))
 			return false;
 	for (i = 0; i < r->nr_tids; i++)
-		if (task_alive(r->tids[i]))
+		if (session__task_alive(r->tids[i]))
 			return false;
 	return r->nr_pids + r->nr_tids > 0;
 }

@@ -123,19 +123,22 @@ verdict=$(awk '
 	/^Mappings/ { sec = "m"; next }
 	sec == "s" && /^ +[0-9]+ +[0-9]+: / { n++; val[n] = $1; ids[n] = $0; next }
 	sec == "l" && /^ +[0-9]+: 0x/ && $3 ~ /^M=/ { id = $1; sub(/:/, "", id); m = $3; sub(/M=/, "", m); lm[id] = m; next }
-	sec == "m" && /^[0-9]+: / { id = $1; sub(/:/, "", id); file[id] = $3; if (!first) first = id }
+	# A program is its build id where it has one: go tool pprof merges
+	# mappings of equal build ids (copies of a binary at other paths).
+	sec == "m" && /^[0-9]+: / { id = $1; sub(/:/, "", id); file[id] = $3
+		key[id] = $4 ~ /^[0-9a-f]+$/ ? $4 : $3; if (!first) first = id }
 	END {
 		for (i = 1; i <= n; i++) {
 			split(ids[i], f, ":"); k = split(f[2], locs, " "); delete seen
-			for (j = 1; j <= k; j++) { m = lm[locs[j]]; if (m != "" && !seen[m]++) w[file[m]] += val[i] }
+			for (j = 1; j <= k; j++) { m = lm[locs[j]]; if (m != "" && !seen[key[m]]++) { w[key[m]] += val[i]; name[key[m]] = file[m] } }
 		}
 		best = ""
-		for (fl in w) {
-			b = fl; sub(/.*\//, "", b)
+		for (kk in w) {
+			fl = name[kk]; b = fl; sub(/.*\//, "", b)
 			if (fl ~ /kernel/ || fl ~ /^\[/ || fl ~ /^\/memfd:/ || b ~ /\.so($|\.)/) continue
-			if (best == "" || w[fl] > w[best]) best = fl
+			if (best == "" || w[kk] > w[best]) best = kk
 		}
-		print (best == file[first] ? "ok" : "first " file[first] " best " best)
+		print (best == key[first] ? "ok" : "first " file[first] " best " name[best])
 	}' "$TMP/araw")
 if [ "$verdict" = ok ]; then
 	pass "pprof go: -a puts the most-sampled program first"

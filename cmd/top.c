@@ -41,6 +41,7 @@
 
 enum {
 	OPT_CGROUP = 256, OPT_FORMAT, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
+	OPT_NO_PYTHON,
 };
 
 static const struct opt_spec top_opts[] = {
@@ -70,6 +71,8 @@ static const struct opt_spec top_opts[] = {
 	  "recording format (default: from the -o extension, else folded)" },
 	{ "show-self", OPT_SHOW_SELF, no_argument, NULL,
 	  "keep ebprof's own samples in the view" },
+	{ "no-python", OPT_NO_PYTHON, no_argument, NULL,
+	  "show CPython's C functions instead of the Python ones" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -79,6 +82,7 @@ struct top {
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
 	bool all, batch, batch_ran, show_self, output_set, format_set;
+	bool no_python;
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -166,6 +170,9 @@ static int parse_args(struct top *t, int argc, char **argv,
 			break;
 		case OPT_SHOW_SELF:
 			t->show_self = true;
+			break;
+		case OPT_NO_PYTHON:
+			t->no_python = true;
 			break;
 		case 'o':
 			t->output = optarg;
@@ -494,6 +501,7 @@ static int run_top(struct top *t)
 		.tids = t->tids, .nr_tids = t->nr_tids,
 		.cgroup_fd = t->cgroup_fd, .command = t->command,
 		.exclude_self = !t->show_self, .stop = &stop_signal,
+		.python = !t->no_python,
 	};
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	char why[512];

@@ -31,6 +31,7 @@ struct session {
 	struct recorder *rec;
 	struct symbolizer *sym;
 	struct sampler *smp;
+	struct python *py;		/* NULL without Python frames */
 	pid_t self;
 	pid_t child;			/* the command, 0 when none/reaped */
 	int child_status;
@@ -266,6 +267,12 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 	return recorder__on_sample(e, size, s->rec);
 }
 
+/* A Python process found: the sampler reads its stacks from now on. */
+static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
+{
+	return sampler__python_set(((struct session *)ctx)->smp, pid, py);
+}
+
 int session__new(const struct session_opts *o, struct session **out,
 		 char *why, size_t len)
 {
@@ -275,6 +282,7 @@ int session__new(const struct session_opts *o, struct session **out,
 		.user_stack_bytes = o->user ? o->user_stack_bytes : 0,
 		.pids = o->pids, .nr_pids = o->nr_pids,
 		.tids = o->tids, .nr_tids = o->nr_tids, .stop = o->stop,
+		.python = o->python && o->user,
 	};
 	struct session *s = calloc(1, sizeof(*s));
 	int err;
@@ -305,11 +313,15 @@ int session__new(const struct session_opts *o, struct session **out,
 	}
 	s->rec = recorder__new(s->pm, o->freq);
 	s->sym = symbolizer__new(NULL);
-	if (!s->rec || !s->sym) {
+	if (so.python && s->rec)
+		s->py = python__new(python_attach, s);
+	if (!s->rec || !s->sym || (so.python && (!s->py ||
+	    recorder__set_python(s->rec, s->py, o->python_lines)))) {
 		err = -ENOMEM;
 		snprintf(why, len, "out of memory");
 		goto fail;
 	}
+	recorder__set_jvm_attach(s->rec, !o->no_jvm_attach);
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
@@ -349,6 +361,7 @@ void session__free(struct session *s)
 			symbolizer__forget(s->sym, proc_maps__module(s->pm, i));
 	symbolizer__free(s->sym);
 	recorder__free(s->rec);
+	python__free(s->py);
 	proc_maps__free(s->pm);
 	free(s);
 }
@@ -398,7 +411,11 @@ pid_t session__child(const struct session *s)
 
 static void gc_proc_gone(void *ctx, pid_t pid)
 {
-	recorder__forget_pid(((struct session *)ctx)->rec, pid);
+	struct session *s = ctx;
+
+	recorder__forget_pid(s->rec, pid);
+	if (s->py)
+		python__forget_pid(s->py, pid);
 }
 
 static void gc_module_gone(void *ctx, struct pm_module *mod)
@@ -457,6 +474,11 @@ void session__counters(const struct session *s, uint64_t *samples,
 const struct recorder_stats *session__stats(const struct session *s)
 {
 	return recorder__stats(s->rec);
+}
+
+const struct python_stats *session__python_stats(const struct session *s)
+{
+	return s->py ? python__stats(s->py) : NULL;
 }
 
 struct recorder *session__recorder(struct session *s)

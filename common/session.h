@@ -19,6 +19,7 @@
 
 #include "profile.h"
 #include "proc_maps.h"
+#include "python.h"
 #include "recorder.h"
 #include "symbolizer.h"
 
@@ -33,6 +34,9 @@ struct session_opts {
 	char *const *command;		/* argv of a command to run, or NULL */
 	unsigned int user_stack_bytes;	/* DWARF mode; 0: frame pointers */
 	bool exclude_self;		/* drop samples of our own process */
+	bool python;			/* Python frames (needs user) */
+	bool python_lines;		/* qualname (file.py:LINE) */
+	bool no_jvm_attach;		/* no perf-map request to JVMs */
 	const volatile sig_atomic_t *stop; /* reading stops when set, or
 					 * NULL */
 };
@@ -100,6 +104,8 @@ void session__counters(const struct session *s, uint64_t *samples,
 		       uint64_t *lost, uint64_t *lost_sideband);
 
 const struct recorder_stats *session__stats(const struct session *s);
+/* The Python stacks' counters, or NULL without Python frames. */
+const struct python_stats *session__python_stats(const struct session *s);
 struct recorder *session__recorder(struct session *s);
 struct symbolizer *session__symbolizer(struct session *s);
 

@@ -89,6 +89,38 @@ fi
 expect_error "top: a command that cannot run" 1 "cannot run '/nonexistent'" \
 	timeout 10 "$EBPROF" top --batch -- /nonexistent
 
+# --- Python frames, as in record: rows name the Python functions
+PY=/root/.pyenv/versions/3.12.1/bin/python3
+if [ -x "$PY" ]; then
+	"$PY" "$ROOT/tests/workloads/pysplit.py" 60 split >/dev/null & P=$!
+	sleep 0.5
+	timeout 30 "$EBPROF" top -p "$P" --batch -F 499 -n 3 --rows 1000 \
+		>"$TMP/py.out" 2>"$TMP/py.err"
+	rc=$?
+	# TOTAL% of spin in the last snapshot (the threads share the GIL,
+	# so work_a/b/c come near 60/30/10 only over the whole run)
+	ps=$(awk '/^ebprof top - / { a = -1 } / spin \(pysplit\.py\)$/ { a = $2 }
+		END { print a }' "$TMP/py.out")
+	if [ "$rc" -eq 0 ] && grep -Eq "^ +[0-9.]+ +[0-9.]+  python3\[$P\] .* work_a \(pysplit\.py\)$" "$TMP/py.out" &&
+	   grep -Eq ' work_b \(pysplit\.py\)$' "$TMP/py.out" &&
+	   grep -Eq ' work_c \(pysplit\.py\)$' "$TMP/py.out" &&
+	   awk -v s="$ps" 'BEGIN { exit !(s >= 80) }'; then
+		pass "top: Python functions in the rows (spin (pysplit.py) in $ps% of samples)"
+	else
+		fail "top: Python functions" "exit $rc, spin $ps%: $(grep -c 'pysplit' "$TMP/py.out") rows; $(head -c 300 "$TMP/py.err")"
+	fi
+	timeout 30 "$EBPROF" top -p "$P" --batch --no-python -n 1 --rows 1000 \
+		>"$TMP/nopy.out" 2>/dev/null
+	if grep -q 'python3\[' "$TMP/nopy.out" && ! grep -q '(pysplit\.py)' "$TMP/nopy.out"; then
+		pass "top: --no-python shows the interpreter only"
+	else
+		fail "top: --no-python" "$(grep -m3 'pysplit' "$TMP/nopy.out")"
+	fi
+	kill "$P" 2>/dev/null; wait "$P" 2>/dev/null
+else
+	fail "top: Python functions" "no $PY"
+fi
+
 # --- its own process stays out of the view unless --show-self
 timeout 20 "$EBPROF" top -a --batch -F 999 -d 0.5 -n 4 --rows 100000 \
 	>"$TMP/self.out" 2>/dev/null & T=$!

@@ -41,7 +41,7 @@
 
 enum {
 	OPT_CGROUP = 256, OPT_FORMAT, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
-	OPT_NO_PYTHON,
+	OPT_NO_PYTHON, OPT_CONTAINER, OPT_PER_CONTAINER,
 };
 
 static const struct opt_spec top_opts[] = {
@@ -53,6 +53,11 @@ static const struct opt_spec top_opts[] = {
 	  "watch the whole system (the default)" },
 	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
 	  "watch every task in this cgroup v2 directory" },
+	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	  "watch this container (id prefix or name; repeatable)" },
+	{ "per-container", OPT_PER_CONTAINER, no_argument, NULL,
+	  "rows per container (its name, else [host]) rather than per "
+	  "function" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 49)" },
 	{ "delay", 'd', required_argument, "SECONDS",
@@ -82,7 +87,10 @@ struct top {
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
 	bool all, batch, batch_ran, show_self, output_set, format_set;
-	bool no_python;
+	bool no_python, per_container;
+	const char **containers;	/* --container */
+	size_t nr_containers;
+	struct session_origins origins;	/* with either of those */
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -142,6 +150,23 @@ static int parse_args(struct top *t, int argc, char **argv,
 			break;
 		case OPT_CGROUP:
 			t->cgroup_path = optarg;
+			break;
+		case OPT_CONTAINER: {
+			const char **n = realloc(t->containers,
+						 (t->nr_containers + 1) *
+						 sizeof(*n));
+
+			if (!n) {
+				opt_parser__release(&op);
+				pr_err("out of memory");
+				return EXIT_FAIL;
+			}
+			t->containers = n;
+			n[t->nr_containers++] = optarg;
+			break;
+		}
+		case OPT_PER_CONTAINER:
+			t->per_container = true;
 			break;
 		case 'F':
 			if (opt_parse_double(optarg, 1, 1000000, &v) ||
@@ -204,10 +229,10 @@ static int parse_args(struct top *t, int argc, char **argv,
 	if (optind < argc)
 		t->command = argv + optind;
 	n = !!t->nr_pids + !!t->nr_tids + t->all + !!t->cgroup_path +
-	    !!t->command;
+	    !!t->command + !!t->nr_containers;
 	if (n > 1) {
 		usage_error(t->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup or a command");
+			    "--cgroup, --container or a command");
 		return EXIT_USAGE;
 	}
 	if (!n)
@@ -236,6 +261,9 @@ static void describe_target(struct top *t)
 			 t->nr_tids > 1 ? ",..." : "");
 	else if (t->cgroup_path)
 		snprintf(t->target, n, "cgroup %s", t->cgroup_path);
+	else if (t->nr_containers)
+		snprintf(t->target, n, "container %s%s", t->containers[0],
+			 t->nr_containers > 1 ? ",..." : "");
 	else
 		snprintf(t->target, n, "all CPUs");
 }
@@ -281,7 +309,9 @@ static void format_header(struct top *t, char *l1, char *l2, size_t len)
 
 static int print_batch(struct top *t)
 {
-	struct live_view_opts o = { .kernel = true };
+	struct live_view_opts o = {
+		.kernel = true, .per_container = t->per_container,
+	};
 	struct live_view *v = live__view(t->live, &o);
 	char l1[256], l2[256], line[1024];
 	size_t i;
@@ -289,7 +319,7 @@ static int print_batch(struct top *t)
 	if (!v)
 		return -errno;
 	format_header(t, l1, l2, sizeof(l1));
-	printf("%s\n%s\n\n%s\n", l1, l2, live__columns);
+	printf("%s\n%s\n\n%s\n", l1, l2, live__columns_of(&o));
 	for (i = 0; i < v->nr_rows && i < t->rows; i++) {
 		live_row__format(&v->rows[i], line, sizeof(line));
 		printf("%s\n", line);
@@ -431,6 +461,7 @@ static int run_interactive(struct top *t)
 		       getenv("TERM") ? getenv("TERM") : "", strerror(-err));
 		return EXIT_FAIL;
 	}
+	top_tui__set_per_container(ui, t->per_container);
 	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
 			t->freq, t->delay);
 	while (!stop_signal && !gone && !enough) {
@@ -501,7 +532,7 @@ static int run_top(struct top *t)
 		.tids = t->tids, .nr_tids = t->nr_tids,
 		.cgroup_fd = t->cgroup_fd, .command = t->command,
 		.exclude_self = !t->show_self, .stop = &stop_signal,
-		.python = !t->no_python,
+		.python = !t->no_python, .origins = t->origins.o,
 	};
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	char why[512];
@@ -559,6 +590,7 @@ static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 		.cmdname = cmd__label(self), .cgroup_fd = -1,
 		.freq = TOP_DEFAULT_FREQ, .delay = 1, .rows = TOP_BATCH_ROWS,
 		.output = "ebprof.folded", .argv = argv,
+		.origins = { .cgroup_fd = -1 },
 	};
 	char why[512];
 	int status = parse_args(&t, argc, argv, self);
@@ -578,6 +610,16 @@ static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 			goto out;
 		}
 	}
+	if (t.nr_containers || t.per_container) {
+		if (session__origins_new(&t.origins, t.containers,
+					 t.nr_containers, why, sizeof(why))) {
+			pr_err("%s", why);
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (t.origins.cgroup_fd >= 0)
+			t.cgroup_fd = dup(t.origins.cgroup_fd);
+	}
 	describe_target(&t);
 	status = run_top(&t);
 out:
@@ -586,6 +628,8 @@ out:
 	profile__free(t.rec);
 	if (t.cgroup_fd >= 0)
 		close(t.cgroup_fd);
+	session__origins_free(&t.origins);
+	free(t.containers);
 	free(t.pids);
 	free(t.tids);
 	return status;
@@ -594,6 +638,6 @@ out:
 const struct cmd cmd_top = {
 	"top", cmd_top_fn, top_opts,
 	"ebprof top [OPTIONS] [-p PID | -t TID | -a | --cgroup PATH | "
-	"[--] COMMAND [ARGS...]]",
+	"--container NAME | [--] COMMAND [ARGS...]]",
 	"live view of the busiest functions (like perf top)",
 };

@@ -159,6 +159,51 @@ int session__open_cgroup(const char *path, char *why, size_t len)
 	return fd;
 }
 
+int session__origins_new(struct session_origins *so,
+			 const char *const *containers, size_t nr,
+			 char *why, size_t len)
+{
+	char path[4096];
+	size_t i;
+	int err;
+
+	so->cgroup_fd = -1;
+	if (cgroup_ids__new(NULL, &so->cg))
+		so->cg = NULL;
+	so->dk = docker__new(NULL);
+	so->o = origins__new(so->cg, so->dk);
+	if (!so->o) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++) {
+		char r[512];
+
+		err = origins__want_ref(so->o, containers[i], r, sizeof(r));
+		if (err) {
+			snprintf(why, len, "no container '%s': %s",
+				 containers[i], r);
+			return err;
+		}
+	}
+	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path)))
+		so->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return 0;
+}
+
+void session__origins_free(struct session_origins *so)
+{
+	origins__free(so->o);
+	docker__free(so->dk);
+	cgroup_ids__free(so->cg);
+	if (so->cgroup_fd >= 0)
+		close(so->cgroup_fd);
+	so->o = NULL;
+	so->dk = NULL;
+	so->cg = NULL;
+	so->cgroup_fd = -1;
+}
+
 static const char *sampler_error(int err)
 {
 	switch (-err) {
@@ -322,6 +367,7 @@ int session__new(const struct session_opts *o, struct session **out,
 		goto fail;
 	}
 	recorder__set_jvm_attach(s->rec, !o->no_jvm_attach);
+	recorder__set_origins(s->rec, o->origins);
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
@@ -443,6 +489,8 @@ struct profile *session__interval(struct session *s)
 	s->last_gc = mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(s->pm, s->horizon, &gc_ops, s);
+	if (s->o.origins)
+		origins__trim(s->o.origins);
 	/* Hand what the interval and the dead freed back to the system. */
 	malloc_trim(0);
 	return p;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "origin.h"
 #include "profile.h"
 #include "proc_maps.h"
 #include "python.h"
@@ -37,11 +38,31 @@ struct session_opts {
 	bool python;			/* Python frames (needs user) */
 	bool python_lines;		/* qualname (file.py:LINE) */
 	bool no_jvm_attach;		/* no perf-map request to JVMs */
+	struct origins *origins;	/* container labels and filter, or
+					 * NULL (see session_origins) */
 	const volatile sig_atomic_t *stop; /* reading stops when set, or
 					 * NULL */
 };
 
 struct session;
+
+/*
+ * Where samples come from (origin.h) for container labels, and the
+ * --container filter: in the kernel (cgroup_fd) when the containers asked
+ * for are one cgroup now, in user space always (one may start later).
+ */
+struct session_origins {
+	struct cgroup_ids *cg;		/* NULL: v1 paths only */
+	struct docker *dk;		/* NULL: no container names */
+	struct origins *o;
+	int cgroup_fd;			/* the one container's cgroup, or -1 */
+};
+
+/* 0, or -errno with a reason in @why; free it even then. */
+int session__origins_new(struct session_origins *so,
+			 const char *const *containers, size_t nr,
+			 char *why, size_t len);
+void session__origins_free(struct session_origins *so);
 
 /* A process or thread that exists and is not a zombie. */
 bool session__task_alive(pid_t pid);

@@ -378,7 +378,8 @@ static int write_recording(struct top *t)
 	if (err)
 		goto out;
 	err = t->format == OUT_PPROF ? pprof__write(p, out.f) :
-	      folded__write(p, out.f, 0);
+	      folded__write(p, out.f,
+			    t->per_container ? FOLDED_PER_CONTAINER : 0);
 	if (!err)
 		err = outfile__commit(&out);
 	else
@@ -524,6 +525,21 @@ static int run_interactive(struct top *t)
 	return EXIT_OK;
 }
 
+/* After batch mode: how whole the Python stacks were, as record says. */
+static void print_python_line(struct top *t)
+{
+	const struct python_stats *ps = session__python_stats(t->s);
+
+	if (!ps || (!ps->processes && !ps->unsupported))
+		return;
+	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
+		"Python samples with complete Python stacks",
+		(unsigned long long)ps->processes,
+		(unsigned long long)ps->unsupported,
+		(unsigned long long)ps->complete,
+		(unsigned long long)ps->samples);
+}
+
 static int run_top(struct top *t)
 {
 	struct session_opts so = {
@@ -565,6 +581,8 @@ static int run_top(struct top *t)
 		status = run_interactive(t);
 	else
 		status = run_batch(t);
+	if (!status && t->batch_ran)
+		print_python_line(t);
 	if (session__child(t->s) && stop_signal)
 		kill(session__child(t->s), stop_signal);
 	if (stop_signal == SIGHUP)

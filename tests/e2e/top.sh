@@ -110,6 +110,7 @@ if [ -x "$PY" ]; then
 	if [ "$rc" -eq 0 ] && grep -Eq "^ +[0-9.]+ +[0-9.]+  python3\[$P\] .* work_a \(pysplit\.py\)$" "$TMP/py.out" &&
 	   grep -Eq ' work_b \(pysplit\.py\)$' "$TMP/py.out" &&
 	   grep -Eq ' work_c \(pysplit\.py\)$' "$TMP/py.out" &&
+	   grep -Eq '^(ebprof top: )?python: 1 processes \(0 unsupported\), [0-9]+ of [1-9][0-9]* Python samples' "$TMP/py.err" &&
 	   awk -v s="$ps" 'BEGIN { exit !(s >= 80) }'; then
 		pass "top: Python functions in the rows (spin (pysplit.py) in $ps% of samples)"
 	else
@@ -142,11 +143,12 @@ if mkdir -p "$CT_CG"; then
 		fail "top: --container" "exit $rc: $(grep -v "\[$C\]" <<<"$rows" | head -3) $(head -c 300 "$TMP/ct.err")"
 	fi
 	timeout 30 "$EBPROF" top -a --per-container --batch -F 199 -n 2 \
-		--rows 100000 >"$TMP/perct.out" 2>"$TMP/perct.err"
+		--rows 100000 -o "$TMP/perct.folded" >"$TMP/perct.out" 2>"$TMP/perct.err"
 	if grep -Eq '^ SELF%  TOTAL%  CONTAINER +MODULE +FUNCTION$' "$TMP/perct.out" &&
 	   grep -Eq "^ +[0-9.]+ +[0-9.]+  ${CT_ID:0:12} +cpusplit-fp +work_a$" "$TMP/perct.out" &&
-	   grep -Eq '^ +[0-9.]+ +[0-9.]+  \[host\] +cpusplit-fp +work_a$' "$TMP/perct.out"; then
-		pass "top: --per-container rows name the container, else [host]"
+	   grep -Eq '^ +[0-9.]+ +[0-9.]+  \[host\] +cpusplit-fp +work_a$' "$TMP/perct.out" &&
+	   grep -q "^${CT_ID:0:12};cpusplit-fp;.*;work_a;burn [0-9]" "$TMP/perct.folded"; then
+		pass "top: --per-container rows name the container, else [host]; so does -o's root frame"
 	else
 		fail "top: --per-container" "$(grep -E 'CONTAINER|work_a' "$TMP/perct.out" | head -5) $(head -c 300 "$TMP/perct.err")"
 	fi

@@ -41,6 +41,7 @@
 
 enum {
 	OPT_CGROUP = 256, OPT_FORMAT, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
+	OPT_NO_PYTHON, OPT_CONTAINER, OPT_PER_CONTAINER,
 };
 
 static const struct opt_spec top_opts[] = {
@@ -52,6 +53,11 @@ static const struct opt_spec top_opts[] = {
 	  "watch the whole system (the default)" },
 	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
 	  "watch every task in this cgroup v2 directory" },
+	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	  "watch this container (id prefix or name; repeatable)" },
+	{ "per-container", OPT_PER_CONTAINER, no_argument, NULL,
+	  "rows per container (its name, else [host]) rather than per "
+	  "function" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 49)" },
 	{ "delay", 'd', required_argument, "SECONDS",
@@ -70,6 +76,8 @@ static const struct opt_spec top_opts[] = {
 	  "recording format (default: from the -o extension, else folded)" },
 	{ "show-self", OPT_SHOW_SELF, no_argument, NULL,
 	  "keep ebprof's own samples in the view" },
+	{ "no-python", OPT_NO_PYTHON, no_argument, NULL,
+	  "show CPython's C functions instead of the Python ones" },
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
@@ -79,6 +87,10 @@ struct top {
 	pid_t *pids, *tids;
 	size_t nr_pids, nr_tids;
 	bool all, batch, batch_ran, show_self, output_set, format_set;
+	bool no_python, per_container;
+	const char **containers;	/* --container */
+	size_t nr_containers;
+	struct session_origins origins;	/* with either of those */
 	const char *cgroup_path;
 	int cgroup_fd;
 	unsigned int freq;
@@ -139,6 +151,23 @@ static int parse_args(struct top *t, int argc, char **argv,
 		case OPT_CGROUP:
 			t->cgroup_path = optarg;
 			break;
+		case OPT_CONTAINER: {
+			const char **n = realloc(t->containers,
+						 (t->nr_containers + 1) *
+						 sizeof(*n));
+
+			if (!n) {
+				opt_parser__release(&op);
+				pr_err("out of memory");
+				return EXIT_FAIL;
+			}
+			t->containers = n;
+			n[t->nr_containers++] = optarg;
+			break;
+		}
+		case OPT_PER_CONTAINER:
+			t->per_container = true;
+			break;
 		case 'F':
 			if (opt_parse_double(optarg, 1, 1000000, &v) ||
 			    v != floor(v))
@@ -166,6 +195,9 @@ static int parse_args(struct top *t, int argc, char **argv,
 			break;
 		case OPT_SHOW_SELF:
 			t->show_self = true;
+			break;
+		case OPT_NO_PYTHON:
+			t->no_python = true;
 			break;
 		case 'o':
 			t->output = optarg;
@@ -197,10 +229,10 @@ static int parse_args(struct top *t, int argc, char **argv,
 	if (optind < argc)
 		t->command = argv + optind;
 	n = !!t->nr_pids + !!t->nr_tids + t->all + !!t->cgroup_path +
-	    !!t->command;
+	    !!t->command + !!t->nr_containers;
 	if (n > 1) {
 		usage_error(t->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup or a command");
+			    "--cgroup, --container or a command");
 		return EXIT_USAGE;
 	}
 	if (!n)
@@ -229,6 +261,9 @@ static void describe_target(struct top *t)
 			 t->nr_tids > 1 ? ",..." : "");
 	else if (t->cgroup_path)
 		snprintf(t->target, n, "cgroup %s", t->cgroup_path);
+	else if (t->nr_containers)
+		snprintf(t->target, n, "container %s%s", t->containers[0],
+			 t->nr_containers > 1 ? ",..." : "");
 	else
 		snprintf(t->target, n, "all CPUs");
 }
@@ -274,7 +309,9 @@ static void format_header(struct top *t, char *l1, char *l2, size_t len)
 
 static int print_batch(struct top *t)
 {
-	struct live_view_opts o = { .kernel = true };
+	struct live_view_opts o = {
+		.kernel = true, .per_container = t->per_container,
+	};
 	struct live_view *v = live__view(t->live, &o);
 	char l1[256], l2[256], line[1024];
 	size_t i;
@@ -282,7 +319,7 @@ static int print_batch(struct top *t)
 	if (!v)
 		return -errno;
 	format_header(t, l1, l2, sizeof(l1));
-	printf("%s\n%s\n\n%s\n", l1, l2, live__columns);
+	printf("%s\n%s\n\n%s\n", l1, l2, live__columns_of(&o));
 	for (i = 0; i < v->nr_rows && i < t->rows; i++) {
 		live_row__format(&v->rows[i], line, sizeof(line));
 		printf("%s\n", line);
@@ -341,7 +378,8 @@ static int write_recording(struct top *t)
 	if (err)
 		goto out;
 	err = t->format == OUT_PPROF ? pprof__write(p, out.f) :
-	      folded__write(p, out.f, 0);
+	      folded__write(p, out.f,
+			    t->per_container ? FOLDED_PER_CONTAINER : 0);
 	if (!err)
 		err = outfile__commit(&out);
 	else
@@ -424,6 +462,7 @@ static int run_interactive(struct top *t)
 		       getenv("TERM") ? getenv("TERM") : "", strerror(-err));
 		return EXIT_FAIL;
 	}
+	top_tui__set_per_container(ui, t->per_container);
 	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
 			t->freq, t->delay);
 	while (!stop_signal && !gone && !enough) {
@@ -486,6 +525,21 @@ static int run_interactive(struct top *t)
 	return EXIT_OK;
 }
 
+/* After batch mode: how whole the Python stacks were, as record says. */
+static void print_python_line(struct top *t)
+{
+	const struct python_stats *ps = session__python_stats(t->s);
+
+	if (!ps || (!ps->processes && !ps->unsupported))
+		return;
+	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
+		"Python samples with complete Python stacks",
+		(unsigned long long)ps->processes,
+		(unsigned long long)ps->unsupported,
+		(unsigned long long)ps->complete,
+		(unsigned long long)ps->samples);
+}
+
 static int run_top(struct top *t)
 {
 	struct session_opts so = {
@@ -494,6 +548,7 @@ static int run_top(struct top *t)
 		.tids = t->tids, .nr_tids = t->nr_tids,
 		.cgroup_fd = t->cgroup_fd, .command = t->command,
 		.exclude_self = !t->show_self, .stop = &stop_signal,
+		.python = !t->no_python, .origins = t->origins.o,
 	};
 	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	char why[512];
@@ -526,6 +581,8 @@ static int run_top(struct top *t)
 		status = run_interactive(t);
 	else
 		status = run_batch(t);
+	if (!status && t->batch_ran)
+		print_python_line(t);
 	if (session__child(t->s) && stop_signal)
 		kill(session__child(t->s), stop_signal);
 	if (stop_signal == SIGHUP)
@@ -551,6 +608,7 @@ static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 		.cmdname = cmd__label(self), .cgroup_fd = -1,
 		.freq = TOP_DEFAULT_FREQ, .delay = 1, .rows = TOP_BATCH_ROWS,
 		.output = "ebprof.folded", .argv = argv,
+		.origins = { .cgroup_fd = -1 },
 	};
 	char why[512];
 	int status = parse_args(&t, argc, argv, self);
@@ -570,6 +628,16 @@ static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 			goto out;
 		}
 	}
+	if (t.nr_containers || t.per_container) {
+		if (session__origins_new(&t.origins, t.containers,
+					 t.nr_containers, why, sizeof(why))) {
+			pr_err("%s", why);
+			status = EXIT_FAIL;
+			goto out;
+		}
+		if (t.origins.cgroup_fd >= 0)
+			t.cgroup_fd = dup(t.origins.cgroup_fd);
+	}
 	describe_target(&t);
 	status = run_top(&t);
 out:
@@ -578,6 +646,8 @@ out:
 	profile__free(t.rec);
 	if (t.cgroup_fd >= 0)
 		close(t.cgroup_fd);
+	session__origins_free(&t.origins);
+	free(t.containers);
 	free(t.pids);
 	free(t.tids);
 	return status;
@@ -586,6 +656,6 @@ out:
 const struct cmd cmd_top = {
 	"top", cmd_top_fn, top_opts,
 	"ebprof top [OPTIONS] [-p PID | -t TID | -a | --cgroup PATH | "
-	"[--] COMMAND [ARGS...]]",
+	"--container NAME | [--] COMMAND [ARGS...]]",
 	"live view of the busiest functions (like perf top)",
 };

@@ -29,6 +29,8 @@ struct copy_opts {
 	size_t type;			/* source value */
 	bool kernel;			/* keep kernel frames */
 	int32_t pid;			/* only this process, 0: any */
+	const char *container;		/* only this container ("[host]":
+					 * none), NULL: any */
 	/* Cut at the leaf-most frame equal to this one (callers trees),
 	 * dropping stacks without it; NULL: whole stacks. */
 	const struct live_row *cut;
@@ -104,7 +106,9 @@ static int copy_samples(struct profile *dst, const struct profile *src,
 		double v = s->values[o->type] * o->scale;
 		size_t depth = 0, end = s->depth;
 
-		if (v < LIVE_MIN_WEIGHT || (o->pid && s->labels.pid != o->pid))
+		if (v < LIVE_MIN_WEIGHT || (o->pid && s->labels.pid != o->pid) ||
+		    (o->container &&
+		     strcmp(report__sample_container(s), o->container)))
 			continue;
 		if (o->cut) {
 			while (end && !frame_is(src, s->frames[end - 1], o->cut))
@@ -135,6 +139,8 @@ static int copy_samples(struct profile *dst, const struct profile *src,
 		lb.process = s->labels.process ? s->labels.process :
 			     s->labels.comm;
 		lb.comm = lb.process;
+		lb.origin[PF_CONTAINER_NAME] =
+			s->labels.origin[PF_CONTAINER_NAME];
 		if (profile__add(dst, stack, depth, &lb, &v))
 			goto out;
 	}
@@ -268,6 +274,18 @@ static int fill_processes(struct live_view *v, const struct report *by_proc)
 
 const char live__columns[] =
 	" SELF%  TOTAL%  PROCESS                  MODULE               FUNCTION";
+const char live__columns_container[] =
+	" SELF%  TOTAL%  CONTAINER                MODULE               FUNCTION";
+
+static bool by_container(const struct live_view_opts *o)
+{
+	return o->per_container && !o->per_process;
+}
+
+const char *live__columns_of(const struct live_view_opts *o)
+{
+	return by_container(o) ? live__columns_container : live__columns;
+}
 
 void live_row__format(const struct live_row *r, char *buf, size_t len)
 {
@@ -276,6 +294,8 @@ void live_row__format(const struct live_row *r, char *buf, size_t len)
 
 	if (!r->process)
 		snprintf(proc, sizeof(proc), "-");
+	else if (!r->pid)
+		snprintf(proc, sizeof(proc), "%s", r->process);
 	else if (r->nr_procs > 1)
 		snprintf(proc, sizeof(proc), "%s[%d] +%zu", r->process, r->pid,
 			 r->nr_procs - 1);
@@ -304,7 +324,10 @@ struct live_view *live__view(struct live *l, const struct live_view_opts *o)
 	v->total = profile__total(v->p);
 	v->unresolved = v->total > 0 ?
 			100 * unresolved_weight(v->p, 0) / v->total : 0;
-	if (!o->per_process) {
+	if (by_container(o)) {
+		keys.k[2] = REPORT_KEY_CONTAINER;
+		keys.nr = 3;
+	} else if (!o->per_process) {
 		by_proc = report__rank(v->p, 0, &keys);
 		if (!by_proc)
 			goto fail_errno;
@@ -328,7 +351,10 @@ struct live_view *live__view(struct live *l, const struct live_view_opts *o)
 		row->dso = r->id.dso;
 		row->self = v->total > 0 ? 100 * r->self / v->total : 0;
 		row->total = v->total > 0 ? 100 * r->total / v->total : 0;
-		if (o->per_process) {
+		if (by_container(o)) {
+			row->process = r->id.container;
+			row->nr_procs = 1;
+		} else if (o->per_process) {
 			row->process = r->id.comm;
 			row->pid = r->id.pid;
 			row->nr_procs = 1;
@@ -365,6 +391,7 @@ struct live_callers *live__callers(struct live *l,
 	struct copy_opts co = {
 		.scale = 1, .kernel = o->kernel, .cut = row,
 		.pid = o->per_process ? row->pid : 0,
+		.container = by_container(o) ? row->process : NULL,
 	};
 	struct live_callers *c = calloc(1, sizeof(*c));
 	int err = ENOMEM;

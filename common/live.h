@@ -40,6 +40,8 @@ struct live_view_opts {
 	bool by_total;		/* sort by total share, else self */
 	bool kernel;		/* show kernel frames */
 	bool per_process;	/* one row per (function, process) */
+	bool per_container;	/* unless per_process: one row per
+				 * (function, container or "[host]") */
 	const regex_t *filter;	/* rows whose function, module or process
 				 * matches; NULL: every row */
 };
@@ -48,8 +50,9 @@ struct live_row {
 	const char *sym;	/* function */
 	uint8_t kind;		/* enum pf_kind */
 	const char *dso;	/* module path */
-	const char *process;	/* process name (the busiest one), or NULL */
-	int32_t pid;		/* its pid, 0 unknown */
+	const char *process;	/* process name (the busiest one), or NULL;
+				 * per container: the container's name */
+	int32_t pid;		/* its pid, 0 unknown (or per container) */
 	size_t nr_procs;	/* processes the row's samples come from */
 	double self, total;	/* percent of every sample of the window */
 	/* Private. */
@@ -66,8 +69,11 @@ struct live_view {
 	struct report *rank;
 };
 
-/* The column names of live_row__format()'s lines. */
+/* The column names of live_row__format()'s lines (per container: the
+ * second names CONTAINER for PROCESS). */
 extern const char live__columns[];
+extern const char live__columns_container[];
+const char *live__columns_of(const struct live_view_opts *o);
 /* A row as a line of text: shares, process, module's file name, function. */
 void live_row__format(const struct live_row *r, char *buf, size_t len);
 

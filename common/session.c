@@ -31,6 +31,7 @@ struct session {
 	struct recorder *rec;
 	struct symbolizer *sym;
 	struct sampler *smp;
+	struct python *py;		/* NULL without Python frames */
 	pid_t self;
 	pid_t child;			/* the command, 0 when none/reaped */
 	int child_status;
@@ -158,6 +159,51 @@ int session__open_cgroup(const char *path, char *why, size_t len)
 	return fd;
 }
 
+int session__origins_new(struct session_origins *so,
+			 const char *const *containers, size_t nr,
+			 char *why, size_t len)
+{
+	char path[4096];
+	size_t i;
+	int err;
+
+	so->cgroup_fd = -1;
+	if (cgroup_ids__new(NULL, &so->cg))
+		so->cg = NULL;
+	so->dk = docker__new(NULL);
+	so->o = origins__new(so->cg, so->dk);
+	if (!so->o) {
+		snprintf(why, len, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++) {
+		char r[512];
+
+		err = origins__want_ref(so->o, containers[i], r, sizeof(r));
+		if (err) {
+			snprintf(why, len, "no container '%s': %s",
+				 containers[i], r);
+			return err;
+		}
+	}
+	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path)))
+		so->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return 0;
+}
+
+void session__origins_free(struct session_origins *so)
+{
+	origins__free(so->o);
+	docker__free(so->dk);
+	cgroup_ids__free(so->cg);
+	if (so->cgroup_fd >= 0)
+		close(so->cgroup_fd);
+	so->o = NULL;
+	so->dk = NULL;
+	so->cg = NULL;
+	so->cgroup_fd = -1;
+}
+
 static const char *sampler_error(int err)
 {
 	switch (-err) {
@@ -266,6 +312,12 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 	return recorder__on_sample(e, size, s->rec);
 }
 
+/* A Python process found: the sampler reads its stacks from now on. */
+static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
+{
+	return sampler__python_set(((struct session *)ctx)->smp, pid, py);
+}
+
 int session__new(const struct session_opts *o, struct session **out,
 		 char *why, size_t len)
 {
@@ -275,6 +327,7 @@ int session__new(const struct session_opts *o, struct session **out,
 		.user_stack_bytes = o->user ? o->user_stack_bytes : 0,
 		.pids = o->pids, .nr_pids = o->nr_pids,
 		.tids = o->tids, .nr_tids = o->nr_tids, .stop = o->stop,
+		.python = o->python && o->user,
 	};
 	struct session *s = calloc(1, sizeof(*s));
 	int err;
@@ -305,11 +358,16 @@ int session__new(const struct session_opts *o, struct session **out,
 	}
 	s->rec = recorder__new(s->pm, o->freq);
 	s->sym = symbolizer__new(NULL);
-	if (!s->rec || !s->sym) {
+	if (so.python && s->rec)
+		s->py = python__new(python_attach, s);
+	if (!s->rec || !s->sym || (so.python && (!s->py ||
+	    recorder__set_python(s->rec, s->py, o->python_lines)))) {
 		err = -ENOMEM;
 		snprintf(why, len, "out of memory");
 		goto fail;
 	}
+	recorder__set_jvm_attach(s->rec, !o->no_jvm_attach);
+	recorder__set_origins(s->rec, o->origins);
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
@@ -349,6 +407,7 @@ void session__free(struct session *s)
 			symbolizer__forget(s->sym, proc_maps__module(s->pm, i));
 	symbolizer__free(s->sym);
 	recorder__free(s->rec);
+	python__free(s->py);
 	proc_maps__free(s->pm);
 	free(s);
 }
@@ -398,7 +457,11 @@ pid_t session__child(const struct session *s)
 
 static void gc_proc_gone(void *ctx, pid_t pid)
 {
-	recorder__forget_pid(((struct session *)ctx)->rec, pid);
+	struct session *s = ctx;
+
+	recorder__forget_pid(s->rec, pid);
+	if (s->py)
+		python__forget_pid(s->py, pid);
 }
 
 static void gc_module_gone(void *ctx, struct pm_module *mod)
@@ -426,6 +489,8 @@ struct profile *session__interval(struct session *s)
 	s->last_gc = mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(s->pm, s->horizon, &gc_ops, s);
+	if (s->o.origins)
+		origins__trim(s->o.origins);
 	/* Hand what the interval and the dead freed back to the system. */
 	malloc_trim(0);
 	return p;
@@ -457,6 +522,11 @@ void session__counters(const struct session *s, uint64_t *samples,
 const struct recorder_stats *session__stats(const struct session *s)
 {
 	return recorder__stats(s->rec);
+}
+
+const struct python_stats *session__python_stats(const struct session *s)
+{
+	return s->py ? python__stats(s->py) : NULL;
 }
 
 struct recorder *session__recorder(struct session *s)

@@ -17,8 +17,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "origin.h"
 #include "profile.h"
 #include "proc_maps.h"
+#include "python.h"
 #include "recorder.h"
 #include "symbolizer.h"
 
@@ -33,11 +35,34 @@ struct session_opts {
 	char *const *command;		/* argv of a command to run, or NULL */
 	unsigned int user_stack_bytes;	/* DWARF mode; 0: frame pointers */
 	bool exclude_self;		/* drop samples of our own process */
+	bool python;			/* Python frames (needs user) */
+	bool python_lines;		/* qualname (file.py:LINE) */
+	bool no_jvm_attach;		/* no perf-map request to JVMs */
+	struct origins *origins;	/* container labels and filter, or
+					 * NULL (see session_origins) */
 	const volatile sig_atomic_t *stop; /* reading stops when set, or
 					 * NULL */
 };
 
 struct session;
+
+/*
+ * Where samples come from (origin.h) for container labels, and the
+ * --container filter: in the kernel (cgroup_fd) when the containers asked
+ * for are one cgroup now, in user space always (one may start later).
+ */
+struct session_origins {
+	struct cgroup_ids *cg;		/* NULL: v1 paths only */
+	struct docker *dk;		/* NULL: no container names */
+	struct origins *o;
+	int cgroup_fd;			/* the one container's cgroup, or -1 */
+};
+
+/* 0, or -errno with a reason in @why; free it even then. */
+int session__origins_new(struct session_origins *so,
+			 const char *const *containers, size_t nr,
+			 char *why, size_t len);
+void session__origins_free(struct session_origins *so);
 
 /* A process or thread that exists and is not a zombie. */
 bool session__task_alive(pid_t pid);
@@ -100,6 +125,8 @@ void session__counters(const struct session *s, uint64_t *samples,
 		       uint64_t *lost, uint64_t *lost_sideband);
 
 const struct recorder_stats *session__stats(const struct session *s);
+/* The Python stacks' counters, or NULL without Python frames. */
+const struct python_stats *session__python_stats(const struct session *s);
 struct recorder *session__recorder(struct session *s);
 struct symbolizer *session__symbolizer(struct session *s);
 

@@ -76,6 +76,7 @@ static void row_free(struct live_row **r)
 		return;
 	free((char *)(*r)->sym);
 	free((char *)(*r)->dso);
+	free((char *)(*r)->process);
 	free(*r);
 	*r = NULL;
 }
@@ -228,6 +229,11 @@ static int list_key(struct top_tui *t, int c)
 	return TOP_TUI_REDRAW;
 }
 
+void top_tui__set_per_container(struct top_tui *t, bool on)
+{
+	t->opts.per_container = on;
+}
+
 int top_tui__input(struct top_tui *t)
 {
 	int c, ret = 0;
@@ -258,16 +264,22 @@ static int row_keep(struct live_row **dst, const struct live_row *r)
 	if (!p)
 		return -ENOMEM;
 	*p = *r;
-	p->process = NULL;
 	p->sym = strdup(r->sym);
 	p->dso = strdup(r->dso ? r->dso : "");
-	if (!p->sym || !p->dso) {
+	p->process = r->process ? strdup(r->process) : NULL;
+	if (!p->sym || !p->dso || (r->process && !p->process)) {
 		row_free(&p);
 		return -ENOMEM;
 	}
 	row_free(dst);
 	*dst = p;
 	return 0;
+}
+
+/* Rows per container (live.h): their process column names it. */
+static bool by_container(const struct top_tui *t)
+{
+	return t->opts.per_container && !t->opts.per_process;
 }
 
 /* Where the held row is in @v now, or @v->nr_rows. */
@@ -281,7 +293,9 @@ static size_t find_held(const struct top_tui *t, const struct live_view *v)
 
 		if (r->kind == h->kind && !strcmp(r->sym, h->sym) &&
 		    !strcmp(r->dso ? r->dso : "", h->dso) &&
-		    (!t->opts.per_process || r->pid == h->pid))
+		    (!t->opts.per_process || r->pid == h->pid) &&
+		    (!by_container(t) || !strcmp(r->process ? r->process : "",
+						 h->process ? h->process : "")))
 			return i;
 	}
 	return v->nr_rows;
@@ -311,11 +325,12 @@ static void draw_keys(struct top_tui *t, int y)
 static void draw_list(struct top_tui *t, const struct live_view *v)
 {
 	int first = HEADER_LINES, room = LINES - HEADER_LINES - 1, y;
-	size_t i, n = strlen(live__columns);
+	const char *cols = live__columns_of(&t->opts);
+	size_t i, n = strlen(cols);
 	char buf[1024];
 
 	attron(A_REVERSE);
-	draw_line(first - 1, live__columns);
+	draw_line(first - 1, cols);
 	if (n < (size_t)COLS)
 		mvhline(first - 1, n, ' ', COLS - n);
 	attroff(A_REVERSE);
@@ -352,11 +367,13 @@ static int draw_callers(struct top_tui *t, struct live *l)
 	if (!c)
 		return -errno;
 	attron(A_REVERSE);
-	snprintf(buf, sizeof(buf), "callers of %s%s (%s)%s%.0d  -  Enter or "
-		 "Esc: back", t->pick->sym, pf_kind__suffix(t->pick->kind),
+	snprintf(buf, sizeof(buf), "callers of %s%s (%s)%s%.0d%s%s  -  Enter "
+		 "or Esc: back", t->pick->sym, pf_kind__suffix(t->pick->kind),
 		 base_name(t->pick->dso),
 		 t->opts.per_process ? " in pid " : "",
-		 t->opts.per_process ? t->pick->pid : 0);
+		 t->opts.per_process ? t->pick->pid : 0,
+		 by_container(t) ? " in " : "",
+		 by_container(t) && t->pick->process ? t->pick->process : "");
 	draw_line(y - 1, buf);
 	attroff(A_REVERSE);
 	while (y < last && (i = report_tree__next(c->tree, i, true))) {

@@ -30,6 +30,10 @@ int top_tui__new(struct top_tui **out);
 /* Gives the terminal back as it was; safe on every path. */
 void top_tui__free(struct top_tui *t);
 
+/* Rows per container rather than per function (`p` still shows them
+ * per process). */
+void top_tui__set_per_container(struct top_tui *t, bool on);
+
 /* Reads the keys typed so far, without waiting; TOP_TUI_* bits. */
 int top_tui__input(struct top_tui *t);
 

@@ -14,7 +14,13 @@ fi
 
 "$WL/cpusplit-fp" 120 & W=$!
 TM="tmux -L ebprof-top-test-$$"
-trap 'kill $W 2>/dev/null; $TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+# A container as containers.sh makes one: a cgroup named as Docker's.
+CT_ID=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+CT_BASE=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)/ebprof-top-$$.slice
+CT_CG=$CT_BASE/docker-$CT_ID.scope
+C=
+trap 'kill $W $C 2>/dev/null; wait 2>/dev/null; rmdir "$CT_CG" "$CT_BASE" 2>/dev/null
+	$TM kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
 
 # last_share FILE FUNCTION: TOTAL% of FUNCTION in the last snapshot of a
 # batch output.
@@ -88,6 +94,70 @@ else
 fi
 expect_error "top: a command that cannot run" 1 "cannot run '/nonexistent'" \
 	timeout 10 "$EBPROF" top --batch -- /nonexistent
+
+# --- Python frames, as in record: rows name the Python functions
+PY=/root/.pyenv/versions/3.12.1/bin/python3
+if [ -x "$PY" ]; then
+	"$PY" "$ROOT/tests/workloads/pysplit.py" 60 split >/dev/null & P=$!
+	sleep 0.5
+	timeout 30 "$EBPROF" top -p "$P" --batch -F 499 -n 3 --rows 1000 \
+		>"$TMP/py.out" 2>"$TMP/py.err"
+	rc=$?
+	# TOTAL% of spin in the last snapshot (the threads share the GIL,
+	# so work_a/b/c come near 60/30/10 only over the whole run)
+	ps=$(awk '/^ebprof top - / { a = -1 } / spin \(pysplit\.py\)$/ { a = $2 }
+		END { print a }' "$TMP/py.out")
+	if [ "$rc" -eq 0 ] && grep -Eq "^ +[0-9.]+ +[0-9.]+  python3\[$P\] .* work_a \(pysplit\.py\)$" "$TMP/py.out" &&
+	   grep -Eq ' work_b \(pysplit\.py\)$' "$TMP/py.out" &&
+	   grep -Eq ' work_c \(pysplit\.py\)$' "$TMP/py.out" &&
+	   grep -Eq '^(ebprof top: )?python: 1 processes \(0 unsupported\), [0-9]+ of [1-9][0-9]* Python samples' "$TMP/py.err" &&
+	   awk -v s="$ps" 'BEGIN { exit !(s >= 80) }'; then
+		pass "top: Python functions in the rows (spin (pysplit.py) in $ps% of samples)"
+	else
+		fail "top: Python functions" "exit $rc, spin $ps%: $(grep -c 'pysplit' "$TMP/py.out") rows; $(head -c 300 "$TMP/py.err")"
+	fi
+	timeout 30 "$EBPROF" top -p "$P" --batch --no-python -n 1 --rows 1000 \
+		>"$TMP/nopy.out" 2>/dev/null
+	if grep -q 'python3\[' "$TMP/nopy.out" && ! grep -q '(pysplit\.py)' "$TMP/nopy.out"; then
+		pass "top: --no-python shows the interpreter only"
+	else
+		fail "top: --no-python" "$(grep -m3 'pysplit' "$TMP/nopy.out")"
+	fi
+	kill "$P" 2>/dev/null; wait "$P" 2>/dev/null
+else
+	fail "top: Python functions" "no $PY"
+fi
+
+# --- --container and --per-container
+if mkdir -p "$CT_CG"; then
+	sh -c "echo \$\$ >'$CT_CG/cgroup.procs' && exec '$WL/cpusplit-fp' 60" & C=$!
+	sleep 0.3
+	timeout 30 "$EBPROF" top --container "${CT_ID:0:12}" --batch -F 199 -n 2 \
+		--rows 1000 >"$TMP/ct.out" 2>"$TMP/ct.err"
+	rc=$?
+	rows=$(awk '/^ +[0-9.]+ +[0-9.]+  /' "$TMP/ct.out")
+	if [ "$rc" -eq 0 ] && grep -Eq "cpusplit-fp\[$C\] +cpusplit-fp +burn$" <<<"$rows" &&
+	   ! grep -vq "cpusplit-fp\[$C\]" <<<"$rows"; then
+		pass "top: --container ID shows that container's processes only"
+	else
+		fail "top: --container" "exit $rc: $(grep -v "\[$C\]" <<<"$rows" | head -3) $(head -c 300 "$TMP/ct.err")"
+	fi
+	timeout 30 "$EBPROF" top -a --per-container --batch -F 199 -n 2 \
+		--rows 100000 -o "$TMP/perct.folded" >"$TMP/perct.out" 2>"$TMP/perct.err"
+	if grep -Eq '^ SELF%  TOTAL%  CONTAINER +MODULE +FUNCTION$' "$TMP/perct.out" &&
+	   grep -Eq "^ +[0-9.]+ +[0-9.]+  ${CT_ID:0:12} +cpusplit-fp +work_a$" "$TMP/perct.out" &&
+	   grep -Eq '^ +[0-9.]+ +[0-9.]+  \[host\] +cpusplit-fp +work_a$' "$TMP/perct.out" &&
+	   grep -q "^${CT_ID:0:12};cpusplit-fp;.*;work_a;burn [0-9]" "$TMP/perct.folded"; then
+		pass "top: --per-container rows name the container, else [host]; so does -o's root frame"
+	else
+		fail "top: --per-container" "$(grep -E 'CONTAINER|work_a' "$TMP/perct.out" | head -5) $(head -c 300 "$TMP/perct.err")"
+	fi
+	kill "$C" 2>/dev/null; wait "$C" 2>/dev/null
+else
+	fail "top: containers" "cannot create $CT_CG"
+fi
+expect_error "top: an unknown container" 1 "no container 'ebprof-no-such-ct'" \
+	timeout 10 "$EBPROF" top --container ebprof-no-such-ct --batch -n 1
 
 # --- its own process stays out of the view unless --show-self
 timeout 20 "$EBPROF" top -a --batch -F 999 -d 0.5 -n 4 --rows 100000 \

@@ -3,7 +3,8 @@
  * Unit tests of common/live.c: exact self and total shares of a window
  * fed with known intervals, the decay, kernel frames hidden (a
  * kernel-only stack as [kernel]), rows per process or not, the regular
- * expression filter, and the callers tree of a row.
+ * expression filter, rows per container (and their callers), and the
+ * callers tree of a row.
  */
 #include <math.h>
 #include <regex.h>
@@ -178,6 +179,56 @@ static void test_processes_and_filter(void)
 	live__free(l);
 }
 
+static void test_containers(void)
+{
+	struct live *l = live__new(1);
+	struct live_view_opts o = { .kernel = true, .per_container = true };
+	struct profile *p = from_folded("a-1;main;f 10\nb-2;main;f 30\n"
+					"c-3;main;f 60\n");
+	struct live_view *v = NULL;
+	struct live_callers *c = NULL;
+	size_t i, nf = 0;
+	bool ok = true;
+
+	/* a and b run in container web, c on the host */
+	for (i = 0; p && i < p->nr_samples; i++)
+		if (p->samples[i].labels.pid != 3)
+			p->samples[i].labels.origin[PF_CONTAINER_NAME] =
+				profile__intern(p, "web");
+	if (p && !live__push(l, p))
+		v = live__view(l, &o);
+	for (i = 0; v && i < v->nr_rows; i++) {
+		const struct live_row *r = &v->rows[i];
+
+		if (strcmp(r->sym, "f"))
+			continue;
+		nf++;
+		if (!r->process || r->pid ||
+		    !near(r->self, !strcmp(r->process, "web") ? 40 : 60) ||
+		    (strcmp(r->process, "web") && strcmp(r->process, "[host]")))
+			ok = false;
+	}
+	CHECK(v && ok && nf == 2, "live: per container, f in web (40) and "
+	      "[host] (60)");
+	CHECK(!strcmp(live__columns_of(&o), live__columns_container),
+	      "live: per container, the CONTAINER column");
+	for (i = 0; v && i < v->nr_rows; i++)
+		if (!strcmp(v->rows[i].sym, "f") &&
+		    !strcmp(v->rows[i].process, "web"))
+			c = live__callers(l, &o, &v->rows[i]);
+	CHECK(c && near(c->tree->total, 40), "live: callers of f in web only");
+	live_callers__free(c);
+	live_view__free(v);
+	o.per_process = true;
+	v = live__view(l, &o);
+	CHECK(v && v->nr_rows == 6 && !strcmp(live__columns_of(&o),
+					      live__columns),
+	      "live: p over per container: rows per process");
+	live_view__free(v);
+	profile__free(p);
+	live__free(l);
+}
+
 static void test_callers(void)
 {
 	struct live *l = live__new(1);
@@ -218,6 +269,7 @@ int main(void)
 	test_decay();
 	test_kernel_hidden();
 	test_processes_and_filter();
+	test_containers();
 	test_callers();
 	return test_status();
 }

@@ -173,31 +173,6 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static bool has_caps(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return geteuid() == 0;
-#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
-	return HAS(CAP_SYS_ADMIN) || (HAS(CAP_BPF) && HAS(CAP_PERFMON));
-#undef HAS
-}
-
-static unsigned int max_sample_rate(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
-	unsigned int v = 100000;
-
-	if (f) {
-		if (fscanf(f, "%u", &v) != 1)
-			v = 100000;
-		fclose(f);
-	}
-	return v;
-}
-
 /* "fp", "dwarf" or "dwarf,SIZE" (bytes, rounded up to 8); -1 if bad. */
 static int parse_call_graph(const char *arg, unsigned int *bytes)
 {
@@ -480,12 +455,13 @@ static int check_target(struct record *r)
 			return EXIT_FAIL;
 		}
 	}
-	if (r->freq > max_sample_rate()) {
+	if (r->freq > session__max_sample_rate()) {
 		pr_err("frequency %u Hz is above kernel.perf_event_max_sample_rate"
-		       " (%u): use a lower -F", r->freq, max_sample_rate());
+		       " (%u): use a lower -F", r->freq,
+		       session__max_sample_rate());
 		return EXIT_FAIL;
 	}
-	if (!has_caps()) {
+	if (!session__has_caps()) {
 		pr_err("permission denied: run as root, or with CAP_BPF and "
 		       "CAP_PERFMON (e.g. sudo ebprof record ...)");
 		return EXIT_FAIL;

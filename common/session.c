@@ -80,7 +80,7 @@ bool session__task_alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-static bool has_caps(void)
+bool session__has_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -92,7 +92,7 @@ static bool has_caps(void)
 #undef HAS
 }
 
-static unsigned int max_sample_rate(void)
+unsigned int session__max_sample_rate(void)
 {
 	FILE *f = fopen("/proc/sys/kernel/perf_event_max_sample_rate", "re");
 	unsigned int v = 100000;
@@ -119,13 +119,13 @@ int session__check(const struct session_opts *o, char *why, size_t len)
 			snprintf(why, len, "no such thread: %d", o->tids[i]);
 			return -ESRCH;
 		}
-	if (o->freq > max_sample_rate()) {
+	if (o->freq > session__max_sample_rate()) {
 		snprintf(why, len, "frequency %u Hz is above "
 			 "kernel.perf_event_max_sample_rate (%u): use a lower "
-			 "-F", o->freq, max_sample_rate());
+			 "-F", o->freq, session__max_sample_rate());
 		return -EINVAL;
 	}
-	if (!has_caps()) {
+	if (!session__has_caps()) {
 		snprintf(why, len, "permission denied: run as root, or with "
 			 "CAP_BPF and CAP_PERFMON");
 		return -EPERM;

@@ -66,6 +66,10 @@ void session__origins_free(struct session_origins *so);
 
 /* A process or thread that exists and is not a zombie. */
 bool session__task_alive(pid_t pid);
+/* Root, or CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON. */
+bool session__has_caps(void);
+/* kernel.perf_event_max_sample_rate. */
+unsigned int session__max_sample_rate(void);
 
 /*
  * Checks that need no sampler: targets alive, frequency within

@@ -109,9 +109,15 @@ rm -f "$TMP"/jit-*.dump "$TMP"/jitted-*.so "$TMP"/*.data "$TMP"/isolate-*.log
 if command -v unshare >/dev/null; then
 	unshare --mount --pid --fork --propagation private sh -c \
 		'mount -t tmpfs none /tmp && exec node --perf-basic-prof "$0" 6' "$JS" & ns=$!
-	sleep 1.5
-	pid=$(pgrep -P "$ns" -f "jit_hot.js 6" | head -1)
-	[ -z "$pid" ] && pid=$(pgrep -f "^node --perf-basic-prof $JS 6" | head -1)
+	# wait for node (up to 10 s on a loaded host), then for its JIT to warm
+	pid=
+	for _ in $(seq 100); do
+		pid=$(pgrep -P "$ns" -f "jit_hot.js 6" | head -1)
+		[ -z "$pid" ] && pid=$(pgrep -f "^node --perf-basic-prof $JS 6" | head -1)
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	sleep 1
 	nspid=$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status" 2>/dev/null)
 	$T 30 "$EBPROF" -q record -F 499 -d 2 -p "$pid" -o "$TMP/ns.folded"
 	kill "$pid" 2>/dev/null; wait "$ns" 2>/dev/null
@@ -128,8 +134,13 @@ if command -v unshare >/dev/null; then
 	mkdir -p "$TMP/jns"
 	unshare --mount --pid --fork --propagation private sh -c \
 		'mount -t tmpfs none "$1" && cd "$1" && exec node --perf-prof "$0" 3.5' "$JS" "$TMP/jns" & ns=$!
-	sleep 1.5
-	pid=$(pgrep -f "^node --perf-prof $JS 3.5" | head -1)
+	pid=
+	for _ in $(seq 100); do	# up to 10 s on a loaded host
+		pid=$(pgrep -f "^node --perf-prof $JS 3.5" | head -1)
+		[ -n "$pid" ] && break
+		sleep 0.1
+	done
+	sleep 1
 	$T 30 "$EBPROF" record -F 499 -d 10 -p "$pid" -o "$TMP/nsj.folded" 2>"$TMP/nsj.err"
 	wait "$ns" 2>/dev/null
 	h=$(share "$TMP/nsj.folded" ';JS:\*hotLoop [^;]*_\[j\]')

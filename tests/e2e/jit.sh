@@ -107,13 +107,17 @@ rm -f "$TMP"/jit-*.dump "$TMP"/jitted-*.so "$TMP"/*.data "$TMP"/isolate-*.log
 
 # --- a container: the map is in the process's own /tmp, under its own pid
 if command -v unshare >/dev/null; then
+	# the script outside /tmp, which the container's own /tmp hides (the
+	# tree under test may itself be under /tmp)
+	nsjs=$(mktemp -d /var/tmp/ebprof-jit.XXXXXX)
+	cp "$JS" "$nsjs/jit_hot.js"
 	unshare --mount --pid --fork --propagation private sh -c \
-		'mount -t tmpfs none /tmp && exec node --perf-basic-prof "$0" 6' "$JS" & ns=$!
+		'mount -t tmpfs none /tmp && exec node --perf-basic-prof "$0" 6' "$nsjs/jit_hot.js" & ns=$!
 	# wait for node (up to 10 s on a loaded host), then for its JIT to warm
 	pid=
 	for _ in $(seq 100); do
 		pid=$(pgrep -P "$ns" -f "jit_hot.js 6" | head -1)
-		[ -z "$pid" ] && pid=$(pgrep -f "^node --perf-basic-prof $JS 6" | head -1)
+		[ -z "$pid" ] && pid=$(pgrep -f "^node --perf-basic-prof $nsjs/jit_hot.js 6" | head -1)
 		[ -n "$pid" ] && break
 		sleep 0.1
 	done
@@ -121,6 +125,7 @@ if command -v unshare >/dev/null; then
 	nspid=$(awk '/^NSpid:/ { print $NF }' "/proc/$pid/status" 2>/dev/null)
 	$T 30 "$EBPROF" -q record -F 499 -d 2 -p "$pid" -o "$TMP/ns.folded"
 	kill "$pid" 2>/dev/null; wait "$ns" 2>/dev/null
+	rm -rf "$nsjs"
 	h=$(share "$TMP/ns.folded" ';JS:\*hotLoop [^;]*_\[j\]')
 	u=$(share "$TMP/ns.folded" "$UNNAMED")
 	if [ -n "$nspid" ] && [ "$nspid" != "$pid" ] && [ ! -e "/tmp/perf-$pid.map" ] &&

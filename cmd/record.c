@@ -601,26 +601,6 @@ static void status_line(struct sampler *s, double secs)
 		secs, (unsigned long long)n, (unsigned long long)lost);
 }
 
-static const char *sampler_error(int err)
-{
-	switch (-err) {
-	case EPERM:
-	case EACCES:
-		return "permission denied loading BPF: run as root, or with "
-		       "CAP_BPF and CAP_PERFMON";
-	case ENOENT:
-	case ENODEV:
-	case EOPNOTSUPP:
-		return "the kernel lacks a needed feature (cpu-clock perf "
-		       "events, BPF ring buffers, BTF)";
-	case EINVAL:
-		return "the kernel refused the sampler (frequency too high, or "
-		       "an unsupported kernel)";
-	default:
-		return strerror(-err);
-	}
-}
-
 /* DWARF mode: how unwinding ended, by cause; fp mode: the leaf fix-up. */
 static void print_unwind_summary(const struct recorder_stats *st)
 {
@@ -986,7 +966,7 @@ static int run_record(struct record *r)
 	err = proc_maps__new(&pm);
 	if (err) {
 		pr_err("cannot track processes (perf side-band events): %s",
-		       sampler_error(err));
+		       sampler__strerror(err));
 		goto cleanup;
 	}
 	r->pm = pm;
@@ -1007,7 +987,8 @@ static int run_record(struct record *r)
 		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
 	err = sampler__new(&so, recorder__on_sample, r->rec, &s);
 	if (err) {
-		pr_err("cannot start the BPF sampler: %s", sampler_error(err));
+		pr_err("cannot start the BPF sampler: %s",
+		       sampler__strerror(err));
 		goto cleanup;
 	}
 	r->sampler = s;

@@ -355,10 +355,11 @@ static void open_jitdump(struct jit_proc *p)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/map_files/%llx-%llx",
 			 p->pid, s, e);
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		/* The exact file; a mapped device or FIFO is never opened. */
+		fd = safe_open(path, &o);
 		if (fd < 0)
 			continue;
-		if (safe_open__check(fd, &o) || !(p->dump_path = strdup(file))) {
+		if (!(p->dump_path = strdup(file))) {
 			close(fd);
 			continue;
 		}

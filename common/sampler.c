@@ -657,3 +657,23 @@ int sampler__offcpu_prog_stats(const struct sampler *s, uint64_t *runs,
 {
 	return prog_stats(s->skel->progs.on_switch, runs, ns);
 }
+
+const char *sampler__strerror(int err)
+{
+	switch (-err) {
+	case EPERM:
+	case EACCES:
+		return "permission denied loading BPF: run as root, or with "
+		       "CAP_BPF and CAP_PERFMON";
+	case ENOENT:
+	case ENODEV:
+	case EOPNOTSUPP:
+		return "the kernel lacks a needed feature (cpu-clock perf "
+		       "events, BPF ring buffers, BTF)";
+	case EINVAL:
+		return "the kernel refused the sampler (frequency too high, or "
+		       "an unsupported kernel)";
+	default:
+		return strerror(-err);
+	}
+}

@@ -198,4 +198,7 @@ int sampler__prog_stats(const struct sampler *s, uint64_t *runs,
 int sampler__offcpu_prog_stats(const struct sampler *s, uint64_t *runs,
 			       uint64_t *ns);
 
+/* What sampler__new()'s -errno means for the user, in one phrase. */
+const char *sampler__strerror(int err);
+
 #endif

@@ -204,26 +204,6 @@ void session__origins_free(struct session_origins *so)
 	so->cgroup_fd = -1;
 }
 
-static const char *sampler_error(int err)
-{
-	switch (-err) {
-	case EPERM:
-	case EACCES:
-		return "permission denied loading BPF: run as root, or with "
-		       "CAP_BPF and CAP_PERFMON";
-	case ENOENT:
-	case ENODEV:
-	case EOPNOTSUPP:
-		return "the kernel lacks a needed feature (cpu-clock perf "
-		       "events, BPF ring buffers, BTF)";
-	case EINVAL:
-		return "the kernel refused the sampler (frequency too high, or "
-		       "an unsupported kernel)";
-	default:
-		return strerror(-err);
-	}
-}
-
 /* Forks the command, held before exec until start_command(). */
 static int fork_command(struct session *s, char *why, size_t len)
 {
@@ -353,7 +333,7 @@ int session__new(const struct session_opts *o, struct session **out,
 	err = proc_maps__new(&s->pm);
 	if (err) {
 		snprintf(why, len, "cannot track processes (perf side-band "
-			 "events): %s", sampler_error(err));
+			 "events): %s", sampler__strerror(err));
 		goto fail;
 	}
 	s->rec = recorder__new(s->pm, o->freq);
@@ -371,7 +351,7 @@ int session__new(const struct session_opts *o, struct session **out,
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
-			 sampler_error(err));
+			 sampler__strerror(err));
 		goto fail;
 	}
 	if (o->command) {

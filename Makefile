@@ -26,7 +26,7 @@ WARN      += -Werror
 endif
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
-	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -Icommon -Icmd
+	-DEBPROF_VERSION='"$(VERSION)"' -I$(O) -I$(O)/pb -I. -Icommon -Icmd
 # Libraries: linked dynamically into $(O)/ebprof and statically into
 # $(O)/ebprof-static (`make static`), glibc (SYS_LIBS) dynamic in both.
 # Adding a library is one word in LIBS; what the static archives need in
@@ -44,14 +44,14 @@ LDLIBS    := $(addprefix -l,$(filter-out $(LAZY_LIBS),$(LIBS))) $(SYS_LIBS)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(O)/bpf/%.skel.h,$(BPF_SRCS))
-COMMON_SRCS := $(wildcard common/*.c)
+COMMON_SRCS := $(wildcard common/*/*.c)
 CMD_SRCS  := $(wildcard cmd/*.c)
 COMMON_OBJS := $(patsubst %.c,$(O)/%.o,$(COMMON_SRCS))
 CMD_OBJS  := $(patsubst %.c,$(O)/%.o,$(CMD_SRCS))
 GEN_SRCS  :=
 GEN_OBJS  :=
 GEN_HDRS  :=
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(O)/tests/%,$(UNIT_SRCS))
 WL_C      := $(wildcard tests/workloads/*.c)
 WL_CXX    := $(wildcard tests/workloads/*.cc)
@@ -92,7 +92,7 @@ $(O)/ebprof: $(CMD_OBJS) $(O)/libcommon.a
 # --- tests
 $(O)/tests/%: tests/unit/%.c tests/unit/test.h $(O)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
 
 WL_FP   := -O2 -g -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-optimize-sibling-calls

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/build_info.h"
-#include "../common/log.h"
-#include "../common/outfile.h"
+#include "lib/build_info.h"
+#include "lib/log.h"
+#include "format/outfile.h"
 #include "builtin.h"
 #include "selftest_wl.h"
 

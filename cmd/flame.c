@@ -14,13 +14,13 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../common/flamegraph.h"
-#include "../common/flamesvg.h"
-#include "../common/folded_stream.h"
-#include "../common/input.h"
-#include "../common/log.h"
-#include "../common/outfile.h"
-#include "../common/wallclock.h"
+#include "render/flamegraph.h"
+#include "render/flamesvg.h"
+#include "render/folded_stream.h"
+#include "format/input.h"
+#include "lib/log.h"
+#include "format/outfile.h"
+#include "profile/wallclock.h"
 #include "builtin.h"
 
 enum {

@@ -21,11 +21,11 @@
 #include <unistd.h>
 
 #include "builtin.h"
-#include "curl_loader.h"
-#include "input.h"
-#include "log.h"
+#include "lib/curl_loader.h"
+#include "format/input.h"
+#include "lib/log.h"
 #include "push.h"
-#include "pyroscope.h"
+#include "upload/pyroscope.h"
 
 #define NS_PER_SEC	1000000000LL
 

@@ -29,8 +29,8 @@
 #include <stdint.h>
 
 #include "options.h"
-#include "pyroscope.h"
-#include "uploader.h"
+#include "upload/pyroscope.h"
+#include "upload/uploader.h"
 
 /* Option values, clear of every command's own (256..1023). */
 enum {

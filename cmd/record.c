@@ -26,20 +26,20 @@
 #include <unistd.h>
 
 #include "builtin.h"
-#include "folded.h"
-#include "debuginfod.h"
-#include "log.h"
-#include "origin.h"
-#include "outfile.h"
-#include "pprof.h"
-#include "python.h"
-#include "proc_maps.h"
+#include "format/folded.h"
+#include "symbol/debuginfod.h"
+#include "lib/log.h"
+#include "container/origin.h"
+#include "format/outfile.h"
+#include "format/pprof.h"
+#include "runtime/python.h"
+#include "sample/proc_maps.h"
 #include "push.h"
-#include "recorder.h"
-#include "sampler.h"
-#include "session.h"
-#include "symbolizer.h"
-#include "wallclock.h"
+#include "record/recorder.h"
+#include "sample/sampler.h"
+#include "record/session.h"
+#include "symbol/symbolizer.h"
+#include "profile/wallclock.h"
 
 enum {
 	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,

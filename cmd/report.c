@@ -16,17 +16,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/annotate.h"
-#include "../common/annotate_src.h"
-#include "../common/folded.h"
-#include "../common/input.h"
-#include "../common/json.h"
-#include "../common/log.h"
-#include "../common/outfile.h"
-#include "../common/pprof.h"
-#include "../common/report.h"
-#include "../common/strbuf.h"
-#include "../common/wallclock.h"
+#include "report/annotate.h"
+#include "report/annotate_src.h"
+#include "format/folded.h"
+#include "format/input.h"
+#include "format/json.h"
+#include "lib/log.h"
+#include "format/outfile.h"
+#include "format/pprof.h"
+#include "profile/report.h"
+#include "lib/strbuf.h"
+#include "profile/wallclock.h"
 #include "builtin.h"
 
 #define EXIT_REGRESSION	3

@@ -19,13 +19,13 @@
 #include <unistd.h>
 
 #include "builtin.h"
-#include "folded.h"
-#include "live.h"
-#include "log.h"
-#include "outfile.h"
-#include "pprof.h"
-#include "session.h"
-#include "top_tui.h"
+#include "format/folded.h"
+#include "profile/live.h"
+#include "lib/log.h"
+#include "format/outfile.h"
+#include "format/pprof.h"
+#include "record/session.h"
+#include "render/top_tui.h"
 
 /*
  * 49 Hz: a sample per CPU every 20 ms is plenty for a view refreshed each

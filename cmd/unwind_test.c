@@ -23,20 +23,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
+#include "lib/array.h"
 #include "builtin.h"
-#include "elf_syms.h"
-#include "hashmap.h"
-#include "leaf_fixup.h"
-#include "log.h"
-#include "proc_maps.h"
-#include "recorder.h"
-#include "safe_open.h"
-#include "sampler.h"
+#include "symbol/elf_syms.h"
+#include "lib/hashmap.h"
+#include "unwind/leaf_fixup.h"
+#include "lib/log.h"
+#include "sample/proc_maps.h"
+#include "record/recorder.h"
+#include "lib/safe_open.h"
+#include "sample/sampler.h"
 #include "selftest_wl.h"
-#include "strbuf.h"
-#include "symbolizer.h"
-#include "unwind.h"
+#include "lib/strbuf.h"
+#include "symbol/symbolizer.h"
+#include "unwind/unwind.h"
 
 enum { OPT_WORKLOADS = 256 };
 

@@ -7,7 +7,7 @@ FUZZ_SRCS    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS    := $(patsubst tests/fuzz/%.c,$(O)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_CFLAGS  := -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE \
-	-I$(O) -I$(O)/pb -Icommon
+	-I$(O) -I$(O)/pb -I. -Icommon
 FUZZ_OBJS     = $(patsubst %.c,$(O)/fuzz/%.o,$(COMMON_SRCS) $(GEN_SRCS))
 
 $(O)/fuzz/%.o: %.c $(SKELS) $(GEN_HDRS)

@@ -1,4 +1,4 @@
-# pprof: common/profile.proto -> $(O)/pb/profile.pb-c.{c,h} with protoc-c,
+# pprof: common/format/profile.proto -> $(O)/pb/profile.pb-c.{c,h} with protoc-c,
 # compiled into libcommon.a (common/pprof.c is the only user of the
 # generated code).  Also the test and benchmark helpers of pprof.
 PROTOC_C     ?= protoc-c
@@ -11,9 +11,9 @@ GEN_HDRS     += $(PPROF_PB_H)
 
 # Generated into a scratch directory, then moved: an interrupted run never
 # leaves a half-written pair behind.
-$(PPROF_PB_C) $(PPROF_PB_H) &: common/profile.proto
+$(PPROF_PB_C) $(PPROF_PB_H) &: common/format/profile.proto
 	@mkdir -p $(O)/pb/.gen
-	$(PROTOC_C) --c_out=$(O)/pb/.gen -Icommon $<
+	$(PROTOC_C) --c_out=$(O)/pb/.gen -Icommon/format $<
 	mv $(O)/pb/.gen/profile.pb-c.c $(O)/pb/.gen/profile.pb-c.h $(O)/pb/
 
 $(PPROF_PB_O): $(PPROF_PB_C) $(PPROF_PB_H)

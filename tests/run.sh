@@ -35,8 +35,8 @@ run_one() {
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
 }
 
-for t in "$O"/tests/test_*; do
-	[ -x "$t" ] && run_one "$(basename "$t")" "$t"
+for t in "$O"/tests/*/test_*; do
+	[ -x "$t" ] && run_one "${t#"$O"/tests/}" "$t"
 done
 for t in tests/e2e/*.sh; do
 	[ -f "$t" ] && run_one "$(basename "$t" .sh)" bash "$t"

@@ -13,9 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "cgroup_ids.h"
-#include "hashmap.h"
+#include "lib/array.h"
+#include "container/cgroup_ids.h"
+#include "lib/hashmap.h"
 
 #define WALK_MAX_DEPTH	32
 #define WALK_MAX_DIRS	100000

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "container.h"
+#include "container/container.h"
 
 /* Systemd-driver prefixes ("<prefix>-<id>.scope") and cgroupfs ones. */
 static const struct {

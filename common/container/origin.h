@@ -16,9 +16,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "cgroup_ids.h"
-#include "docker.h"
-#include "profile.h"
+#include "container/cgroup_ids.h"
+#include "container/docker.h"
+#include "profile/profile.h"
 
 struct origins;
 

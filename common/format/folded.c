@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
-#include "strbuf.h"
+#include "format/folded.h"
+#include "lib/strbuf.h"
 
 int folded__split_count(const char *line, size_t *len, double *count)
 {

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 struct folded_stats {
 	size_t lines;		/* lines read, blank ones included */

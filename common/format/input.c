@@ -25,9 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "folded.h"
-#include "input.h"
-#include "pprof.h"
+#include "format/folded.h"
+#include "format/input.h"
+#include "format/pprof.h"
 
 #define NOT_A_RECORDING "not a recording: neither folded stacks (text) nor " \
 	"a pprof profile (protobuf, may be gzipped)"

@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "pprof.h"
-#include "profile.h"
+#include "format/pprof.h"
+#include "profile/profile.h"
 
 enum input_format {
 	INPUT_FOLDED,

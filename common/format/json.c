@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "json.h"
-#include "utf8.h"
+#include "format/json.h"
+#include "lib/utf8.h"
 
 void json__init(struct json *j, FILE *f)
 {

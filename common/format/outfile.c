@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "outfile.h"
+#include "format/outfile.h"
 
 #define MAX_LINKS	40	/* as the kernel's path walk */
 #define NR_TEMPS	8

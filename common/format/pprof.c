@@ -15,11 +15,11 @@
 #include <sys/types.h>
 #include <zlib.h>
 
-#include "array.h"
-#include "pprof.h"
+#include "lib/array.h"
+#include "format/pprof.h"
 #include "profile.pb-c.h"
-#include "strbuf.h"
-#include "utf8.h"
+#include "lib/strbuf.h"
+#include "lib/utf8.h"
 
 typedef Perftools__Profiles__Profile PbProfile;
 typedef Perftools__Profiles__ValueType PbValueType;

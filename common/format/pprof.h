@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Decompressed input larger than this is refused (zip bombs). */
 #define PPROF_MAX_DECOMPRESSED	(1ULL << 30)

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "array.h"
+#include "lib/array.h"
 
 int array__grow(void **arr, size_t *cap, size_t need, size_t size)
 {

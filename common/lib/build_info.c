@@ -29,9 +29,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "curl_loader.h"
-#include "debuginfod_loader.h"
-#include "build_info.h"
+#include "lib/curl_loader.h"
+#include "lib/debuginfod_loader.h"
+#include "lib/build_info.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)

@@ -13,7 +13,7 @@
 #ifndef EBPROF_BUILD_INFO_H
 #define EBPROF_BUILD_INFO_H
 
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 /* Appends the description, one "name value" line each.  0 or -ENOMEM. */
 int build_info__describe(struct strbuf *out);

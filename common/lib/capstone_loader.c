@@ -15,7 +15,7 @@
  */
 #include <capstone/capstone.h>
 
-#include "lazy_lib.h"
+#include "lib/lazy_lib.h"
 
 /* X(return type, name, (parameters), (arguments), value when unloaded) */
 #define CS_FUNCS(X, XV)							\

@@ -16,8 +16,8 @@
 #include <curl/curl.h>
 #include <stdarg.h>
 
-#include "curl_loader.h"
-#include "lazy_lib.h"
+#include "lib/curl_loader.h"
+#include "lib/lazy_lib.h"
 
 /* X(return type, name, (parameters), (arguments), value when unloaded) */
 #define CURL_FUNCS(X, XV)						\

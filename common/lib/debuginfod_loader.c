@@ -7,8 +7,8 @@
 #include <elfutils/debuginfod.h>
 #include <errno.h>
 
-#include "debuginfod_loader.h"
-#include "lazy_lib.h"
+#include "lib/debuginfod_loader.h"
+#include "lib/lazy_lib.h"
 
 /* X(return type, name, (parameters), (arguments), value when unloaded) */
 #define DI_FUNCS(X, XV)							\

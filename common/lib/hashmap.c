@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hashmap.h"
+#include "lib/hashmap.h"
 
 void hashmap__init(struct hashmap *h)
 {

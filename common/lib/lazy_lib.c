@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "lazy_lib.h"
+#include "lib/lazy_lib.h"
 
 /* 1 loaded, -1 not (l->err says why). */
 static int load(struct lazy_lib *l)

@@ -3,7 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "log.h"
+#include "lib/log.h"
 
 int log_verbosity;
 const char *log_prefix = "ebprof";

@@ -14,7 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "safe_open.h"
+#include "lib/safe_open.h"
 
 static int open_path(const char *path, const struct safe_open_opts *o)
 {

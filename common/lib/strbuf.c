@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
+#include "lib/strbuf.h"
 
 int strbuf__grow(struct strbuf *sb, size_t extra)
 {

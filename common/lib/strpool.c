@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strpool.h"
+#include "lib/strpool.h"
 
 #define CHUNK_SIZE (64 * 1024)
 

@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "hashmap.h"
+#include "lib/hashmap.h"
 
 struct strpool {
 	struct hashmap idx;

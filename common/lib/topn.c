@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "topn.h"
+#include "lib/topn.h"
 
 static int cmp_desc(const void *a, const void *b)
 {

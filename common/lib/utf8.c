@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* UTF-8 validation; see utf8.h. */
-#include "utf8.h"
+#include "lib/utf8.h"
 
 size_t utf8__decode(const unsigned char *s, uint32_t *cp)
 {

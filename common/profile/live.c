@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "live.h"
+#include "lib/array.h"
+#include "profile/live.h"
 
 #define LIVE_MIN_WEIGHT	0.01
 

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
-#include "report.h"
+#include "profile/profile.h"
+#include "profile/report.h"
 
 struct live;
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "profile.h"
+#include "lib/array.h"
+#include "profile/profile.h"
 
 struct profile *profile__new(void)
 {

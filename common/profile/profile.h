@@ -18,8 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hashmap.h"
-#include "strpool.h"
+#include "lib/hashmap.h"
+#include "lib/strpool.h"
 
 enum pf_kind {
 	PF_USER = 0,	/* native user-space code */

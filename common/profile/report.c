@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "report.h"
-#include "topn.h"
+#include "lib/array.h"
+#include "profile/report.h"
+#include "lib/topn.h"
 
 static const char *const key_names[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "sym", [REPORT_KEY_DSO] = "dso",

@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hashmap.h"
-#include "profile.h"
+#include "lib/hashmap.h"
+#include "profile/profile.h"
 
 enum report_key {
 	REPORT_KEY_SYM,		/* function name (and kind) */

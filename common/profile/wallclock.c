@@ -10,8 +10,8 @@
 
 #include <linux/types.h>
 
-#include "../bpf/offcpu.h"
-#include "wallclock.h"
+#include "bpf/offcpu.h"
+#include "profile/wallclock.h"
 
 static const char *const state_names[OFF_NR_STATES] = {
 	[OFF_SLEEPING] = "sleeping", [OFF_DISK] = "disk",

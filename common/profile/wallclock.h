@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* "sleeping", "disk", "runnable" (enum off_state), else "unknown". */
 const char *off_state__name(unsigned int state);

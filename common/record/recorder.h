@@ -13,11 +13,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "profile.h"
-#include "proc_maps.h"
-#include "sampler.h"
-#include "symbolizer.h"
-#include "unwind.h"
+#include "profile/profile.h"
+#include "sample/proc_maps.h"
+#include "sample/sampler.h"
+#include "symbol/symbolizer.h"
+#include "unwind/unwind.h"
 
 struct recorder;
 

@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sampler.h"
-#include "session.h"
+#include "sample/sampler.h"
+#include "record/session.h"
 
 struct session {
 	struct session_opts o;

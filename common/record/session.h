@@ -17,12 +17,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "origin.h"
-#include "profile.h"
-#include "proc_maps.h"
-#include "python.h"
-#include "recorder.h"
-#include "symbolizer.h"
+#include "container/origin.h"
+#include "profile/profile.h"
+#include "sample/proc_maps.h"
+#include "runtime/python.h"
+#include "record/recorder.h"
+#include "symbol/symbolizer.h"
 
 struct session_opts {
 	unsigned int freq;		/* Hz */

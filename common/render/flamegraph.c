@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
-#include "flamegraph.h"
-#include "hashmap.h"
-#include "strpool.h"
-#include "topn.h"
+#include "lib/array.h"
+#include "render/flamegraph.h"
+#include "lib/hashmap.h"
+#include "lib/strpool.h"
+#include "lib/topn.h"
 
 struct fg_node {
 	uint32_t name_id;	/* interned in fg->names: node_name() */

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 #define FG_FLAMECHART	0x1	/* input order, merge only adjacent */
 #define FG_REVERSE	0x2	/* leaf first: stacks are reversed */

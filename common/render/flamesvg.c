@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flamesvg.h"
-#include "utf8.h"
+#include "render/flamesvg.h"
+#include "lib/utf8.h"
 #include "gen/flame_js.h"
 
 #define XPAD		10.0

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "flamegraph.h"
-#include "palette.h"
+#include "render/flamegraph.h"
+#include "render/palette.h"
 
 struct flamesvg_opts {
 	const char *title;	/* NULL: by mode ("Flame Graph", ...) */

@@ -21,8 +21,8 @@
 
 #include <stdio.h>
 
-#include "flamegraph.h"
-#include "folded.h"
+#include "render/flamegraph.h"
+#include "format/folded.h"
 
 #define FOLDED_STREAM_SORT	0x1	/* sort lines within a chunk */
 

@@ -3,9 +3,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "hashmap.h"
-#include "palette.h"
-#include "profile.h"
+#include "lib/hashmap.h"
+#include "render/palette.h"
+#include "profile/profile.h"
 
 static const char *const names[PAL_NR] = {
 	"hot", "mem", "io", "red", "green", "blue", "aqua", "yellow",

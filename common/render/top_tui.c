@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "top_tui.h"
+#include "render/top_tui.h"
 
 enum tui_mode { MODE_LIST, MODE_CALLERS };
 

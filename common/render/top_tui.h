@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "live.h"
+#include "profile/live.h"
 
 /* What top_tui__input() asks of the caller. */
 #define TOP_TUI_QUIT	0x1

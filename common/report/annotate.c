@@ -14,10 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "annotate.h"
-#include "safe_open.h"
-#include "annotate_src.h"
-#include "demangle.h"
+#include "report/annotate.h"
+#include "lib/safe_open.h"
+#include "report/annotate_src.h"
+#include "symbol/demangle.h"
 
 /* Functions bigger than this are not disassembled (hostile sizes). */
 #define MAX_FUNC_SIZE (16u << 20)

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 struct annotate_insn {
 	uint64_t addr;		/* ELF virtual address */

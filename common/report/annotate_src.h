@@ -9,7 +9,7 @@
 #ifndef EBPROF_ANNOTATE_SRC_H
 #define EBPROF_ANNOTATE_SRC_H
 
-#include "annotate.h"
+#include "report/annotate.h"
 
 /* Fills insns[].src_file / src_line of @a; 0 or -ENOENT (no DWARF). */
 int annotate_src__lines(struct annotation *a);

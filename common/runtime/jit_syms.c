@@ -17,14 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "hashmap.h"
-#include "jit_syms.h"
-#include "jitdump.h"
-#include "jvm_attach.h"
-#include "perf_map.h"
-#include "proc_status.h"
-#include "safe_open.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
+#include "runtime/jit_syms.h"
+#include "runtime/jitdump.h"
+#include "runtime/jvm_attach.h"
+#include "runtime/perf_map.h"
+#include "sample/proc_status.h"
+#include "lib/safe_open.h"
 
 #define MAX_SYMS	(4u << 20)	/* per process */
 #define MAX_NAME	1024

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "proc_maps.h"
+#include "sample/proc_maps.h"
 
 struct jit_syms;
 

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jitdump.h"
+#include "runtime/jitdump.h"
 
 /* The largest record believed: code blobs are far smaller. */
 #define MAX_RECORD	(256u << 20)

@@ -24,8 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jvm_attach.h"
-#include "proc_status.h"
+#include "runtime/jvm_attach.h"
+#include "sample/proc_status.h"
 
 #define SIGQUIT_BIT	(1ULL << (SIGQUIT - 1))
 /* HotSpot's limits: a command name of 16 bytes, arguments of 1024. */

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "perf_map.h"
+#include "runtime/perf_map.h"
 
 #define CHUNK (64 * 1024)
 

@@ -17,13 +17,13 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "hashmap.h"
-#include "proc_maps.h"
-#include "python.h"
-#include "safe_open.h"
-#include "strpool.h"
-#include "utf8.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
+#include "sample/proc_maps.h"
+#include "runtime/python.h"
+#include "lib/safe_open.h"
+#include "lib/strpool.h"
+#include "lib/utf8.h"
 
 #define MAX_STR 1024		/* longest name or path read */
 #define MAX_LINETABLE 65536	/* largest co_linetable read */

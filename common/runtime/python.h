@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "sampler.h"
+#include "sample/sampler.h"
 
 struct python;
 

@@ -16,11 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "hashmap.h"
-#include "log.h"
-#include "proc_maps.h"
-#include "safe_open.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
+#include "lib/log.h"
+#include "sample/proc_maps.h"
+#include "lib/safe_open.h"
 
 #define RING_PAGES 64		/* data pages per CPU (256 KiB) */
 #define ALIVE UINT64_MAX

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proc_status.h"
+#include "sample/proc_status.h"
 
 static const char *field(const char *text, const char *name)
 {

@@ -18,7 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "sampler.h"
+#include "sample/sampler.h"
 #include "bpf/sampler.skel.h"
 
 struct sampler {

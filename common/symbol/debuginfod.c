@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "debuginfod.h"
-#include "debuginfod_loader.h"
-#include "elf_syms.h"
-#include "log.h"
+#include "lib/array.h"
+#include "symbol/debuginfod.h"
+#include "lib/debuginfod_loader.h"
+#include "symbol/elf_syms.h"
+#include "lib/log.h"
 
 #define MAX_WORKERS 4
 

@@ -13,8 +13,8 @@
 
 #include <stddef.h>
 
-#include "proc_maps.h"
-#include "symbolizer.h"
+#include "sample/proc_maps.h"
+#include "symbol/symbolizer.h"
 
 /* Bound on the whole fetch, and on servers that do not answer at all. */
 #define DEBUGINFOD_TOTAL_SECONDS 30.0

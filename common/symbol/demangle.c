@@ -9,7 +9,7 @@
 #include <string.h>
 #include <libiberty/demangle.h>
 
-#include "demangle.h"
+#include "symbol/demangle.h"
 
 /*
  * libiberty's C++ demangler keeps per-name work arrays on the stack, about

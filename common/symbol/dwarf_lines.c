@@ -24,10 +24,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "dwarf_lines.h"
-#include "safe_open.h"
-#include "strbuf.h"
+#include "lib/array.h"
+#include "symbol/dwarf_lines.h"
+#include "lib/safe_open.h"
+#include "lib/strbuf.h"
 
 struct fn_range {
 	Dwarf_Addr start, end;

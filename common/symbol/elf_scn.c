@@ -2,7 +2,7 @@
 /* ELF sections by name (see elf_scn.h). */
 #include <string.h>
 
-#include "elf_scn.h"
+#include "symbol/elf_scn.h"
 
 Elf_Scn *elf_scn__by_name(Elf *elf, const char *name, GElf_Shdr *sh)
 {

@@ -26,11 +26,11 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "array.h"
-#include "elf_syms.h"
-#include "safe_open.h"
-#include "gopclntab.h"
-#include "minidebug.h"
+#include "lib/array.h"
+#include "symbol/elf_syms.h"
+#include "lib/safe_open.h"
+#include "symbol/gopclntab.h"
+#include "symbol/minidebug.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 #define MAX_BUILD_ID 64		/* bytes; GNU ld writes 20 (sha1) */

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_scn.h"
-#include "gopclntab.h"
+#include "symbol/elf_scn.h"
+#include "symbol/gopclntab.h"
 
 #define MAGIC_116 0xfffffffau
 #define MAGIC_118 0xfffffff0u

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_scn.h"
-#include "minidebug.h"
+#include "symbol/elf_scn.h"
+#include "symbol/minidebug.h"
 
 /* xz's default presets need at most ~65 MiB to decode (-9: 64 MiB dict). */
 #define DECODER_MEMLIMIT (128u << 20)

@@ -15,13 +15,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "demangle.h"
-#include "dwarf_lines.h"
-#include "elf_syms.h"
-#include "ksyms.h"
-#include "strbuf.h"
-#include "symbolizer.h"
-#include "vdso.h"
+#include "symbol/demangle.h"
+#include "symbol/dwarf_lines.h"
+#include "symbol/elf_syms.h"
+#include "symbol/ksyms.h"
+#include "lib/strbuf.h"
+#include "symbol/symbolizer.h"
+#include "symbol/vdso.h"
 
 static const char unknown[] = "[unknown]";
 static const char kernel_module[] = "[kernel.kallsyms]";

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "proc_maps.h"
+#include "sample/proc_maps.h"
 
 struct symbolizer;
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 
-#include "vdso.h"
+#include "symbol/vdso.h"
 
 const void *vdso__image(size_t *size)
 {

@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "fp_repair.h"
+#include "unwind/fp_repair.h"
 
 int fp_repair__merge(const uint64_t *fp, int nfp, const uint64_t *dw,
 		     int ndw, bool dw_short, uint64_t *out, int max,

@@ -2,7 +2,7 @@
 /* Frame-pointer walk over a copied user stack (see fp_walk.h). */
 #include <string.h>
 
-#include "fp_walk.h"
+#include "unwind/fp_walk.h"
 
 static int read_word(const uint8_t *stack, size_t size, uint64_t sp,
 		     uint64_t addr, uint64_t *v)

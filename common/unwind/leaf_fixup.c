@@ -17,7 +17,7 @@
 
 #include <capstone/capstone.h>
 
-#include "leaf_fixup.h"
+#include "unwind/leaf_fixup.h"
 
 #define MAX_INSNS 96
 #define CHUNK 256

@@ -24,10 +24,10 @@
 
 #include <libunwind-x86_64.h>
 
-#include "array.h"
-#include "hashmap.h"
-#include "unwind.h"
-#include "vdso.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
+#include "unwind/unwind.h"
+#include "symbol/vdso.h"
 
 /* Not in libunwind's public headers, but exported (perf uses it too). */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as,

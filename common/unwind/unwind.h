@@ -26,8 +26,8 @@
 #include <sys/types.h>
 
 #include <linux/types.h>
-#include "../bpf/sampler.h"
-#include "proc_maps.h"
+#include "bpf/sampler.h"
+#include "sample/proc_maps.h"
 
 /* Deepest user stack unwound; a 64 KiB copy rarely holds more. */
 #define UNWIND_MAX_FRAMES 2048

@@ -33,7 +33,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "unwind.h"
+#include "unwind/unwind.h"
 
 /* More than any fixture needs; bounds what a hostile file can ask for. */
 #define USNAP_MAX_MAPS 64

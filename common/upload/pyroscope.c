@@ -15,9 +15,9 @@
 
 #include <curl/curl.h>
 
-#include "curl_loader.h"
-#include "folded.h"
-#include "pyroscope.h"
+#include "lib/curl_loader.h"
+#include "format/folded.h"
+#include "upload/pyroscope.h"
 
 #ifndef EBPROF_VERSION
 #define EBPROF_VERSION "unknown"

@@ -26,9 +26,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "array.h"
-#include "spool.h"
-#include "strbuf.h"
+#include "lib/array.h"
+#include "upload/spool.h"
+#include "lib/strbuf.h"
 
 #define MAGIC		"ebprof-spool 1\n"
 #define MAX_HEADER	8192

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pyroscope.h"
+#include "upload/pyroscope.h"
 
 struct spool_item {
 	char *name;		/* series name, APP.cpu{...} */

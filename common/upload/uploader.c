@@ -16,9 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spool.h"
-#include "strbuf.h"
-#include "uploader.h"
+#include "upload/spool.h"
+#include "lib/strbuf.h"
+#include "upload/uploader.h"
 
 #define DEFAULT_QUEUE	16
 #define DEFAULT_SPOOL	(256ULL << 20)

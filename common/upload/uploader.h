@@ -26,8 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile.h"
-#include "pyroscope.h"
+#include "profile/profile.h"
+#include "upload/pyroscope.h"
 
 enum uploader_label_by {
 	UPLOADER_LABEL_NONE = 0,

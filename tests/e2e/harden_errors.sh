@@ -44,7 +44,7 @@ fi
 # report: an uncompressed pprof profile cut short.
 if command -v protoc >/dev/null; then
 	printf 'main;a;b 5\nmain;c 7\n' >"$TMP/in.folded"
-	/usr/bin/python3 "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/profile.proto" \
+	/usr/bin/python3 "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/format/profile.proto" \
 		"$TMP/in.folded" "$TMP/raw.pb" 1 1 --raw
 	head -c $(( $(stat -c %s "$TMP/raw.pb") * 2 / 3 )) "$TMP/raw.pb" >"$TMP/cut.pb"
 	expect_error "report: a truncated plain pprof is said so" 1 \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ebprof push of pprof recordings: sent byte for byte as multipart field
 # "profile"; the fake server decodes them with python3-protobuf and a
-# protoc-compiled common/profile.proto (independent of ebprof's decoder).
+# protoc-compiled common/format/profile.proto (independent of ebprof's decoder).
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/pyroscope/lib.sh"
 trap 'fake_stop_all; rm -rf "$TMP"' EXIT
@@ -14,8 +14,8 @@ if ! fake_have_pb; then
 	skip push_pprof "python3-protobuf or protoc missing (scripts/install-deps.sh)"
 	exit 0
 fi
-if [ ! -f "$ROOT/common/profile.proto" ]; then
-	skip push_pprof "no common/profile.proto"
+if [ ! -f "$ROOT/common/format/profile.proto" ]; then
+	skip push_pprof "no common/format/profile.proto"
 	exit 0
 fi
 cat >"$TMP/a.folded" <<'EOF2'
@@ -27,7 +27,7 @@ fake_start pprof || { fail push_pprof_server "fake server"; exit 0; }
 
 # A pprof written by an encoder that is not ebprof's, with its own times.
 t=$(( ($(date +%s) - 120) * 1000000000 ))
-"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/profile.proto" \
+"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/format/profile.proto" \
 	"$TMP/a.folded" "$TMP/a.pb.gz" "$t" 10000000000
 cp "$TMP/a.pb.gz" "$TMP/a.pb.gz.orig"
 "$EBPROF" push --server "$FAKE_URL" --app prof --label k=v "$TMP/a.pb.gz" 2>"$TMP/err"
@@ -41,14 +41,14 @@ check push_pprof_no_format_param [ "$(fq '"format" in ok[0]["query"] or "sampleR
 check push_pprof_file_unchanged cmp -s "$TMP/a.pb.gz" "$TMP/a.pb.gz.orig"
 
 # Raw (not gzipped) pprof too.
-"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/profile.proto" \
+"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/format/profile.proto" \
 	"$TMP/a.folded" "$TMP/a.pb" "$t" 10000000000 --raw
 check push_pprof_raw "$EBPROF" push --server "$FAKE_URL" --app prof "$TMP/a.pb"
 check push_pprof_raw_content [ "$(fq 'folded(merged(ok[-1:]))')" = "$(fq 'folded(load(args[0]))' "$TMP/a.folded")" ]
 
 # Old pprof: its own time_nanos decides, --now overrides it.
 told=$(( ($(date +%s) - 7200) * 1000000000 ))
-"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/profile.proto" \
+"$PY" "$ROOT/tests/pyroscope/make_pprof.py" "$ROOT/common/format/profile.proto" \
 	"$TMP/a.folded" "$TMP/old.pb.gz" "$told" 10000000000
 n=$(fq 'len(reqs)')
 expect_error push_pprof_too_old 1 "ended (1h59m|2h[0-9]+m) ago.*--now" \

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "container.h"
-#include "docker.h"
+#include "container/container.h"
+#include "container/docker.h"
 
 static void check_info(const struct cgroup_info *ci)
 {

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "elf_syms.h"
+#include "symbol/elf_syms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

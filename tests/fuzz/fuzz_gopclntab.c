@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "gopclntab.h"
+#include "symbol/gopclntab.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

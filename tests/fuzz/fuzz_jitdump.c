@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "jitdump.h"
+#include "runtime/jitdump.h"
 
 struct acc {
 	uint64_t n, sum;

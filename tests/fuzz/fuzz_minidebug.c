@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "elf_syms.h"
-#include "minidebug.h"
+#include "symbol/elf_syms.h"
+#include "symbol/minidebug.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

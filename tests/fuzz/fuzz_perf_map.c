@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "perf_map.h"
+#include "runtime/perf_map.h"
 
 struct acc {
 	uint64_t n, sum;

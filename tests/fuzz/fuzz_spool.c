@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "upload/spool.h"
 
 static char dir[] = "/tmp/ebprof-fuzz-spool.XXXXXX";
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "unwind_snapshot.h"
+#include "unwind/unwind_snapshot.h"
 
 static bool same(const struct unwind_snapshot *a,
 		 const struct unwind_snapshot *b)

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "utf8.h"
-#include "folded.h"
-#include "pprof.h"
+#include "lib/utf8.h"
+#include "format/folded.h"
+#include "format/pprof.h"
 
 static char *fuzz_folded_of(const struct profile *p)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "jit_syms.h"
+#include "runtime/jit_syms.h"
 
 static double now_ms(clockid_t clk)
 {

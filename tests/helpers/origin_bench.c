@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup_ids.h"
-#include "origin.h"
-#include "proc_maps.h"
-#include "recorder.h"
+#include "container/cgroup_ids.h"
+#include "container/origin.h"
+#include "sample/proc_maps.h"
+#include "record/recorder.h"
 
 #define NR_TASKS 64
 

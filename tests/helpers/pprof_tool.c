@@ -26,10 +26,10 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "folded.h"
-#include "input.h"
-#include "outfile.h"
-#include "pprof.h"
+#include "format/folded.h"
+#include "format/input.h"
+#include "format/outfile.h"
+#include "format/pprof.h"
 
 static uint64_t rng_state;
 

@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "proc_maps.h"
-#include "symbolizer.h"
+#include "sample/proc_maps.h"
+#include "symbol/symbolizer.h"
 
 /* File offset of ELF address @v through the PT_LOAD holding it. */
 static int to_offset(Elf *elf, uint64_t v, uint64_t *off)

@@ -39,9 +39,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "elf_syms.h"
-#include "outfile.h"
-#include "unwind_snapshot.h"
+#include "symbol/elf_syms.h"
+#include "format/outfile.h"
+#include "unwind/unwind_snapshot.h"
 
 #define MAX_STEPS 10000000L
 

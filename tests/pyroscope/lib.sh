@@ -22,8 +22,8 @@ fake_start() {
 	FAKE_DIR=$TMP/$name
 	mkdir -p "$FAKE_DIR"
 	local proto=()
-	if fake_have_pb && [ -f "$ROOT/common/profile.proto" ]; then
-		proto=(--proto "$ROOT/common/profile.proto")
+	if fake_have_pb && [ -f "$ROOT/common/format/profile.proto" ]; then
+		proto=(--proto "$ROOT/common/format/profile.proto")
 	fi
 	"$PY" "$ROOT/tests/pyroscope/fake_server.py" --dir "$FAKE_DIR" \
 		"${proto[@]}" --lifetime 900 "$@" 2>"$FAKE_DIR/server.err" &

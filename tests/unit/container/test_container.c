@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgroup_ids.h"
-#include "container.h"
-#include "docker.h"
-#include "folded.h"
-#include "pprof.h"
-#include "report.h"
+#include "container/cgroup_ids.h"
+#include "container/container.h"
+#include "container/docker.h"
+#include "format/folded.h"
+#include "format/pprof.h"
+#include "profile/report.h"
 #include "test.h"
 
 #define ID "3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
+#include "format/folded.h"
 #include "test.h"
 
 static char *write_to_string(const struct profile *p, unsigned int flags)

@@ -11,17 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_syms.h"
-#include "flamegraph.h"
-#include "flamesvg.h"
-#include "folded.h"
-#include "folded_stream.h"
-#include "input.h"
-#include "pprof.h"
-#include "recorder.h"
-#include "report.h"
+#include "symbol/elf_syms.h"
+#include "render/flamegraph.h"
+#include "render/flamesvg.h"
+#include "format/folded.h"
+#include "render/folded_stream.h"
+#include "format/input.h"
+#include "format/pprof.h"
+#include "record/recorder.h"
+#include "profile/report.h"
 #include "test.h"
-#include "topn.h"
+#include "lib/topn.h"
 
 static char dir[] = "/tmp/ebprof-test-bounds.XXXXXX";
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "folded.h"
-#include "input.h"
-#include "pprof.h"
+#include "format/folded.h"
+#include "format/input.h"
+#include "format/pprof.h"
 #include "profile.pb-c.h"
 #include "test.h"
 

@@ -12,11 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ksyms.h"
-#include "outfile.h"
-#include "proc_maps.h"
-#include "safe_open.h"
-#include "strpool.h"
+#include "symbol/ksyms.h"
+#include "format/outfile.h"
+#include "sample/proc_maps.h"
+#include "lib/safe_open.h"
+#include "lib/strpool.h"
 #include "test.h"
 
 static char dir[] = "/tmp/ebprof-unit.XXXXXX";

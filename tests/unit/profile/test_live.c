@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
-#include "live.h"
-#include "report.h"
+#include "format/folded.h"
+#include "profile/live.h"
+#include "profile/report.h"
 #include "test.h"
 
 static struct profile *from_folded(const char *text)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
-#include "json.h"
-#include "report.h"
+#include "format/folded.h"
+#include "format/json.h"
+#include "profile/report.h"
 #include "test.h"
 
 static struct profile *from_folded(const char *text)

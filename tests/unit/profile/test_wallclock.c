@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "folded.h"
-#include "profile.h"
+#include "format/folded.h"
+#include "profile/profile.h"
 #include "test.h"
-#include "wallclock.h"
+#include "profile/wallclock.h"
 
 static void add(struct profile *p, const char *const *names, size_t n,
 		int tid, const char *comm, const double *vals)

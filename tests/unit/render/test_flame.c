@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flamegraph.h"
-#include "flamesvg.h"
-#include "folded.h"
-#include "folded_stream.h"
-#include "palette.h"
+#include "render/flamegraph.h"
+#include "render/flamesvg.h"
+#include "format/folded.h"
+#include "render/folded_stream.h"
+#include "render/palette.h"
 #include "test.h"
 
 #define MAX_BOXES 64

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "annotate.h"
+#include "report/annotate.h"
 #include "test.h"
 
 __attribute__((noinline)) int report_test_spin(int n)

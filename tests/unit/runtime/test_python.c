@@ -8,7 +8,7 @@
  */
 #include <string.h>
 
-#include "python.h"
+#include "runtime/python.h"
 #include "test.h"
 
 /*

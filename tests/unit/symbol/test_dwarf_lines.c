@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dwarf_lines.h"
+#include "symbol/dwarf_lines.h"
 #include "test.h"
 #include "test_sh.h"
 

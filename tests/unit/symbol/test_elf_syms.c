@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <elf.h>
 
-#include "demangle.h"
-#include "elf_syms.h"
+#include "symbol/demangle.h"
+#include "symbol/elf_syms.h"
 #include "test.h"
 #include "test_sh.h"
 

@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_syms.h"
-#include "gopclntab.h"
-#include "minidebug.h"
+#include "symbol/elf_syms.h"
+#include "symbol/gopclntab.h"
+#include "symbol/minidebug.h"
 #include "test.h"
 #include "test_sh.h"
 

@@ -2,7 +2,7 @@
 /* Unit tests of common/fp_repair.c: joining DWARF prefixes to fp walks. */
 #include <string.h>
 
-#include "fp_repair.h"
+#include "unwind/fp_repair.h"
 #include "test.h"
 
 #define N(a) ((int)(sizeof(a) / sizeof(a[0])))

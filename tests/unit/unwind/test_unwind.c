@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "leaf_fixup.h"
+#include "unwind/leaf_fixup.h"
 #include "test.h"
-#include "unwind.h"
+#include "unwind/unwind.h"
 
 /* ---- mappings of this process, for the unwinder's lookup ---- */
 

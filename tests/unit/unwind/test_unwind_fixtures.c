@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_syms.h"
+#include "symbol/elf_syms.h"
 #include "test.h"
-#include "unwind_snapshot.h"
+#include "unwind/unwind_snapshot.h"
 
 static char dir[4096];
 static uint64_t ips[UNWIND_MAX_FRAMES];

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pyroscope.h"
+#include "upload/pyroscope.h"
 #include "test.h"
 
 static struct profile *folded_profile(const char *const *lines, size_t n,

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "upload/spool.h"
 #include "test.h"
 
 static struct spool_item item(const char *name, char *body)

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pyroscope.h"
+#include "upload/pyroscope.h"
 #include "test.h"
-#include "uploader.h"
+#include "upload/uploader.h"
 
 #define NS	1000000000LL
 

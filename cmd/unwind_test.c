@@ -23,19 +23,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/array.h"
 #include "builtin.h"
-#include "symbol/elf_syms.h"
-#include "lib/hashmap.h"
-#include "unwind/leaf_fixup.h"
 #include "lib/log.h"
 #include "sample/proc_maps.h"
 #include "record/recorder.h"
-#include "lib/safe_open.h"
 #include "sample/sampler.h"
 #include "selftest_wl.h"
 #include "lib/strbuf.h"
 #include "symbol/symbolizer.h"
+#include "unwind/audit.h"
 #include "unwind/unwind.h"
 
 enum { OPT_WORKLOADS = 256 };
@@ -53,173 +49,6 @@ static const struct opt_spec unwind_test_opts[] = {
 	{ "help", 'h', no_argument, NULL, "show this help" },
 	OPT_END
 };
-
-/* ---- audit ---- */
-
-struct audit_total {
-	size_t files, no_table, low_fp;
-};
-
-/* -p: files of /proc/PID/maps are resolved inside /proc/PID/root. */
-static const char *pid_root(const char *path, char *buf, size_t size)
-{
-	int n = 0;
-
-	if (sscanf(path, "/proc/%*d/root/%n", &n) < 0 || n <= 0)
-		return NULL;
-	snprintf(buf, size, "%.*s", n - 1, path);
-	return buf;
-}
-
-static int audit_file(const char *path, struct leaf_fixup *lf,
-		      struct audit_total *t)
-{
-	struct safe_open_opts so = { .owner = SAFE_ANY_OWNER };
-	struct unwind_file_info info;
-	struct elf_syms *es;
-	size_t funcs = 0, with_fp = 0;
-	char root[64];
-	double share;
-	int fd, err;
-
-	/* Regular files only: a FIFO would block, a device open act. */
-	so.root = pid_root(path, root, sizeof(root));
-	fd = safe_open(so.root ? path + strlen(so.root) : path, &so);
-	if (fd < 0) {
-		pr_err("cannot open '%s': %s", path, safe_open__strerror(fd));
-		return -1;
-	}
-	err = unwind__file_info(fd, &info);
-	if (!err)
-		err = leaf_fixup__file_prologues(lf, fd, &funcs, &with_fp);
-	close(fd);
-	if (err) {
-		pr_err("cannot read '%s': %s", path, err == -ENOEXEC ?
-		       "not a 64-bit ELF file" : err == -EBADMSG ?
-		       "its symbol table is malformed" : strerror(-err));
-		return -1;
-	}
-	es = elf_syms__open(path, so.root, NULL);
-	share = funcs ? 100.0 * with_fp / funcs : 0;
-	/* -p: /proc/PID/root/usr/lib/... is shown as /usr/lib/... */
-	if (!strncmp(path, "/proc/", 6) && strstr(path, "/root/"))
-		printf("%s\n", strstr(path, "/root/") + 5);
-	else
-		printf("%s\n", path);
-	printf("  build id:          %s\n",
-	       es && elf_syms__build_id(es) ? elf_syms__build_id(es) : "none");
-	printf("  debug file:        %s\n", es && elf_syms__debug_file(es) ?
-	       elf_syms__debug_file(es) : "none found");
-	printf("  .eh_frame:         %s\n", info.eh_frame ? "yes" : "no");
-	printf("  .eh_frame_hdr:     %s", info.eh_frame_hdr ? "yes" : "no");
-	if (info.eh_frame_hdr)
-		printf(" (%zu FDEs)", info.fde_count);
-	printf("\n  .debug_frame:      %s\n", info.debug_frame ? "yes" : "no");
-	printf("  frame pointers:    %zu of %zu functions (%.0f%%)%s\n",
-	       with_fp, funcs, share,
-	       funcs ? "" : " (no symbols to tell)");
-	t->files++;
-	if (!info.eh_frame_hdr && info.executable)
-		t->no_table++;
-	if (info.executable && (!funcs || share < 90))
-		t->low_fp++;
-	printf("  verdict:           %s\n",
-	       !info.executable ? "no code" :
-	       info.eh_frame_hdr && funcs && share >= 90 ?
-	       "fp and dwarf both give complete stacks" :
-	       info.eh_frame_hdr ? "needs --call-graph dwarf" :
-	       funcs && share >= 90 ? "fp only (no unwind table for dwarf)" :
-	       "neither mode is reliable: no unwind table and few frame "
-	       "pointers");
-	elf_syms__free(es);
-	return 0;
-}
-
-struct seen {
-	char **files;
-	size_t skip;		/* "/proc/PID/root" before each path */
-};
-
-static bool seen_eq(uint32_t id, const void *key, void *ctx)
-{
-	const struct seen *s = ctx;
-
-	return !strcmp(s->files[id - 1] + s->skip, key);
-}
-
-/* Files behind the executable mappings of @pid, once each. */
-static int pid_files(pid_t pid, char ***out, size_t *nr)
-{
-	char root[64], *line = NULL;
-	struct seen s = { NULL, 0 };
-	struct hashmap idx;
-	size_t cap = 0, fcap = 0;
-	FILE *f;
-
-	snprintf(root, sizeof(root), "/proc/%d/maps", pid);
-	f = fopen(root, "re");
-	if (!f)
-		return -errno;
-	snprintf(root, sizeof(root), "/proc/%d/root", pid);
-	s.skip = strlen(root);
-	hashmap__init(&idx);
-	*nr = 0;
-	/* A process may map tens of thousands of files: no quadratic scan. */
-	while (getline(&line, &cap, f) > 0) {
-		uint64_t start, end, pgoff, dev, ino, h;
-		const char *path;
-		char perms[5];
-
-		line[strcspn(line, "\n")] = '\0';
-		if (proc_maps__parse_line(line, &start, &end, perms, &pgoff,
-					  &dev, &ino, &path) ||
-		    perms[2] != 'x' || !path || path[0] != '/')
-			continue;
-		h = hash__bytes(path, strlen(path), 0);
-		if (hashmap__find(&idx, h, seen_eq, path, &s))
-			continue;
-		if (array__grow((void **)&s.files, &fcap, *nr + 1,
-				sizeof(*s.files)) ||
-		    asprintf(&s.files[*nr], "%s%s", root, path) < 0)
-			break;
-		(*nr)++;
-		if (hashmap__insert(&idx, h, *nr))
-			break;
-	}
-	*out = s.files;
-	hashmap__release(&idx);
-	free(line);
-	fclose(f);
-	return 0;
-}
-
-static int audit(char **files, size_t nr)
-{
-	struct leaf_fixup *lf = leaf_fixup__new();
-	struct audit_total t = { 0 };
-	int status = EXIT_OK;
-	size_t i;
-
-	if (!lf) {
-		pr_err("cannot start capstone: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < nr; i++) {
-		if (audit_file(files[i], lf, &t))
-			status = EXIT_FAIL;
-		else if (i + 1 < nr)
-			printf("\n");
-	}
-	leaf_fixup__free(lf);
-	if (t.files > 1)
-		printf("\noverall: %s\n", t.no_table ?
-		       "some code has no unwind table: stacks through it "
-		       "can be incomplete in either mode" :
-		       t.low_fp ? "use --call-graph dwarf (some code has no "
-		       "frame pointers)" :
-		       "--call-graph fp is enough; dwarf works too");
-	return status;
-}
 
 /* ---- self-test ---- */
 
@@ -622,9 +451,10 @@ static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 		return EXIT_USAGE;
 	}
 	if (optind < argc)
-		return audit(argv + optind, argc - optind);
+		return unwind_audit__files(stdout, argv + optind, argc - optind) ?
+		       EXIT_FAIL : EXIT_OK;
 	if (pid) {
-		int err = pid_files(pid, &files, &nr);
+		int err = proc_maps__exec_files(pid, &files, &nr);
 
 		if (err) {
 			pr_err("cannot read the mappings of process %d: %s",
@@ -638,7 +468,8 @@ static int cmd_unwind_test_fn(int argc, char **argv, const struct cmd *self)
 			free(files);
 			return EXIT_FAIL;
 		}
-		status = audit(files, nr);
+		status = unwind_audit__files(stdout, files, nr) ? EXIT_FAIL :
+			 EXIT_OK;
 		for (i = 0; i < nr; i++)
 			free(files[i]);
 		free(files);

@@ -711,3 +711,60 @@ void proc_maps__free(struct proc_maps *pm)
 	hashmap__release(&pm->mod_idx);
 	free(pm);
 }
+
+struct exec_seen {
+	char **files;
+	size_t skip;		/* "/proc/PID/root" before each path */
+};
+
+static bool exec_seen_eq(uint32_t id, const void *key, void *ctx)
+{
+	const struct exec_seen *s = ctx;
+
+	return !strcmp(s->files[id - 1] + s->skip, key);
+}
+
+int proc_maps__exec_files(pid_t pid, char ***out, size_t *nr)
+{
+	char root[64], *line = NULL;
+	struct exec_seen s = { NULL, 0 };
+	struct hashmap idx;
+	size_t cap = 0, fcap = 0;
+	FILE *f;
+
+	snprintf(root, sizeof(root), "/proc/%d/maps", pid);
+	f = fopen(root, "re");
+	if (!f)
+		return -errno;
+	snprintf(root, sizeof(root), "/proc/%d/root", pid);
+	s.skip = strlen(root);
+	hashmap__init(&idx);
+	*nr = 0;
+	/* A process may map tens of thousands of files: no quadratic scan. */
+	while (getline(&line, &cap, f) > 0) {
+		uint64_t start, end, pgoff, dev, ino, h;
+		const char *path;
+		char perms[5];
+
+		line[strcspn(line, "\n")] = '\0';
+		if (proc_maps__parse_line(line, &start, &end, perms, &pgoff,
+					  &dev, &ino, &path) ||
+		    perms[2] != 'x' || !path || path[0] != '/')
+			continue;
+		h = hash__bytes(path, strlen(path), 0);
+		if (hashmap__find(&idx, h, exec_seen_eq, path, &s))
+			continue;
+		if (array__grow((void **)&s.files, &fcap, *nr + 1,
+				sizeof(*s.files)) ||
+		    asprintf(&s.files[*nr], "%s%s", root, path) < 0)
+			break;
+		(*nr)++;
+		if (hashmap__insert(&idx, h, *nr))
+			break;
+	}
+	*out = s.files;
+	hashmap__release(&idx);
+	free(line);
+	fclose(f);
+	return 0;
+}

@@ -90,4 +90,12 @@ int proc_maps__parse_line(const char *line, uint64_t *start, uint64_t *end,
 			  char perms[5], uint64_t *pgoff, uint64_t *dev,
 			  uint64_t *ino, const char **path);
 
+/*
+ * The files behind the executable mappings of @pid, once each, as
+ * "/proc/PID/root/PATH" (unwind-test -p audits them): *@out is an array of
+ * *@nr strings, each and the array to free.  0, or -errno (-ENOENT: no
+ * such process).
+ */
+int proc_maps__exec_files(pid_t pid, char ***out, size_t *nr);
+
 #endif

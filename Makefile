@@ -32,8 +32,8 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 # Adding a library is one word in LIBS; what the static archives need in
 # turn goes in STATIC_DEPS (mk/static.mk links them).  LAZY_LIBS are
 # loaded on first use in the dynamic build (common/*_loader.c) and linked
-# in the static one.  libcurl is never linked: common/curl_loader.c loads
-# it when an upload is made, and libdebuginfod (common/debuginfod_loader.c)
+# in the static one.  libcurl is never linked: common/lib/curl_loader.c loads
+# it when an upload is made, and libdebuginfod (common/lib/debuginfod_loader.c)
 # when debug files are fetched.
 LIBS      := bpf dw elf z capstone unwind-x86_64 unwind protobuf-c iberty \
 	json-c lzma ncursesw tinfo

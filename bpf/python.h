@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types shared by bpf/python.bpf.h and common/python.c: where a CPython
+ * Types shared by bpf/python.bpf.h and common/runtime/python.c: where a CPython
  * process keeps its per-thread state and frames (filled by user space when
  * it detects the interpreter), and the block of Python frames the sampler
  * appends to a sample event (SAMPLE_F_PYTHON).  Not here: code objects and

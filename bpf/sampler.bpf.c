@@ -4,7 +4,7 @@
  * the samples of the target (pids, tids, a cgroup, or everything), and
  * sends each one's kernel and user frame-pointer stacks to user space
  * through a ring buffer, where they are aggregated and symbolized
- * (common/sampler.c).  Aggregating in user space rather than in a stack map
+ * (common/sample/sampler.c).  Aggregating in user space rather than in a stack map
  * avoids stack-id collisions and lets user space resolve each address with
  * the mappings the process had at that moment (short-lived processes).
  */

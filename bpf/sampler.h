@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Types shared by bpf/sampler.bpf.c and common/sampler.c: the sample event
+ * Types shared by bpf/sampler.bpf.c and common/sample/sampler.c: the sample event
  * the BPF program writes into the ring buffer, and its counters.
  */
 #ifndef EBPROF_SAMPLER_BPF_H

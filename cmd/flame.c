@@ -2,8 +2,8 @@
 /*
  * ebprof flame: recordings (folded stacks, pprof) to a self-contained,
  * interactive SVG flame graph, icicle graph, flame chart or differential
- * flame graph.  The tree and its layout live in common/flamegraph.c, the
- * SVG in common/flamesvg.c; this file parses options, reads inputs and
+ * flame graph.  The tree and its layout live in common/render/flamegraph.c, the
+ * SVG in common/render/flamesvg.c; this file parses options, reads inputs and
  * reports.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 # tests/helpers/jit_read.c reads a process's JIT symbols through
-# common/jit_syms.c for scripts/bench-jit.sh; `make unit` builds it.
+# common/runtime/jit_syms.c for scripts/bench-jit.sh; `make unit` builds it.
 JIT_READ := $(O)/tests/helpers/jit_read
 $(JIT_READ): tests/helpers/jit_read.c $(O)/libcommon.a
 	@mkdir -p $(@D)

@@ -1,5 +1,5 @@
 # pprof: common/format/profile.proto -> $(O)/pb/profile.pb-c.{c,h} with protoc-c,
-# compiled into libcommon.a (common/pprof.c is the only user of the
+# compiled into libcommon.a (common/format/pprof.c is the only user of the
 # generated code).  Also the test and benchmark helpers of pprof.
 PROTOC_C     ?= protoc-c
 PPROF_PB_C   := $(O)/pb/profile.pb-c.c
@@ -26,7 +26,7 @@ $(FUZZ_OBJS): $(PPROF_PB_H)
 $(FUZZ_BINS): $(O)/fuzz/$(PPROF_PB_O)
 endif
 
-# tests/helpers/pprof_tool.c drives common/pprof.c for the end-to-end tests
+# tests/helpers/pprof_tool.c drives common/format/pprof.c for the end-to-end tests
 # and scripts/bench-pprof.sh; `make unit` builds it.
 PPROF_TOOL := $(O)/tests/helpers/pprof_tool
 $(PPROF_TOOL): tests/helpers/pprof_tool.c $(O)/libcommon.a

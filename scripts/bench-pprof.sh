@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the pprof writer and reader (common/pprof.c) on a large
+# Benchmark of the pprof writer and reader (common/format/pprof.c) on a large
 # synthetic profile: SAMPLES samples (default 1,000,000) over STACKS
 # distinct stacks (default 100,000), with mappings, build ids, kernel and
 # inlined frames and thread labels, as `record` makes them.  The baseline,

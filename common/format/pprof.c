@@ -2,7 +2,7 @@
 /*
  * pprof writer and reader (see pprof.h for how the profile maps onto the
  * format).  The wire work is protobuf-c's, from the code protoc-c generates
- * out of common/profile.proto, and zlib's; this file maps between the
+ * out of common/format/profile.proto, and zlib's; this file maps between the
  * generated structures and the in-memory profile, and checks everything a
  * hostile file can get wrong: string indices, ids, value counts, sizes.
  */

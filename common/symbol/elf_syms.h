@@ -6,7 +6,7 @@
  * else .dynsym),
  * its build id, and the file-offset -> ELF-address translation through its
  * PT_LOAD program headers.  Opened once per file and cached by the caller
- * (common/symbolizer.c).  Not here: process mappings, kernel symbols,
+ * (common/symbol/symbolizer.c).  Not here: process mappings, kernel symbols,
  * demangling (demangle.h).
  */
 #ifndef EBPROF_ELF_SYMS_H

@@ -4,7 +4,7 @@
  * find-debuginfo puts into section .gnu_debugdata of stripped binaries; its
  * .symtab holds the function symbols that .dynsym lacks, with the outer
  * binary's addresses.  This file only finds and decompresses the image
- * (bounded in size and memory); common/elf_syms.c reads its symbols.
+ * (bounded in size and memory); common/symbol/elf_syms.c reads its symbols.
  */
 #ifndef EBPROF_MINIDEBUG_H
 #define EBPROF_MINIDEBUG_H

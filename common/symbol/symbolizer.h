@@ -42,7 +42,7 @@ struct sym_result {
 /* @debug_dir: NULL for /usr/lib/debug. */
 struct symbolizer *symbolizer__new(const char *debug_dir);
 /*
- * Inline frames and source lines from DWARF (common/dwarf_lines.c) in the
+ * Inline frames and source lines from DWARF (common/symbol/dwarf_lines.c) in the
  * results of symbolizer__user(); off by default.
  */
 void symbolizer__set_inline(struct symbolizer *s, bool on);
@@ -69,7 +69,7 @@ bool symbolizer__module_has_symbols(const struct pm_module *mod);
 
 /*
  * The symbols of @mod, NULL when it was never resolved (not sampled) or
- * has none (common/debuginfod.c gives it a fetched debug file).
+ * has none (common/symbol/debuginfod.c gives it a fetched debug file).
  */
 struct elf_syms *symbolizer__module_syms(const struct pm_module *mod);
 

@@ -4,7 +4,7 @@
 reads (Go 1.16/1.17, 1.18/1.19, 1.20+; 64- and 32-bit), built from the
 layouts in golang/go src/debug/gosym/pclntab.go and src/runtime/symtab.go.
 They seed the fuzzer (tests/fuzz/corpus/gopclntab/) and let
-tests/unit/test_symbols.c check the layouts that the system's Go (1.19)
+tests/unit/symbol/test_symbols.c check the layouts that the system's Go (1.19)
 cannot produce.  Every table holds, from text start TEXT:
   TEXT+0x000..0x040 main.alpha  a.go  line 10 (first half), 11 (second)
   TEXT+0x040..0x0a0 main.beta   b.go  line 20 (first half), 21 (second)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pprof_tool: a test and benchmark driver of common/pprof.c, independent of
+ * pprof_tool: a test and benchmark driver of common/format/pprof.c, independent of
  * the ebprof commands (so the pprof tests run before `record` and `report`
  * exist, and the benchmark times the library, not a command line).
  *

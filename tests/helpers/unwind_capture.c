@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * unwind_capture: takes one stack snapshot (common/unwind_snapshot.h) of
+ * unwind_capture: takes one stack snapshot (common/unwind/unwind_snapshot.h) of
  * a program at a point it names, for the unwinder's fixtures
  * (tests/fixtures/unwind/regen.sh).  Independent of BPF: the program runs
  * under ptrace, and what a DWARF-mode sample would carry -- the user

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """Writes a pprof file from folded stacks, with Debian's python3-protobuf
-and a module protoc compiles from common/profile.proto: an encoder that
+and a module protoc compiles from common/format/profile.proto: an encoder that
 shares nothing with ebprof's.
 
   make_pprof.py PROTO FOLDED OUT TIME_NANOS DURATION_NANOS [--raw]

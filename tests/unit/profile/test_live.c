@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/live.c: exact self and total shares of a window
+ * Unit tests of common/profile/live.c: exact self and total shares of a window
  * fed with known intervals, the decay, kernel frames hidden (a
  * kernel-only stack as [kernel]), rows per process or not, the regular
  * expression filter, rows per container (and their callers), and the

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/report.c and common/json.c: exact self and total
+ * Unit tests of common/profile/report.c and common/format/json.c: exact self and total
  * values on profiles with known counts (recursion counted once), sort
  * keys, the folded root frame as comm / pid, filters, call trees, the
  * z-test and the regression gate, JSON string escaping.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/wallclock.c: the cpu / off_cpu / wall views of a
+ * Unit tests of common/profile/wallclock.c: the cpu / off_cpu / wall views of a
  * pprof-shaped profile (types cpu and off_cpu, nanoseconds) and of a
  * folded wall-clock file (one count in microseconds, off-CPU stacks ending
  * in a marker frame), the folded view's rounding, --sample-type names, and

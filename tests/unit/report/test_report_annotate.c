@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/annotate.c on this very test binary: a profile is
+ * Unit tests of common/report/annotate.c on this very test binary: a profile is
  * built from the real runtime addresses of a function of ours and the
  * mapping /proc/self/maps shows for it, then the samples must land on the
  * instructions at the same offsets in the disassembly.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/python.c's line tables: co_linetable of one
+ * Unit tests of common/runtime/python.c's line tables: co_linetable of one
  * function as CPython 3.10 and 3.12 compiled it, against the lines that
  * the interpreter's own code.co_lines() gives for every code unit
  * (tables and lines printed by those interpreters), plus truncated and

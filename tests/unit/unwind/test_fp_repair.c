@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests of common/fp_repair.c: joining DWARF prefixes to fp walks. */
+/* Unit tests of common/unwind/fp_repair.c: joining DWARF prefixes to fp walks. */
 #include <string.h>
 
 #include "unwind/fp_repair.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/unwind.c and common/leaf_fixup.c without BPF:
+ * Unit tests of common/unwind/unwind.c and common/unwind/leaf_fixup.c without BPF:
  *  - a stack snapshot of this very process (registers + stack bytes +
  *    mappings from /proc/self/maps), unwound remotely and compared with
  *    the return addresses the functions recorded themselves, built

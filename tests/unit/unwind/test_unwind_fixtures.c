@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of common/unwind.c on the recorded stack snapshots of
+ * Unit tests of common/unwind/unwind.c on the recorded stack snapshots of
  * tests/fixtures/unwind/ (see the README there): each is unwound offline
  * -- registers, stack bytes and the committed binaries only, nothing of
- * this machine -- symbolized with common/elf_syms.c and compared with
+ * this machine -- symbolized with common/symbol/elf_syms.c and compared with
  * the chain the workload declared.  Also: the same snapshots with their
  * stack copy cut short (a prefix of the chain, stopped as "stack copy too
  * short"), and hostile snapshot files (cut anywhere, stack bytes fewer or

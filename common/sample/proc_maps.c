@@ -556,7 +556,8 @@ static int pend_add(struct proc_maps *pm, const void *a, size_t alen,
 			sizeof(*pm->pend)))
 		return -ENOMEM;
 	memcpy(pm->pend_buf + pm->pend_len, a, alen);
-	memcpy(pm->pend_buf + pm->pend_len + alen, b, blen);
+	if (blen)	/* b is NULL then, which memcpy may not be given */
+		memcpy(pm->pend_buf + pm->pend_len + alen, b, blen);
 	pm->pend[pm->nr_pend].off = pm->pend_len;
 	pm->pend[pm->nr_pend].time = record_time(
 		(const void *)(pm->pend_buf + pm->pend_len));
@@ -615,7 +616,8 @@ int proc_maps__drain(struct proc_maps *pm)
 
 	for (i = 0; i < pm->nr_rings && !err; i++)
 		err = ring_drain(pm, &pm->rings[i]);
-	qsort(pm->pend, pm->nr_pend, sizeof(*pm->pend), cmp_pend);
+	if (pm->nr_pend)	/* pend is NULL until a record came */
+		qsort(pm->pend, pm->nr_pend, sizeof(*pm->pend), cmp_pend);
 	for (k = 0; k < pm->nr_pend; k++)
 		handle_record(pm, (const void *)(pm->pend_buf +
 						 pm->pend[k].off));

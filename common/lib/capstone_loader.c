@@ -38,20 +38,13 @@
 	  cs_regs rd, uint8_t *nrd, cs_regs wr, uint8_t *nwr),		\
 	  (h, insn, rd, nrd, wr, nwr), CS_ERR_HANDLE)
 
-#define IDX_X(ret, name, params, args, unloaded) IDX_##name,
-#define IDX_XV(name, params, args) IDX_##name,
-enum { CS_FUNCS(IDX_X, IDX_XV) NR_FNS };
+enum { CS_FUNCS(LAZY_IDX, LAZY_IDX_V) NR_FNS };
 
-#define NAME_X(ret, name, params, args, unloaded) #name,
-#define NAME_XV(name, params, args) #name,
-static const char *const names[NR_FNS] = { CS_FUNCS(NAME_X, NAME_XV) };
+static const char *const names[NR_FNS] = { CS_FUNCS(LAZY_NAME, LAZY_NAME_V) };
 static void *fns[NR_FNS];
 static struct lazy_lib cs = LAZY_LIB_INIT("libcapstone.so.4", "libcapstone4",
 					  "disassembly needs capstone", names,
 					  fns, NR_FNS);
 
-#define DEF_X(ret, name, params, args, unloaded)			\
-	LAZY_FN(cs, IDX_##name, ret, name, params, args, unloaded)
-#define DEF_XV(name, params, args)					\
-	LAZY_FN_VOID(cs, IDX_##name, name, params, args)
-CS_FUNCS(DEF_X, DEF_XV)
+#define LAZY_THIS cs
+CS_FUNCS(LAZY_DEF, LAZY_DEF_V)

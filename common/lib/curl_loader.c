@@ -53,14 +53,10 @@
 	X(curl_version_info_data *, curl_version_info, (CURLversion v),	\
 	  (v), NULL)
 
-#define IDX_X(ret, name, params, args, unloaded) IDX_##name,
-#define IDX_XV(name, params, args) IDX_##name,
-enum { CURL_FUNCS(IDX_X, IDX_XV) IDX_setopt, IDX_getinfo, NR_FNS };
+enum { CURL_FUNCS(LAZY_IDX, LAZY_IDX_V) IDX_setopt, IDX_getinfo, NR_FNS };
 
-#define NAME_X(ret, name, params, args, unloaded) #name,
-#define NAME_XV(name, params, args) #name,
 static const char *const names[NR_FNS] = {
-	CURL_FUNCS(NAME_X, NAME_XV) "curl_easy_setopt", "curl_easy_getinfo",
+	CURL_FUNCS(LAZY_NAME, LAZY_NAME_V) "curl_easy_setopt", "curl_easy_getinfo",
 };
 static void *fns[NR_FNS];
 static struct lazy_lib curl = LAZY_LIB_INIT(CURL_LOADER_SONAME,
@@ -73,11 +69,8 @@ int curl_loader__load(char *err, size_t errlen)
 	return lazy_lib__load(&curl, err, errlen);
 }
 
-#define DEF_X(ret, name, params, args, unloaded)			\
-	LAZY_FN(curl, IDX_##name, ret, name, params, args, unloaded)
-#define DEF_XV(name, params, args)					\
-	LAZY_FN_VOID(curl, IDX_##name, name, params, args)
-CURL_FUNCS(DEF_X, DEF_XV)
+#define LAZY_THIS curl
+CURL_FUNCS(LAZY_DEF, LAZY_DEF_V)
 
 typedef CURLcode (*setopt_fn)(CURL *h, CURLoption o, ...);
 typedef CURLcode (*getinfo_fn)(CURL *h, CURLINFO i, ...);

@@ -24,13 +24,9 @@
 	X(void *, debuginfod_get_user_data, (debuginfod_client *c), (c),\
 	  NULL)
 
-#define IDX_X(ret, name, params, args, unloaded) IDX_##name,
-#define IDX_XV(name, params, args) IDX_##name,
-enum { DI_FUNCS(IDX_X, IDX_XV) NR_FNS };
+enum { DI_FUNCS(LAZY_IDX, LAZY_IDX_V) NR_FNS };
 
-#define NAME_X(ret, name, params, args, unloaded) #name,
-#define NAME_XV(name, params, args) #name,
-static const char *const names[NR_FNS] = { DI_FUNCS(NAME_X, NAME_XV) };
+static const char *const names[NR_FNS] = { DI_FUNCS(LAZY_NAME, LAZY_NAME_V) };
 static void *fns[NR_FNS];
 static struct lazy_lib di = LAZY_LIB_INIT(DEBUGINFOD_LOADER_SONAME,
 					  DEBUGINFOD_LOADER_PACKAGE,
@@ -42,8 +38,5 @@ int debuginfod_loader__load(char *err, size_t errlen)
 	return lazy_lib__load(&di, err, errlen);
 }
 
-#define DEF_X(ret, name, params, args, unloaded)			\
-	LAZY_FN(di, IDX_##name, ret, name, params, args, unloaded)
-#define DEF_XV(name, params, args)					\
-	LAZY_FN_VOID(di, IDX_##name, name, params, args)
-DI_FUNCS(DEF_X, DEF_XV)
+#define LAZY_THIS di
+DI_FUNCS(LAZY_DEF, LAZY_DEF_V)

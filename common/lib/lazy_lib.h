@@ -67,4 +67,23 @@ int lazy_lib__load(struct lazy_lib *l, char *err, size_t errlen);
 			((void (*) params)(lib).fns[idx]) args;		\
 	}
 
+/*
+ * A loader lists its functions once, as an X-macro LIST(X, XV) of
+ * X(ret, name, params, args, unloaded) and XV(name, params, args) for
+ * void ones, and expands it three times:
+ *	enum { LIST(LAZY_IDX, LAZY_IDX_V) NR_FNS };
+ *	static const char *const names[NR_FNS] = {
+ *		LIST(LAZY_NAME, LAZY_NAME_V) };
+ *	#define LAZY_THIS lib	(its struct lazy_lib)
+ *	LIST(LAZY_DEF, LAZY_DEF_V)
+ */
+#define LAZY_IDX(ret, name, params, args, unloaded)	IDX_##name,
+#define LAZY_IDX_V(name, params, args)			IDX_##name,
+#define LAZY_NAME(ret, name, params, args, unloaded)	#name,
+#define LAZY_NAME_V(name, params, args)			#name,
+#define LAZY_DEF(ret, name, params, args, unloaded)			\
+	LAZY_FN(LAZY_THIS, IDX_##name, ret, name, params, args, unloaded)
+#define LAZY_DEF_V(name, params, args)					\
+	LAZY_FN_VOID(LAZY_THIS, IDX_##name, name, params, args)
+
 #endif

@@ -4,8 +4,11 @@
  * by self or total share, call trees, per-instruction annotation), the
  * same as JSON or Markdown, the filtered profile as folded or pprof, and
  * the base-versus-new comparison that gates CI on regressions (exit 3).
- * The computing lives in common/report.c and common/annotate.c; this file
- * parses options, reads inputs and prints.
+ * This file parses the options, reads and filters the inputs and picks
+ * what to print; it does not print reports.  The numbers come from
+ * common/profile/report.c and common/report/annotate.c, the tables from
+ * common/report/ (rank.c, tree.c, diff.c, threads.c, annotate_out.c,
+ * export.c), told what to show by a struct report_view.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,23 +19,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/annotate.h"
-#include "report/annotate_src.h"
-#include "format/folded.h"
 #include "format/input.h"
-#include "format/json.h"
 #include "lib/log.h"
 #include "format/outfile.h"
-#include "format/pprof.h"
 #include "profile/report.h"
 #include "lib/strbuf.h"
 #include "profile/wallclock.h"
+#include "report/annotate_out.h"
+#include "report/diff.h"
+#include "report/export.h"
+#include "report/rank.h"
+#include "report/threads.h"
+#include "report/tree.h"
+#include "report/view.h"
 #include "builtin.h"
 
 #define EXIT_REGRESSION	3
-#define JSON_SCHEMA	1
-#define TREE_LIMIT	0.5	/* default --percent-limit of call trees */
-#define WIDTH		80
 
 enum {
 	OPT_CHILDREN = 256, OPT_NO_CHILDREN, OPT_PERCENT_LIMIT, OPT_COMM,
@@ -88,20 +90,13 @@ static const struct opt_spec report_opts[] = {
 	OPT_END
 };
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_FOLDED, FMT_PPROF };
-
-static const char *const fmt_names[] = {
-	[FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_MARKDOWN] = "markdown",
-	[FMT_FOLDED] = "folded", [FMT_PPROF] = "pprof",
-};
-
 struct report_args {
 	struct report_keys keys;
 	bool by_total;
 	double limit;		/* < 0: not given */
 	size_t max_rows;	/* 0: all */
 	int call_graph;		/* 0 none, 1 caller, 2 callee */
-	enum fmt fmt;
+	enum report_format fmt;
 	const char *output;
 	const char *annotate;
 	const char *sample_type;
@@ -217,8 +212,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 	const char *label = cmd__label(self);
 	struct opt_parser op;
 	double v;
-	int c, status = EXIT_USAGE;
-	size_t k;
+	int c, fmt, status = EXIT_USAGE;
 
 	memset(a, 0, sizeof(*a));
 	a->limit = -1;
@@ -317,17 +311,14 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			}
 			break;
 		case 'F':
-			for (k = 0; k < sizeof(fmt_names) / sizeof(*fmt_names);
-			     k++)
-				if (!strcmp(optarg, fmt_names[k]))
-					break;
-			if (k == sizeof(fmt_names) / sizeof(*fmt_names)) {
+			fmt = report_format__parse(optarg);
+			if (fmt < 0) {
 				usage_error(label, "bad --format '%s': want "
 					    "text, json, markdown, folded or "
 					    "pprof", optarg);
 				goto out;
 			}
-			a->fmt = k;
+			a->fmt = fmt;
 			break;
 		case 'o':
 			a->output = optarg;
@@ -400,20 +391,20 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			    "--call-graph");
 		goto out;
 	}
-	if ((a->fmt == FMT_FOLDED || a->fmt == FMT_PPROF) &&
+	if ((a->fmt == REPORT_FMT_FOLDED || a->fmt == REPORT_FMT_PPROF) &&
 	    (a->nr_bases || a->call_graph || a->annotate)) {
 		usage_error(label, "--format %s writes the filtered profile; "
 			    "it does not combine with --base, --call-graph "
-			    "or --annotate", fmt_names[a->fmt]);
+			    "or --annotate", report_format__name(a->fmt));
 		goto out;
 	}
-	if (a->fmt == FMT_MARKDOWN && (a->call_graph || a->annotate)) {
+	if (a->fmt == REPORT_FMT_MARKDOWN && (a->call_graph || a->annotate)) {
 		usage_error(label, "--format markdown is for rankings and "
 			    "comparisons");
 		goto out;
 	}
-	if (a->fmt == FMT_PPROF && (!a->output || !strcmp(a->output, "-")) &&
-	    isatty(STDOUT_FILENO)) {
+	if (a->fmt == REPORT_FMT_PPROF &&
+	    (!a->output || !strcmp(a->output, "-")) && isatty(STDOUT_FILENO)) {
 		usage_error(label, "--format pprof is binary: give -o FILE");
 		goto out;
 	}
@@ -533,821 +524,15 @@ static struct profile *filtered(const struct profile *p, size_t type,
 	return fp;
 }
 
-/* --- formatting helpers */
-
-static const char *kind_tag(uint8_t kind)
-{
-	switch (kind) {
-	case PF_KERNEL: return "[k]";
-	case PF_JIT: return "[j]";
-	case PF_INLINE: return "[i]";
-	default: return "[.]";
-	}
-}
-
-static const char *kind_name(uint8_t kind)
-{
-	static const char *const names[PF_NR_KINDS] = {
-		[PF_USER] = "user", [PF_KERNEL] = "kernel", [PF_JIT] = "jit",
-		[PF_INLINE] = "inline", [PF_WAKER] = "waker",
-	};
-
-	return kind < PF_NR_KINDS ? names[kind] : "user";
-}
-
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s && s[1] ? s + 1 : path;
-}
-
-static void print_value(FILE *f, int width, double v)
-{
-	if (v == floor(v) && fabs(v) < 1e18)
-		fprintf(f, "%*.0f", width, v);
-	else
-		fprintf(f, "%*.2f", width, v);
-}
-
-static double pct(double v, double total)
-{
-	return total ? 100 * v / total : 0;
-}
-
-/* Text of column @k of @id into @buf. */
-static const char *cell(const struct report_id *id, enum report_key k,
-			char *buf, size_t len, bool text)
-{
-	switch (k) {
-	case REPORT_KEY_SYM:
-		if (text)
-			snprintf(buf, len, "%s %s", kind_tag(id->kind),
-				 id->sym);
-		else
-			snprintf(buf, len, "%s", id->sym);
-		return buf;
-	case REPORT_KEY_DSO:
-		return text ? base_name(id->dso) : id->dso;
-	case REPORT_KEY_COMM:
-		return id->comm;
-	case REPORT_KEY_PID:
-		snprintf(buf, len, "%d", id->pid);
-		return buf;
-	case REPORT_KEY_CONTAINER:
-		return id->container;
-	default:
-		return "";
-	}
-}
-
-static const char *const key_titles[REPORT_NR_KEYS] = {
-	[REPORT_KEY_SYM] = "Symbol", [REPORT_KEY_DSO] = "Module",
-	[REPORT_KEY_COMM] = "Command", [REPORT_KEY_PID] = "Pid",
-	[REPORT_KEY_CONTAINER] = "Container",
-};
-
-/* Width of each key column over rows [0, n), capped. */
-static void key_widths(const struct report_keys *keys,
-		       const struct report_id *(*get)(const void *, size_t),
-		       const void *rows, size_t n, int *w)
-{
-	char buf[4096];
-	size_t i, k;
-
-	for (k = 0; k < keys->nr; k++) {
-		w[k] = strlen(key_titles[keys->k[k]]);
-		for (i = 0; i < n; i++) {
-			int l = strlen(cell(get(rows, i), keys->k[k], buf,
-					    sizeof(buf), true));
-
-			if (l > w[k])
-				w[k] = l;
-		}
-		if (w[k] > 32)
-			w[k] = 32;
-	}
-}
-
-static void print_keys(FILE *f, const struct report_keys *keys,
-		       const struct report_id *id, const int *w)
-{
-	char buf[4096];
-	size_t k;
-
-	for (k = 0; k < keys->nr; k++) {
-		const char *s = id ? cell(id, keys->k[k], buf, sizeof(buf),
-					  true) : key_titles[keys->k[k]];
-
-		if (k + 1 < keys->nr)
-			fprintf(f, "  %-*s", w[k], s);
-		else
-			fprintf(f, "  %s", s);
-	}
-	fputc('\n', f);
-}
-
-/* Markdown table cell text: punctuation that means something, escaped. */
-static void md_escape(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c < 0x20 || c == 0x7f)
-			c = '?';
-		if (strchr("\\`*_[]<>|~#", c))
-			fputc('\\', f);
-		fputc(c, f);
-	}
-}
-
-static void md_keys(FILE *f, const struct report_keys *keys,
-		    const struct report_id *id)
-{
-	char buf[4096];
-	size_t k;
-
-	for (k = 0; k < keys->nr; k++) {
-		fputs(" ", f);
-		if (id)
-			md_escape(f, cell(id, keys->k[k], buf, sizeof(buf),
-					  keys->k[k] != REPORT_KEY_SYM));
-		else
-			fputs(key_titles[keys->k[k]], f);
-		fputs(" |", f);
-	}
-}
-
-static void json_id(struct json *j, const struct report_keys *keys,
-		    const struct report_id *id)
-{
-	size_t k;
-
-	for (k = 0; k < keys->nr; k++) {
-		switch (keys->k[k]) {
-		case REPORT_KEY_SYM:
-			json__key(j, "sym");
-			json__string(j, id->sym);
-			json__key(j, "kind");
-			json__string(j, kind_name(id->kind));
-			break;
-		case REPORT_KEY_DSO:
-			json__key(j, "dso");
-			json__string(j, id->dso);
-			break;
-		case REPORT_KEY_COMM:
-			json__key(j, "comm");
-			json__string(j, id->comm);
-			break;
-		case REPORT_KEY_PID:
-			json__key(j, "pid");
-			json__int(j, id->pid);
-			break;
-		case REPORT_KEY_CONTAINER:
-			json__key(j, "container");
-			json__string(j, id->container);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-static void json_head(struct json *j, const char *mode,
-		      const struct profile *p, size_t type,
-		      const struct report_args *a)
-{
-	size_t i;
-
-	json__begin_object(j);
-	json__key(j, "schema");
-	json__int(j, JSON_SCHEMA);
-	json__key(j, "mode");
-	json__string(j, mode);
-	json__key(j, "inputs");
-	json__begin_array(j);
-	for (i = 0; i < a->nr_inputs; i++)
-		json__string(j, a->inputs[i]);
-	json__end_array(j);
-	json__key(j, "sample_type");
-	json__string(j, p->types[type].type);
-	json__key(j, "unit");
-	json__string(j, p->types[type].unit);
-}
-
-/* --- rankings */
-
-static const struct report_id *row_id(const void *rows, size_t i)
-{
-	return &((const struct report_row *)rows)[i].id;
-}
-
-/* Number of rows to show: within -n and --percent-limit. */
-static size_t shown_rows(const struct report *r, const struct report_args *a)
-{
-	size_t n = 0;
-
-	while (n < r->nr_rows && (!a->max_rows || n < a->max_rows)) {
-		const struct report_row *row = &r->rows[n];
-		double v = a->by_total ? row->total : row->self;
-
-		if (a->limit > 0 && pct(v, r->total) < a->limit)
-			break;
-		n++;
-	}
-	return n;
-}
-
-static void rank_text(FILE *f, const struct report *r, const struct profile *p,
-		      size_t type, double input_total,
-		      const struct report_args *a)
-{
-	size_t n = shown_rows(r, a), i;
-	int w[REPORT_NR_KEYS];
-
-	fprintf(f, "# ebprof report: ");
-	print_value(f, 0, r->total);
-	fprintf(f, " %s (%s)", p->types[type].type, p->types[type].unit);
-	if (r->total != input_total) {
-		fprintf(f, " of ");
-		print_value(f, 0, input_total);
-		fprintf(f, " after filters");
-	}
-	fprintf(f, ", ranked by %s share\n# Samples: %s samples\n#\n",
-		a->by_total ? "total" : "self", a->by_total ? "total" : "self");
-	key_widths(&r->keys, row_id, r->rows, n, w);
-	fprintf(f, "#%7s  %7s %9s", "Self", "Total", "Samples");
-	print_keys(f, &r->keys, NULL, w);
-	for (i = 0; i < n; i++) {
-		const struct report_row *row = &r->rows[i];
-
-		fprintf(f, "%7.2f%% %7.2f%% ", pct(row->self, r->total),
-			pct(row->total, r->total));
-		print_value(f, 9, a->by_total ? row->total : row->self);
-		print_keys(f, &r->keys, &row->id, w);
-	}
-	if (n < r->nr_rows)
-		fprintf(f, "# %zu more row%s below the limits\n",
-			r->nr_rows - n, r->nr_rows - n == 1 ? "" : "s");
-}
-
-static void rank_markdown(FILE *f, const struct report *r,
-			  const struct report_args *a)
-{
-	size_t n = shown_rows(r, a), i, k;
-
-	fprintf(f, "| Self %% | Total %% | Samples |");
-	md_keys(f, &r->keys, NULL);
-	fprintf(f, "\n|---:|---:|---:|");
-	for (k = 0; k < r->keys.nr; k++)
-		fprintf(f, "---|");
-	fputc('\n', f);
-	for (i = 0; i < n; i++) {
-		const struct report_row *row = &r->rows[i];
-
-		fprintf(f, "| %.2f | %.2f | ", pct(row->self, r->total),
-			pct(row->total, r->total));
-		print_value(f, 0, a->by_total ? row->total : row->self);
-		fprintf(f, " |");
-		md_keys(f, &r->keys, &row->id);
-		fputc('\n', f);
-	}
-}
-
-static void json_keys_list(struct json *j, const struct report_keys *keys)
-{
-	size_t k;
-
-	json__key(j, "sort");
-	json__begin_array(j);
-	for (k = 0; k < keys->nr; k++)
-		json__string(j, report_key__name(keys->k[k]));
-	json__end_array(j);
-}
-
-static void rank_json(FILE *f, const struct report *r, const struct profile *p,
-		      size_t type, double input_total,
-		      const struct report_args *a)
-{
-	size_t n = shown_rows(r, a), i;
-	struct json j;
-
-	json__init(&j, f);
-	json_head(&j, "rank", p, type, a);
-	json__key(&j, "total");
-	json__double(&j, r->total);
-	json__key(&j, "input_total");
-	json__double(&j, input_total);
-	json__key(&j, "order");
-	json__string(&j, a->by_total ? "total" : "self");
-	json_keys_list(&j, &r->keys);
-	json__key(&j, "rows");
-	json__begin_array(&j);
-	for (i = 0; i < n; i++) {
-		const struct report_row *row = &r->rows[i];
-
-		json__begin_object(&j);
-		json_id(&j, &r->keys, &row->id);
-		json__key(&j, "self");
-		json__double(&j, row->self);
-		json__key(&j, "total");
-		json__double(&j, row->total);
-		json__key(&j, "self_pct");
-		json__fixed(&j, pct(row->self, r->total), 4);
-		json__key(&j, "total_pct");
-		json__fixed(&j, pct(row->total, r->total), 4);
-		json__end_object(&j);
-	}
-	json__end_array(&j);
-	json__key(&j, "more_rows");
-	json__int(&j, (int64_t)(r->nr_rows - n));
-	json__end_object(&j);
-	json__finish(&j);
-}
-
-static int do_rank(FILE *f, const struct profile *fp, size_t type,
-		   double input_total, const struct report_args *a)
-{
-	struct report *r = report__rank(fp, type, &a->keys);
-
-	if (!r) {
-		pr_err("cannot rank: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	report__sort(r, a->by_total);
-	if (a->fmt == FMT_JSON)
-		rank_json(f, r, fp, type, input_total, a);
-	else if (a->fmt == FMT_MARKDOWN)
-		rank_markdown(f, r, a);
-	else
-		rank_text(f, r, fp, type, input_total, a);
-	report__free(r);
-	return EXIT_OK;
-}
-
-/* --- call trees */
-
-static bool node_shown(const struct report_tree *t, uint32_t i, double limit)
-{
-	return pct(t->nodes[i].total, t->total) >= limit;
-}
-
-static void tree_text(FILE *f, const struct report_tree *t, double limit)
-{
-	uint32_t i = report_tree__next(t, 0, true);
-	bool callee = t->callee;
-
-	fprintf(f, "# ebprof report: call graph (%s), ", callee ? "callee" :
-		"caller");
-	print_value(f, 0, t->total);
-	fprintf(f, " samples; nodes under %.2f%% hidden\n", limit);
-	if (callee)
-		fprintf(f, "#  Total  function, then its callers below it\n");
-	else
-		fprintf(f, "#  Total     Self  function, then its callees "
-			"below it\n");
-	while (i) {
-		const struct report_node *n = &t->nodes[i];
-		bool show = node_shown(t, i, limit);
-
-		if (show) {
-			int used = callee ? 10 : 19, indent, room;
-			unsigned int d = n->depth - 1;
-			char deep[16] = "";
-
-			if (callee)
-				fprintf(f, "%7.2f%%  ", pct(n->total,
-							     t->total));
-			else
-				fprintf(f, "%7.2f%% %7.2f%%  ",
-					pct(n->total, t->total),
-					pct(n->self, t->total));
-			/* Past 16 levels the depth is written, not drawn. */
-			if (d > 16) {
-				snprintf(deep, sizeof(deep), "%u:", d);
-				d = 16;
-			}
-			indent = 2 * d;
-			fprintf(f, "%*s%s", indent, "", deep);
-			room = WIDTH - used - indent - (int)strlen(deep) - 4;
-			if ((int)strlen(n->sym) > room)
-				fprintf(f, "%s %.*s...\n", kind_tag(n->kind),
-					room - 3, n->sym);
-			else
-				fprintf(f, "%s %s\n", kind_tag(n->kind),
-					n->sym);
-		}
-		i = report_tree__next(t, i, show);
-	}
-}
-
-static void tree_json(FILE *f, const struct report_tree *t, double limit,
-		      const struct profile *p, size_t type,
-		      const struct report_args *a)
-{
-	uint32_t i = report_tree__next(t, 0, true), open = 0;
-	struct json j;
-
-	json__init(&j, f);
-	json_head(&j, "call_graph", p, type, a);
-	json__key(&j, "direction");
-	json__string(&j, t->callee ? "callee" : "caller");
-	json__key(&j, "total");
-	json__double(&j, t->total);
-	json__key(&j, "percent_limit");
-	json__double(&j, limit);
-	json__key(&j, "roots");
-	json__begin_array(&j);
-	while (i) {
-		const struct report_node *n = &t->nodes[i];
-		bool show = node_shown(t, i, limit);
-
-		if (show) {
-			for (; open >= n->depth; open--) {
-				json__end_array(&j);
-				json__end_object(&j);
-			}
-			json__begin_object(&j);
-			json__key(&j, "sym");
-			json__string(&j, n->sym);
-			json__key(&j, "kind");
-			json__string(&j, kind_name(n->kind));
-			json__key(&j, "dso");
-			json__string(&j, n->dso);
-			json__key(&j, "total");
-			json__double(&j, n->total);
-			json__key(&j, "total_pct");
-			json__fixed(&j, pct(n->total, t->total), 4);
-			if (!t->callee) {
-				json__key(&j, "self");
-				json__double(&j, n->self);
-				json__key(&j, "self_pct");
-				json__fixed(&j, pct(n->self, t->total), 4);
-			}
-			json__key(&j, t->callee ? "callers" : "callees");
-			json__begin_array(&j);
-			open++;
-		}
-		i = report_tree__next(t, i, show);
-	}
-	for (; open; open--) {
-		json__end_array(&j);
-		json__end_object(&j);
-	}
-	json__end_array(&j);
-	json__end_object(&j);
-	json__finish(&j);
-}
-
-static int do_tree(FILE *f, const struct profile *fp, size_t type,
-		   const struct report_args *a)
-{
-	struct report_tree *t = report__tree(fp, type, a->call_graph == 2);
-	double limit = a->limit >= 0 ? a->limit : TREE_LIMIT;
-	size_t hidden;
-
-	if (!t) {
-		pr_err("cannot build the call tree: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	limit = report_tree__cap_limit(t, limit, REPORT_MAX_NODES, &hidden);
-	if (hidden)
-		pr_warn("%zu call-tree nodes hidden: at most %d are shown "
-			"(a larger --percent-limit shows fewer)", hidden,
-			REPORT_MAX_NODES);
-	if (a->fmt == FMT_JSON)
-		tree_json(f, t, limit, fp, type, a);
-	else
-		tree_text(f, t, limit);
-	report_tree__free(t);
-	return EXIT_OK;
-}
-
-/* --- annotation */
-
-static int do_annotate(FILE *f, const struct profile *fp, size_t type,
-		       const struct report_args *a)
-{
-	struct annotation *an;
-	struct src_cache *src;
-	char err[512];
-	struct json j;
-	size_t i;
-	int r;
-
-	r = annotate__symbol(fp, type, a->annotate, &an, err, sizeof(err));
-	if (r) {
-		pr_err("cannot annotate: %s", err);
-		return EXIT_FAIL;
-	}
-	src = src_cache__new();	/* NULL: lines without their text */
-	if (a->fmt == FMT_JSON) {
-		json__init(&j, f);
-		json_head(&j, "annotate", fp, type, a);
-		json__key(&j, "symbol");
-		json__string(&j, an->symbol);
-		json__key(&j, "file");
-		json__string(&j, an->file);
-		json__key(&j, "start");
-		json__int(&j, (int64_t)an->start);
-		json__key(&j, "size");
-		json__int(&j, (int64_t)an->size);
-		json__key(&j, "total");
-		json__double(&j, an->total);
-		json__key(&j, "unplaced");
-		json__double(&j, an->unplaced);
-		json__key(&j, "instructions");
-		json__begin_array(&j);
-		for (i = 0; i < an->nr_insns; i++) {
-			json__begin_object(&j);
-			json__key(&j, "addr");
-			json__int(&j, (int64_t)an->insns[i].addr);
-			json__key(&j, "text");
-			json__string(&j, an->insns[i].text);
-			json__key(&j, "samples");
-			json__double(&j, an->insns[i].value);
-			json__key(&j, "pct");
-			json__fixed(&j, pct(an->insns[i].value, an->total), 4);
-			if (an->insns[i].src_file) {
-				json__key(&j, "source_file");
-				json__string(&j, an->insns[i].src_file);
-				json__key(&j, "source_line");
-				json__int(&j, an->insns[i].src_line);
-			}
-			json__end_object(&j);
-		}
-		json__end_array(&j);
-		json__end_object(&j);
-		json__finish(&j);
-	} else {
-		fprintf(f, "# ebprof report: annotation of %s in %s "
-			"(%#llx, %llu bytes), ", an->symbol, an->file,
-			(unsigned long long)an->start,
-			(unsigned long long)an->size);
-		print_value(f, 0, an->total);
-		fprintf(f, " samples");
-		if (an->unplaced) {
-			fprintf(f, ", ");
-			print_value(f, 0, an->unplaced);
-			fprintf(f, " outside the symbol");
-		}
-		fprintf(f, "\n#  Percent   Samples  Address  Instruction\n");
-		for (i = 0; i < an->nr_insns; i++) {
-			const struct annotate_insn *in = &an->insns[i];
-			const struct annotate_insn *prev = i ? in - 1 : NULL;
-
-			/* the source line, where it changes */
-			if (in->src_file && (!prev || !prev->src_file ||
-					     prev->src_line != in->src_line ||
-					     strcmp(prev->src_file,
-						    in->src_file))) {
-				const char *t = src_cache__line(src,
-						in->src_file, in->src_line);
-				const char *b = strrchr(in->src_file, '/');
-
-				fprintf(f, "%20s%s:%d%s%s\n", "",
-					b ? b + 1 : in->src_file,
-					in->src_line, t ? "  " : "",
-					t ? t : "");
-			}
-			if (in->value)
-				fprintf(f, "%8.2f%% ", pct(in->value,
-							   an->total));
-			else
-				fprintf(f, "%9s ", "");
-			if (in->value)
-				print_value(f, 9, in->value);
-			else
-				fprintf(f, "%9s", "");
-			fprintf(f, "  %7llx:  %s\n",
-				(unsigned long long)in->addr, in->text);
-		}
-	}
-	src_cache__free(src);
-	annotation__free(an);
-	return EXIT_OK;
-}
-
 /* --- comparison */
 
-static const struct report_id *diff_id(const void *rows, size_t i)
-{
-	return &((const struct report_diff_row *)rows)[i].id;
-}
-
-static size_t diff_shown(const struct report_diff *d,
-			 const struct report_args *a)
-{
-	size_t n = 0, i;
-
-	/* Rows are by delta: show growth first, within the limits. */
-	for (i = 0; i < d->nr_rows; i++) {
-		const struct report_diff_row *r = &d->rows[i];
-
-		if (a->max_rows && n >= a->max_rows && !r->regression)
-			continue;
-		if (a->limit > 0 && fmax(r->base_pct, r->new_pct) < a->limit &&
-		    !r->regression)
-			continue;
-		n++;
-	}
-	return n;
-}
-
-static bool diff_row_shown(const struct report_diff *d, size_t i,
-			   size_t *count, const struct report_args *a)
-{
-	const struct report_diff_row *r = &d->rows[i];
-
-	if (!r->regression) {
-		if (a->max_rows && *count >= a->max_rows)
-			return false;
-		if (a->limit > 0 && fmax(r->base_pct, r->new_pct) < a->limit)
-			return false;
-	}
-	(*count)++;
-	return true;
-}
-
-static void diff_gate_line(FILE *f, const struct report_args *a)
-{
-	if (a->fail_pct < 0)
-		fprintf(f, "no gate (--fail-on-regression not given)");
-	else
-		fprintf(f, "fail when a %s share grows by more than %.2f "
-			"points with at least %g samples and z-test p < %g",
-			a->by_total ? "total" : "self", a->fail_pct,
-			a->min_samples, a->alpha);
-}
-
-static void diff_text(FILE *f, const struct report_diff *d,
-		      const struct report_keys *keys,
-		      const struct report_args *a)
-{
-	size_t i, count = 0, n = diff_shown(d, a);
-	struct report_diff_row *sel;
-	int w[REPORT_NR_KEYS];
-
-	fprintf(f, "# ebprof report: base ");
-	print_value(f, 0, d->base_total);
-	fprintf(f, ", new ");
-	print_value(f, 0, d->new_total);
-	fprintf(f, " samples; %s shares, by growth\n# gate: ",
-		a->by_total ? "total" : "self");
-	diff_gate_line(f, a);
-	fprintf(f, "\n#\n");
-	sel = calloc(n + 1, sizeof(*sel));
-	if (sel) {
-		for (i = 0; i < d->nr_rows; i++)
-			if (diff_row_shown(d, i, &count, a))
-				sel[count - 1] = d->rows[i];
-		key_widths(keys, diff_id, sel, n, w);
-	} else {
-		key_widths(keys, diff_id, d->rows, 0, w);
-	}
-	fprintf(f, "#%7s %8s %7s %8s ", "Base", "New", "Delta", "z");
-	print_keys(f, keys, NULL, w);
-	count = 0;
-	for (i = 0; i < d->nr_rows; i++) {
-		const struct report_diff_row *r = &d->rows[i];
-
-		if (!diff_row_shown(d, i, &count, a))
-			continue;
-		fprintf(f, "%7.2f%% %7.2f%% %+7.2f %8.2f%s", r->base_pct,
-			r->new_pct, r->delta, r->z,
-			r->regression ? "!" : " ");
-		print_keys(f, keys, &r->id, w);
-	}
-	fprintf(f, "# %zu regression%s%s\n", d->nr_regressions,
-		d->nr_regressions == 1 ? "" : "s",
-		d->nr_regressions ? " (marked !)" : "");
-	free(sel);
-}
-
-static void diff_markdown(FILE *f, const struct report_diff *d,
-			  const struct report_keys *keys,
-			  const struct report_args *a)
-{
-	size_t i, k, count = 0;
-
-	if (a->fail_pct >= 0)
-		fprintf(f, "**ebprof: %zu regression%s** (%s share grew by "
-			"more than %.2f points, significant at p < %g)\n\n",
-			d->nr_regressions, d->nr_regressions == 1 ? "" : "s",
-			a->by_total ? "total" : "self", a->fail_pct, a->alpha);
-	fprintf(f, "|");
-	md_keys(f, keys, NULL);
-	fprintf(f, " Base %% | New %% | Δ points | |\n|");
-	for (k = 0; k < keys->nr; k++)
-		fprintf(f, "---|");
-	fprintf(f, "---:|---:|---:|---|\n");
-	for (i = 0; i < d->nr_rows; i++) {
-		const struct report_diff_row *r = &d->rows[i];
-
-		if (!diff_row_shown(d, i, &count, a))
-			continue;
-		fprintf(f, "|");
-		md_keys(f, keys, &r->id);
-		fprintf(f, " %.2f | %.2f | %+.2f | %s |\n", r->base_pct,
-			r->new_pct, r->delta,
-			r->regression ? "**regression**" : "");
-	}
-}
-
-static void diff_json(FILE *f, const struct report_diff *d,
-		      const struct report_keys *keys, const struct profile *p,
-		      size_t type, const struct report_args *a)
-{
-	size_t i, count = 0;
-	struct json j;
-
-	json__init(&j, f);
-	json_head(&j, "compare", p, type, a);
-	json__key(&j, "bases");
-	json__begin_array(&j);
-	for (i = 0; i < a->nr_bases; i++)
-		json__string(&j, a->bases[i]);
-	json__end_array(&j);
-	json__key(&j, "base_total");
-	json__double(&j, d->base_total);
-	json__key(&j, "new_total");
-	json__double(&j, d->new_total);
-	json__key(&j, "order");
-	json__string(&j, a->by_total ? "total" : "self");
-	json_keys_list(&j, keys);
-	json__key(&j, "gate");
-	json__begin_object(&j);
-	json__key(&j, "threshold");
-	if (a->fail_pct >= 0)
-		json__double(&j, a->fail_pct);
-	else
-		json__null(&j);
-	json__key(&j, "min_samples");
-	json__double(&j, a->min_samples);
-	json__key(&j, "alpha");
-	json__double(&j, a->alpha);
-	json__end_object(&j);
-	json__key(&j, "regressions");
-	json__int(&j, (int64_t)d->nr_regressions);
-	json__key(&j, "rows");
-	json__begin_array(&j);
-	for (i = 0; i < d->nr_rows; i++) {
-		const struct report_diff_row *r = &d->rows[i];
-
-		if (!diff_row_shown(d, i, &count, a))
-			continue;
-		json__begin_object(&j);
-		json_id(&j, keys, &r->id);
-		json__key(&j, "base");
-		json__double(&j, r->base);
-		json__key(&j, "new");
-		json__double(&j, r->new);
-		json__key(&j, "base_pct");
-		json__fixed(&j, r->base_pct, 4);
-		json__key(&j, "new_pct");
-		json__fixed(&j, r->new_pct, 4);
-		json__key(&j, "delta");
-		json__fixed(&j, r->delta, 4);
-		json__key(&j, "z");
-		json__fixed(&j, r->z, 4);
-		json__key(&j, "p_value");
-		json__double(&j, r->p_value);
-		json__key(&j, "regression");
-		json__bool(&j, r->regression);
-		json__end_object(&j);
-	}
-	json__end_array(&j);
-	json__end_object(&j);
-	json__finish(&j);
-}
-
-/*
- * Factor from @p's values of @type to sample counts for the noise test:
- * 1 for counts, 1 / period for values in the period's unit (cpu time).
- */
-static double count_scale(const struct profile *p, size_t type)
-{
-	const struct pf_value_type *t = &p->types[type];
-
-	if (!strcmp(t->unit, "count"))
-		return 1;
-	if (p->period > 0 && p->period_type.unit &&
-	    !strcmp(p->period_type.unit, t->unit))
-		return 1.0 / (double)p->period;
-	pr_warn("sample type '%s' (%s) is not a count: the noise test "
-		"takes its values as counts", t->type, t->unit);
-	return 1;
-}
-
+/* Compares @fp with the base recordings; EXIT_REGRESSION: the gate failed. */
 static int do_compare(FILE *f, const struct profile *fp, size_t type,
-		      const struct report_args *a)
+		      const struct report_args *a, const struct report_view *v)
 {
 	struct profile *base = NULL, *fbase = NULL;
-	struct report *rb = NULL, *rn = NULL;
-	struct report_diff *d = NULL;
-	struct report_gate g;
 	int status = EXIT_FAIL, bt;
-	size_t i;
+	bool failed;
 
 	base = load(a->bases, a->nr_bases);
 	if (!base)
@@ -1363,129 +548,38 @@ static int do_compare(FILE *f, const struct profile *fp, size_t type,
 	fbase = filtered(base, bt, a);
 	if (!fbase)
 		goto out;
-	rb = report__rank(fbase, bt, &a->keys);
-	rn = report__rank(fp, type, &a->keys);
-	if (!rb || !rn) {
-		pr_err("cannot rank: %s", strerror(errno));
-		goto out;
-	}
-	if (!rb->total || !rn->total) {
-		pr_err("no samples left in the %s recording after the filters",
-		       rb->total ? "new" : "base");
-		goto out;
-	}
-	g.threshold = a->fail_pct;
-	g.min_samples = a->min_samples;
-	g.alpha = a->alpha;
-	g.by_total = a->by_total;
-	g.base_scale = count_scale(fbase, bt);
-	g.new_scale = count_scale(fp, type);
-	d = report__diff(rb, rn, &g);
-	if (!d) {
-		pr_err("cannot compare: %s", strerror(errno));
-		goto out;
-	}
-	if (a->fmt == FMT_JSON)
-		diff_json(f, d, &a->keys, fp, type, a);
-	else if (a->fmt == FMT_MARKDOWN)
-		diff_markdown(f, d, &a->keys, a);
-	else
-		diff_text(f, d, &a->keys, a);
-	for (i = 0; i < d->nr_rows; i++) {
-		const struct report_diff_row *r = &d->rows[i];
-		char buf[4096];
-
-		if (!r->regression)
-			continue;
-		pr_warn("regression: %s grew from %.2f%% to %.2f%% "
-			"(%+.2f points, z = %.2f)",
-			r->id.sym ? r->id.sym :
-			cell(&r->id, a->keys.k[0], buf, sizeof(buf), true),
-			r->base_pct, r->new_pct, r->delta, r->z);
-	}
-	status = d->nr_regressions && a->fail_pct >= 0 ? EXIT_REGRESSION :
-							  EXIT_OK;
+	if (!report_compare__print(f, fbase, bt, fp, type, v, &failed))
+		status = failed ? EXIT_REGRESSION : EXIT_OK;
 out:
-	report_diff__free(d);
-	report__free(rb);
-	report__free(rn);
 	profile__free(fbase);
 	profile__free(base);
 	return status;
 }
 
-/* --- per-thread wall time */
-
-static int do_threads(FILE *f, const struct profile *fp,
-		      const struct report_args *a)
-{
-	struct wallclock_thread *t;
-	const char *unit;
-	double scale;
-	size_t n, i;
-
-	if (profile__find_type(fp, "off_cpu") < 0) {
-		pr_err("--per-thread needs a recording made with --off-cpu");
-		return EXIT_FAIL;
-	}
-	if (wallclock__threads(fp, &t, &n, &unit)) {
-		pr_err("out of memory");
-		return EXIT_FAIL;
-	}
-	scale = !strcmp(unit, "nanoseconds") ? 1e-6 : 1e-3;
-	fprintf(f, "# ebprof report: wall time per thread (milliseconds), "
-		"shares of each thread's wall time\n");
-	fprintf(f, "#%-23s %8s %8s %11s %7s %8s %7s %8s\n", "thread", "pid",
-		"tid", "wall ms", "cpu", "sleeping", "disk", "runnable");
-	for (i = 0; i < n && (!a->max_rows || i < a->max_rows); i++) {
-		double w = t[i].wall ? t[i].wall : 1;
-
-		fprintf(f, " %-23s %8d %8d %11.1f %6.1f%% %7.1f%% %6.1f%% "
-			"%7.1f%%\n", t[i].comm ? t[i].comm : "[unknown]",
-			t[i].pid, t[i].tid, t[i].wall * scale,
-			100 * t[i].cpu / w, 100 * t[i].off[0] / w,
-			100 * t[i].off[1] / w, 100 * t[i].off[2] / w);
-	}
-	free(t);
-	return EXIT_OK;
-}
-
 /* --- the command */
 
-static int write_profile(FILE *f, const struct profile *fp,
-			 const struct report_args *a)
+/* What the renderers are told, from the options. */
+static void view_of(struct report_view *v, const struct report_args *a)
 {
-	unsigned int flags = 0;
-	size_t i;
-	int r;
-
-	if (a->fmt == FMT_PPROF) {
-		r = pprof__write(fp, f);
-	} else {
-		for (i = 0; i < fp->nr_samples; i++) {
-			if (fp->samples[i].labels.tid)
-				flags |= FOLDED_PER_THREAD;
-			else if (fp->samples[i].labels.pid)
-				flags |= FOLDED_PER_PID;
-		}
-		if (flags & FOLDED_PER_THREAD)
-			flags = FOLDED_PER_THREAD;
-		r = folded__write(fp, f, flags);
-	}
-	if (r) {
-		/* A failed write is told by the caller, with its errno. */
-		if (!ferror(f))
-			pr_err("cannot write %s: %s", fmt_names[a->fmt],
-			       strerror(-r));
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	v->keys = a->keys;
+	v->by_total = a->by_total;
+	v->limit = a->limit;
+	v->max_rows = a->max_rows;
+	v->fmt = a->fmt;
+	v->inputs = a->inputs;
+	v->nr_inputs = a->nr_inputs;
+	v->bases = a->bases;
+	v->nr_bases = a->nr_bases;
+	v->fail_pct = a->fail_pct;
+	v->min_samples = a->min_samples;
+	v->alpha = a->alpha;
 }
 
 static int report_main(int argc, char **argv, const struct cmd *self)
 {
 	struct profile *p = NULL, *fp = NULL;
 	struct report_args a;
+	struct report_view v;
 	struct outfile out;
 	double input_total;
 	int status, type, r;
@@ -1524,18 +618,22 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		       outfile__strerror(r));
 		goto out;
 	}
+	view_of(&v, &a);
+	status = EXIT_OK;
 	if (a.per_thread)
-		status = do_threads(out.f, fp, &a);
+		r = report_threads__print(out.f, fp, &v);
 	else if (a.nr_bases)
-		status = do_compare(out.f, fp, type, &a);
+		r = 0, status = do_compare(out.f, fp, type, &a, &v);
 	else if (a.annotate)
-		status = do_annotate(out.f, fp, type, &a);
+		r = report_annotate__print(out.f, fp, type, a.annotate, &v);
 	else if (a.call_graph)
-		status = do_tree(out.f, fp, type, &a);
-	else if (a.fmt == FMT_FOLDED || a.fmt == FMT_PPROF)
-		status = write_profile(out.f, fp, &a);
+		r = report_tree__print(out.f, fp, type, a.call_graph == 2, &v);
+	else if (a.fmt == REPORT_FMT_FOLDED || a.fmt == REPORT_FMT_PPROF)
+		r = report_profile__write(out.f, fp, a.fmt);
 	else
-		status = do_rank(out.f, fp, type, input_total, &a);
+		r = report_rank__print(out.f, fp, type, input_total, &v);
+	if (r)
+		status = EXIT_FAIL;
 	if (status == EXIT_FAIL) {
 		r = outfile__abort(&out);
 		if (r)

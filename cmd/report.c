@@ -4,11 +4,12 @@
  * by self or total share, call trees, per-instruction annotation), the
  * same as JSON or Markdown, the filtered profile as folded or pprof, and
  * the base-versus-new comparison that gates CI on regressions (exit 3).
- * This file parses the options, reads and filters the inputs and picks
- * what to print; it does not print reports.  The numbers come from
- * common/profile/report.c and common/report/annotate.c, the tables from
- * common/report/ (rank.c, tree.c, diff.c, threads.c, annotate_out.c,
- * export.c), told what to show by a struct report_view.
+ * This file parses the options, has the inputs read (common/report/
+ * inputs.c) and filtered, and picks what to print; it prints no report
+ * itself.  The numbers come from common/profile/report.c and
+ * common/report/annotate.c, the tables from common/report/ (rank.c,
+ * tree.c, diff.c, threads.c, annotate_out.c, export.c), told what to show
+ * by the struct report_view the options fill (report/view.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -19,15 +20,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format/input.h"
 #include "lib/log.h"
 #include "format/outfile.h"
 #include "profile/report.h"
-#include "lib/strbuf.h"
-#include "profile/wallclock.h"
 #include "report/annotate_out.h"
 #include "report/diff.h"
 #include "report/export.h"
+#include "report/inputs.h"
 #include "report/rank.h"
 #include "report/threads.h"
 #include "report/tree.h"
@@ -91,20 +90,14 @@ static const struct opt_spec report_opts[] = {
 };
 
 struct report_args {
-	struct report_keys keys;
-	bool by_total;
-	double limit;		/* < 0: not given */
-	size_t max_rows;	/* 0: all */
+	struct report_view v;	/* what the renderers show, and how */
 	int call_graph;		/* 0 none, 1 caller, 2 callee */
-	enum report_format fmt;
 	const char *output;
 	const char *annotate;
 	const char *sample_type;
 	bool per_thread;
 	char **bases;
 	size_t nr_bases;
-	double fail_pct;	/* < 0: no gate */
-	double min_samples, alpha;
 	char **comms;
 	size_t nr_comms;
 	char **containers;
@@ -113,8 +106,6 @@ struct report_args {
 	size_t nr_pids;
 	regex_t focus, ignore;
 	bool has_focus, has_ignore;
-	char **inputs;
-	size_t nr_inputs;
 };
 
 /* --- parsing of option values */
@@ -215,11 +206,11 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 	int c, fmt, status = EXIT_USAGE;
 
 	memset(a, 0, sizeof(*a));
-	a->limit = -1;
-	a->fail_pct = -1;
-	a->min_samples = 10;
-	a->alpha = 0.001;
-	report_keys__parse(&a->keys, "sym,dso");
+	a->v.limit = -1;
+	a->v.fail_pct = -1;
+	a->v.min_samples = 10;
+	a->v.alpha = 0.001;
+	report_keys__parse(&a->v.keys, "sym,dso");
 	if (opt_parser__init(&op, label, self->opts))
 		return EXIT_FAIL;
 	optind = 1;
@@ -231,13 +222,13 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			status = -1;
 			goto out;
 		case OPT_CHILDREN:
-			a->by_total = true;
+			a->v.by_total = true;
 			break;
 		case OPT_NO_CHILDREN:
-			a->by_total = false;
+			a->v.by_total = false;
 			break;
 		case 's':
-			if (report_keys__parse(&a->keys, optarg)) {
+			if (report_keys__parse(&a->v.keys, optarg)) {
 				usage_error(label, "bad sort keys '%s': want "
 					    "a list of sym, dso, comm, pid, "
 					    "container", optarg);
@@ -245,7 +236,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			}
 			break;
 		case OPT_PERCENT_LIMIT:
-			if (opt_parse_double(optarg, 0, 100, &a->limit)) {
+			if (opt_parse_double(optarg, 0, 100, &a->v.limit)) {
 				usage_error(label, "bad --percent-limit '%s': "
 					    "want 0 to 100", optarg);
 				goto out;
@@ -258,7 +249,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 					    "a positive integer", optarg);
 				goto out;
 			}
-			a->max_rows = (size_t)v;
+			a->v.max_rows = (size_t)v;
 			break;
 		case OPT_CONTAINER:
 			if (split_list(optarg, &a->containers,
@@ -318,7 +309,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 					    "pprof", optarg);
 				goto out;
 			}
-			a->fmt = fmt;
+			a->v.fmt = fmt;
 			break;
 		case 'o':
 			a->output = optarg;
@@ -346,7 +337,7 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			break;
 		}
 		case OPT_FAIL:
-			if (opt_parse_double(optarg, 0, 100, &a->fail_pct)) {
+			if (opt_parse_double(optarg, 0, 100, &a->v.fail_pct)) {
 				usage_error(label, "bad --fail-on-regression "
 					    "'%s': want 0 to 100 (points)",
 					    optarg);
@@ -354,14 +345,15 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			}
 			break;
 		case OPT_MIN_SAMPLES:
-			if (opt_parse_double(optarg, 0, 1e18, &a->min_samples)) {
+			if (opt_parse_double(optarg, 0, 1e18,
+					     &a->v.min_samples)) {
 				usage_error(label, "bad --min-samples '%s'",
 					    optarg);
 				goto out;
 			}
 			break;
 		case OPT_ALPHA:
-			if (opt_parse_double(optarg, 1e-300, 1, &a->alpha)) {
+			if (opt_parse_double(optarg, 1e-300, 1, &a->v.alpha)) {
 				usage_error(label, "bad --alpha '%s': want a "
 					    "probability in (0, 1]", optarg);
 				goto out;
@@ -371,13 +363,15 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			goto out;
 		}
 	}
-	a->inputs = argv + optind;
-	a->nr_inputs = argc - optind;
-	if (!a->nr_inputs) {
+	a->v.inputs = argv + optind;
+	a->v.nr_inputs = argc - optind;
+	a->v.bases = a->bases;
+	a->v.nr_bases = a->nr_bases;
+	if (!a->v.nr_inputs) {
 		usage_error(label, "no recording to report");
 		goto out;
 	}
-	if (a->fail_pct >= 0 && !a->nr_bases) {
+	if (a->v.fail_pct >= 0 && !a->nr_bases) {
 		usage_error(label, "--fail-on-regression needs --base");
 		goto out;
 	}
@@ -391,19 +385,19 @@ static int parse_args(struct report_args *a, int argc, char **argv,
 			    "--call-graph");
 		goto out;
 	}
-	if ((a->fmt == REPORT_FMT_FOLDED || a->fmt == REPORT_FMT_PPROF) &&
+	if ((a->v.fmt == REPORT_FMT_FOLDED || a->v.fmt == REPORT_FMT_PPROF) &&
 	    (a->nr_bases || a->call_graph || a->annotate)) {
 		usage_error(label, "--format %s writes the filtered profile; "
 			    "it does not combine with --base, --call-graph "
-			    "or --annotate", report_format__name(a->fmt));
+			    "or --annotate", report_format__name(a->v.fmt));
 		goto out;
 	}
-	if (a->fmt == REPORT_FMT_MARKDOWN && (a->call_graph || a->annotate)) {
+	if (a->v.fmt == REPORT_FMT_MARKDOWN && (a->call_graph || a->annotate)) {
 		usage_error(label, "--format markdown is for rankings and "
 			    "comparisons");
 		goto out;
 	}
-	if (a->fmt == REPORT_FMT_PPROF &&
+	if (a->v.fmt == REPORT_FMT_PPROF &&
 	    (!a->output || !strcmp(a->output, "-")) && isatty(STDOUT_FILENO)) {
 		usage_error(label, "--format pprof is binary: give -o FILE");
 		goto out;
@@ -414,98 +408,7 @@ out:
 	return status;
 }
 
-/* --- inputs */
-
-/*
- * Reads and merges @paths.  Folded files name the thread in their root
- * frame: it moves into the samples' labels, as pprof input has it.
- */
-static struct profile *load(char *const *paths, size_t n)
-{
-	struct profile *all = profile__new();
-	size_t i, stdin_uses = 0;
-
-	if (!all) {
-		pr_err("out of memory");
-		return NULL;
-	}
-	for (i = 0; i < n; i++) {
-		struct profile *one = profile__new(), *norm = NULL;
-		struct input_stats st;
-		char why[256] = "";
-		int r;
-
-		if (!strcmp(paths[i], "-") && ++stdin_uses > 1) {
-			pr_err("standard input ('-') given twice");
-			goto fail_one;
-		}
-		if (!one) {
-			pr_err("out of memory");
-			goto fail_one;
-		}
-		r = input__read(one, paths[i], &st, why, sizeof(why));
-		if (r) {
-			pr_err("cannot read '%s': %s", paths[i], why);
-			goto fail_one;
-		}
-		if (st.format == INPUT_FOLDED && st.bad_lines)
-			pr_warn("'%s': %zu line%s not in folded format "
-				"(first: line %zu)", paths[i], st.bad_lines,
-				st.bad_lines == 1 ? " is" : "s are",
-				st.first_bad);
-		if (one->cut_stacks)
-			pr_warn("'%s': cut %zu stack%s deeper than %d frames "
-				"(the frames in the middle are replaced by "
-				"'%s')", paths[i], one->cut_stacks,
-				one->cut_stacks == 1 ? "" : "s",
-				PROFILE_MAX_DEPTH, PROFILE_CUT_FRAME);
-		if (st.format == INPUT_FOLDED) {
-			norm = report__comm_from_root(one);
-			if (!norm) {
-				pr_err("out of memory");
-				goto fail_one;
-			}
-		}
-		if (profile__merge(all, norm ? norm : one)) {
-			pr_err("out of memory");
-			profile__free(norm);
-			goto fail_one;
-		}
-		profile__free(norm);
-		profile__free(one);
-		if (i + 1 == n && wallclock__add_views(all) < 0) {
-			pr_err("out of memory");
-			profile__free(all);
-			return NULL;
-		}
-		continue;
-fail_one:
-		profile__free(one);
-		profile__free(all);
-		return NULL;
-	}
-	return all;
-}
-
-/* Index of the sample type to report, or -1 after a message. */
-static int pick_type(const struct profile *p, const char *name)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-	int t;
-
-	if (!name)
-		return (int)p->default_type;
-	t = profile__find_type(p, wallclock__type_name(name));
-	if (t >= 0)
-		return t;
-	for (i = 0; i < p->nr_types; i++)
-		strbuf__addf(&sb, "%s%s", i ? ", " : "", p->types[i].type);
-	pr_err("no sample type '%s' in the input (it has: %s)", name,
-	       sb.buf ? sb.buf : "none");
-	strbuf__release(&sb);
-	return -1;
-}
+/* --- filters and comparison */
 
 static struct profile *filtered(const struct profile *p, size_t type,
 				const struct report_args *a)
@@ -524,21 +427,19 @@ static struct profile *filtered(const struct profile *p, size_t type,
 	return fp;
 }
 
-/* --- comparison */
-
 /* Compares @fp with the base recordings; EXIT_REGRESSION: the gate failed. */
 static int do_compare(FILE *f, const struct profile *fp, size_t type,
-		      const struct report_args *a, const struct report_view *v)
+		      const struct report_args *a)
 {
 	struct profile *base = NULL, *fbase = NULL;
 	int status = EXIT_FAIL, bt;
 	bool failed;
 
-	base = load(a->bases, a->nr_bases);
+	base = report_inputs__load(a->bases, a->nr_bases);
 	if (!base)
 		goto out;
-	bt = pick_type(base, a->sample_type ? a->sample_type :
-		       fp->types[type].type);
+	bt = report_inputs__type(base, a->sample_type ? a->sample_type :
+				 fp->types[type].type);
 	if (bt < 0)
 		goto out;
 	if (!profile__total(base)) {
@@ -548,7 +449,7 @@ static int do_compare(FILE *f, const struct profile *fp, size_t type,
 	fbase = filtered(base, bt, a);
 	if (!fbase)
 		goto out;
-	if (!report_compare__print(f, fbase, bt, fp, type, v, &failed))
+	if (!report_compare__print(f, fbase, bt, fp, type, &a->v, &failed))
 		status = failed ? EXIT_REGRESSION : EXIT_OK;
 out:
 	profile__free(fbase);
@@ -558,28 +459,31 @@ out:
 
 /* --- the command */
 
-/* What the renderers are told, from the options. */
-static void view_of(struct report_view *v, const struct report_args *a)
+/* Prints what the options ask for to @f; the exit status. */
+static int print_report(FILE *f, const struct profile *fp, size_t type,
+			double input_total, const struct report_args *a)
 {
-	v->keys = a->keys;
-	v->by_total = a->by_total;
-	v->limit = a->limit;
-	v->max_rows = a->max_rows;
-	v->fmt = a->fmt;
-	v->inputs = a->inputs;
-	v->nr_inputs = a->nr_inputs;
-	v->bases = a->bases;
-	v->nr_bases = a->nr_bases;
-	v->fail_pct = a->fail_pct;
-	v->min_samples = a->min_samples;
-	v->alpha = a->alpha;
+	int r;
+
+	if (a->per_thread)
+		r = report_threads__print(f, fp, &a->v);
+	else if (a->nr_bases)
+		return do_compare(f, fp, type, a);
+	else if (a->annotate)
+		r = report_annotate__print(f, fp, type, a->annotate, &a->v);
+	else if (a->call_graph)
+		r = report_tree__print(f, fp, type, a->call_graph == 2, &a->v);
+	else if (a->v.fmt == REPORT_FMT_FOLDED || a->v.fmt == REPORT_FMT_PPROF)
+		r = report_profile__write(f, fp, a->v.fmt);
+	else
+		r = report_rank__print(f, fp, type, input_total, &a->v);
+	return r ? EXIT_FAIL : EXIT_OK;
 }
 
 static int report_main(int argc, char **argv, const struct cmd *self)
 {
 	struct profile *p = NULL, *fp = NULL;
 	struct report_args a;
-	struct report_view v;
 	struct outfile out;
 	double input_total;
 	int status, type, r;
@@ -590,14 +494,14 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		return status < 0 ? EXIT_OK : status;
 	}
 	status = EXIT_FAIL;
-	p = load(a.inputs, a.nr_inputs);
+	p = report_inputs__load(a.v.inputs, a.v.nr_inputs);
 	if (!p)
 		goto out;
 	/* Off-CPU recordings: the wall-clock view unless told otherwise. */
 	if (!a.sample_type && profile__find_type(p, "off_cpu") >= 0 &&
 	    profile__find_type(p, "wall") >= 0)
 		a.sample_type = "wall";
-	type = pick_type(p, a.sample_type);
+	type = report_inputs__type(p, a.sample_type);
 	if (type < 0)
 		goto out;
 	input_total = 0;
@@ -618,22 +522,7 @@ static int report_main(int argc, char **argv, const struct cmd *self)
 		       outfile__strerror(r));
 		goto out;
 	}
-	view_of(&v, &a);
-	status = EXIT_OK;
-	if (a.per_thread)
-		r = report_threads__print(out.f, fp, &v);
-	else if (a.nr_bases)
-		r = 0, status = do_compare(out.f, fp, type, &a, &v);
-	else if (a.annotate)
-		r = report_annotate__print(out.f, fp, type, a.annotate, &v);
-	else if (a.call_graph)
-		r = report_tree__print(out.f, fp, type, a.call_graph == 2, &v);
-	else if (a.fmt == REPORT_FMT_FOLDED || a.fmt == REPORT_FMT_PPROF)
-		r = report_profile__write(out.f, fp, a.fmt);
-	else
-		r = report_rank__print(out.f, fp, type, input_total, &v);
-	if (r)
-		status = EXIT_FAIL;
+	status = print_report(out.f, fp, type, input_total, &a);
 	if (status == EXIT_FAIL) {
 		r = outfile__abort(&out);
 		if (r)

@@ -56,7 +56,8 @@ int report_annotate__print(FILE *f, const struct profile *fp, size_t type,
 			json__key(&j, "samples");
 			json__double(&j, an->insns[i].value);
 			json__key(&j, "pct");
-			json__fixed(&j, report_pct(an->insns[i].value, an->total), 4);
+			json__fixed(&j, report_pct(an->insns[i].value,
+						   an->total), 4);
 			if (an->insns[i].src_file) {
 				json__key(&j, "source_file");
 				json__string(&j, an->insns[i].src_file);

@@ -151,7 +151,9 @@ void report_cells__markdown(FILE *f, const struct report_keys *keys,
 		fputs(" ", f);
 		if (id)
 			md_escape(f, report_cell__text(id, keys->k[k], buf,
-					sizeof(buf), keys->k[k] != REPORT_KEY_SYM));
+						       sizeof(buf),
+						       keys->k[k] !=
+						       REPORT_KEY_SYM));
 		else
 			fputs(key_titles[keys->k[k]], f);
 		fputs(" |", f);

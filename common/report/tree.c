@@ -59,8 +59,9 @@ static void tree_text(FILE *f, const struct report_tree *t, double limit)
 			fprintf(f, "%*s%s", indent, "", deep);
 			room = WIDTH - used - indent - (int)strlen(deep) - 4;
 			if ((int)strlen(n->sym) > room)
-				fprintf(f, "%s %.*s...\n", report_kind__tag(n->kind),
-					room - 3, n->sym);
+				fprintf(f, "%s %.*s...\n",
+					report_kind__tag(n->kind), room - 3,
+					n->sym);
 			else
 				fprintf(f, "%s %s\n", report_kind__tag(n->kind),
 					n->sym);
@@ -110,7 +111,8 @@ static void tree_json(FILE *f, const struct report_tree *t, double limit,
 				json__key(&j, "self");
 				json__double(&j, n->self);
 				json__key(&j, "self_pct");
-				json__fixed(&j, report_pct(n->self, t->total), 4);
+				json__fixed(&j, report_pct(n->self, t->total),
+					    4);
 			}
 			json__key(&j, t->callee ? "callers" : "callees");
 			json__begin_array(&j);

@@ -4,7 +4,7 @@
  * total (inclusive) value under sort keys (sym, dso, comm, pid), sample
  * filters, caller / callee call trees, and the comparison of a base and a
  * new profile with a noise floor for the regression gate.  No printing
- * here (cmd/report.c formats), no reading of files (input.h).
+ * here (common/report/ prints), no reading of files (input.h).
  *
  * Rows, trees and comparisons point at strings of the profiles they were
  * computed from: free them before the profiles.

@@ -5,7 +5,7 @@
  * its bytes are disassembled with capstone (x86-64, AT&T syntax) and the
  * leaf addresses of the samples are placed on the instructions.  Needs a
  * profile with addresses and mappings (pprof input); folded stacks have
- * neither.  Not here: printing (cmd/report.c).
+ * neither.  Not here: printing (annotate_out.c).
  */
 #ifndef EBPROF_ANNOTATE_H
 #define EBPROF_ANNOTATE_H

@@ -4,7 +4,7 @@
  * disassembled instruction (the innermost one, inlined code included),
  * from the DWARF of the function's file or of its debug file, and the text
  * of those lines when the source file is readable.  Not here: the
- * disassembly (annotate.c), printing (cmd/report.c).
+ * disassembly (annotate.c), printing (annotate_out.c).
  */
 #ifndef EBPROF_ANNOTATE_SRC_H
 #define EBPROF_ANNOTATE_SRC_H

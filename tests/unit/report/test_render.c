@@ -248,7 +248,8 @@ static void test_compare(void)
 		   "points with at least 10 samples and z-test p < 0.001\n"
 		   "#\n"
 		   "#   Base      New   Delta        z   Symbol      Module\n"
-		   "  20.00%   60.00%  +40.00     5.77!  [.] memcpy  libc.so.6\n"
+		   "  20.00%   60.00%  +40.00     5.77!  [.] memcpy  "
+		   "libc.so.6\n"
 		   "# 1 regression (marked !)\n"),
 	      "compare as text, the regression marked");
 	free(buf);

@@ -82,20 +82,34 @@ static void view_init(struct report_view *v, enum report_format fmt)
 	v->alpha = 0.001;
 }
 
+/* A renderer's output: out_begin() gives its FILE, out_end() the text. */
+static char *out_buf;
+static size_t out_len;
+
+static FILE *out_begin(void)
+{
+	out_buf = NULL;
+	out_len = 0;
+	return open_memstream(&out_buf, &out_len);
+}
+
+/* What was written to @f, or NULL when the renderer returned @r != 0. */
+static char *out_end(FILE *f, int r)
+{
+	fclose(f);
+	if (r) {
+		free(out_buf);
+		return NULL;
+	}
+	return out_buf;
+}
+
 /* What report_rank__print() prints, or NULL when it fails. */
 static char *rank(const struct profile *p, const struct report_view *v)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int r = report_rank__print(f, p, 0, profile__total(p), v);
+	FILE *f = out_begin();
 
-	fclose(f);
-	if (r) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
+	return out_end(f, report_rank__print(f, p, 0, profile__total(p), v));
 }
 
 static bool same(const char *got, const char *want)
@@ -203,16 +217,14 @@ static void test_tree_text(void)
 {
 	struct profile *p = build(6, 3, 1);
 	struct report_view v;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int r;
+	FILE *f;
+	char *out;
 
 	view_init(&v, REPORT_FMT_TEXT);
 	v.limit = 15;
-	r = report_tree__print(f, p, 0, false, &v);
-	fclose(f);
-	CHECK(!r && same(buf,
+	f = out_begin();
+	out = out_end(f, report_tree__print(f, p, 0, false, &v));
+	CHECK(same(out,
 		   "# ebprof report: call graph (caller), 10 samples; nodes "
 		   "under 15.00% hidden\n"
 		   "#  Total     Self  function, then its callees below it\n"
@@ -220,7 +232,7 @@ static void test_tree_text(void)
 		   "  90.00%   30.00%    [.] work\n"
 		   "  60.00%   60.00%      [.] memcpy\n"),
 	      "caller tree as text, a node under the limit hidden");
-	free(buf);
+	free(out);
 	profile__free(p);
 }
 
@@ -229,19 +241,18 @@ static void test_compare(void)
 	struct profile *base = build(20, 60, 20), *nw = build(60, 20, 20);
 	struct report_view v;
 	bool failed = false;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int r;
+	FILE *f;
+	char *out;
 
 	view_init(&v, REPORT_FMT_TEXT);
 	v.fail_pct = 5;
 	v.max_rows = 1;
-	r = report_compare__print(f, base, 0, nw, 0, &v, &failed);
-	fclose(f);
+	f = out_begin();
+	out = out_end(f, report_compare__print(f, base, 0, nw, 0, &v,
+					       &failed));
 	/* z = 0.4 / sqrt(0.4 * 0.6 * 2 / 100) = 5.77 */
-	CHECK(!r && failed, "compare: memcpy's growth fails the gate");
-	CHECK(same(buf,
+	CHECK(out && failed, "compare: memcpy's growth fails the gate");
+	CHECK(same(out,
 		   "# ebprof report: base 100, new 100 samples; self shares, "
 		   "by growth\n"
 		   "# gate: fail when a self share grows by more than 5.00 "
@@ -252,15 +263,15 @@ static void test_compare(void)
 		   "libc.so.6\n"
 		   "# 1 regression (marked !)\n"),
 	      "compare as text, the regression marked");
-	free(buf);
+	free(out);
 
 	/* the same growth without a gate: reported, not failed */
 	v.fail_pct = -1;
-	f = open_memstream(&buf, &len);
-	r = report_compare__print(f, base, 0, nw, 0, &v, &failed);
-	fclose(f);
-	CHECK(!r && !failed, "compare without --fail-on-regression passes");
-	free(buf);
+	f = out_begin();
+	out = out_end(f, report_compare__print(f, base, 0, nw, 0, &v,
+					       &failed));
+	CHECK(out && !failed, "compare without --fail-on-regression passes");
+	free(out);
 	profile__free(base);
 	profile__free(nw);
 }
@@ -268,18 +279,15 @@ static void test_compare(void)
 static void test_export_folded(void)
 {
 	struct profile *p = build(6, 3, 1);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int r = report_profile__write(f, p, REPORT_FMT_FOLDED);
+	FILE *f = out_begin();
+	char *out = out_end(f, report_profile__write(f, p, REPORT_FMT_FOLDED));
 
-	fclose(f);
-	CHECK(!r && same(buf,
+	CHECK(same(out,
 		   "app-100/101;main;do_syscall_64_[k] 1\n"
 		   "app-100/101;main;work 3\n"
 		   "app-100/101;main;work;memcpy 6\n"),
 	      "folded export names the thread in the root frame");
-	free(buf);
+	free(out);
 	profile__free(p);
 }
 

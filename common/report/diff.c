@@ -4,7 +4,7 @@
  * diff.h): base and new shares side by side, ordered by growth, rows that
  * fail the gate marked, as text, Markdown or JSON, and one warning a
  * regression on stderr.  Not here: the statistics (profile/report.c),
- * reading the recordings (cmd/report.c), the exit status.
+ * reading the recordings (inputs.c), the exit status (cmd/report.c).
  */
 #include <errno.h>
 #include <math.h>

@@ -3,8 +3,8 @@
  * `ebprof report --base BASE NEW`: the shares of the base and the new
  * recording compared row by row, and the regression gate CI runs on them
  * (--fail-on-regression, with a noise floor).  Not here: the statistics
- * (profile/report.c), reading the recordings or the exit status
- * (cmd/report.c).
+ * (profile/report.c), reading the recordings (inputs.h), the exit
+ * status (cmd/report.c).
  */
 #ifndef EBPROF_REPORT_DIFF_H
 #define EBPROF_REPORT_DIFF_H

@@ -24,8 +24,8 @@
 #include "upload/pyroscope.h"
 
 /*
- * Room for a usage message: the longest holds one argument (a label, a
- * URL, a time) besides a line of text.
+ * Room for a usage message: a line of text and one argument (a label, a
+ * URL, a time); only an argument of several KiB would be cut.
  */
 #define PUSH_ERR_LEN	8192
 

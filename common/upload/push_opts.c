@@ -202,8 +202,8 @@ static int add_header(struct push_opts *o, const char *arg, char *err,
 				 "holds a control character", (int)klen, arg);
 	if ((klen == 13 && !strncasecmp(arg, "Authorization", 13)) ||
 	    (klen == 19 && !strncasecmp(arg, "Proxy-Authorization", 19)))
-		return bad_usage(err, errlen, "credentials do not belong on the "
-				 "command line: use --token-file FILE, "
+		return bad_usage(err, errlen, "credentials do not belong on "
+				 "the command line: use --token-file FILE, "
 				 "$EBPROF_PUSH_TOKEN or --user with "
 				 "$EBPROF_PUSH_PASSWORD");
 	o->headers[o->nr_headers++] = arg;
@@ -407,9 +407,9 @@ int push_opts__finish(struct push_opts *o, char *err, size_t errlen)
 	strbuf__release(&name);
 	if (o->user) {
 		if (!pw)
-			return bad_usage(err, errlen, "--user needs the password "
-					 "in the environment variable "
-					 "EBPROF_PUSH_PASSWORD");
+			return bad_usage(err, errlen, "--user needs the "
+					 "password in the environment "
+					 "variable EBPROF_PUSH_PASSWORD");
 		o->password = strdup(pw);
 		if (!o->password) {
 			pr_err("out of memory");

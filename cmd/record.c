@@ -354,7 +354,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 			opt_parser__release(&op);
 			return -1;
 		default:
-			n = push_opts__parse(&r->push, c, optarg, r->cmdname);
+			n = push_cmd__parse_opt(&r->push, c, optarg, r->cmdname);
 			if (n > 0)
 				break;
 			opt_parser__release(&op);
@@ -380,7 +380,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 		return EXIT_USAGE;
 	}
 	if (r->push.server) {
-		n = push_opts__finish(&r->push, r->cmdname);
+		n = push_cmd__finish_opts(&r->push, r->cmdname);
 		if (n)
 			return n;
 	}

@@ -10,7 +10,8 @@
  *
  * Not here: reading recordings (input.c), keeping uploads on disk
  * (spool.c), the background thread of continuous mode (uploader.c), and
- * any message on stderr (cmd/push.c turns results into messages).
+ * any message on stderr (cmd/push.c, push_input.c and push_opts.c turn
+ * results into messages).
  */
 #ifndef EBPROF_PYROSCOPE_H
 #define EBPROF_PYROSCOPE_H

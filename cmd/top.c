@@ -25,6 +25,7 @@
 #include "format/outfile.h"
 #include "format/pprof.h"
 #include "record/session.h"
+#include "record/summary.h"
 #include "render/top_tui.h"
 
 /*
@@ -525,21 +526,6 @@ static int run_interactive(struct top *t)
 	return EXIT_OK;
 }
 
-/* After batch mode: how whole the Python stacks were, as record says. */
-static void print_python_line(struct top *t)
-{
-	const struct python_stats *ps = session__python_stats(t->s);
-
-	if (!ps || (!ps->processes && !ps->unsupported))
-		return;
-	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
-		"Python samples with complete Python stacks",
-		(unsigned long long)ps->processes,
-		(unsigned long long)ps->unsupported,
-		(unsigned long long)ps->complete,
-		(unsigned long long)ps->samples);
-}
-
 static int run_top(struct top *t)
 {
 	struct session_opts so = {
@@ -581,8 +567,9 @@ static int run_top(struct top *t)
 		status = run_interactive(t);
 	else
 		status = run_batch(t);
+	/* After batch mode: how whole the Python stacks were. */
 	if (!status && t->batch_ran)
-		print_python_line(t);
+		summary__python(stderr, session__python_stats(t->s), false);
 	if (session__child(t->s) && stop_signal)
 		kill(session__child(t->s), stop_signal);
 	if (stop_signal == SIGHUP)

@@ -38,6 +38,7 @@ struct session {
 	int go_fd, err_fd;		/* command start / exec error pipes */
 	uint64_t horizon;		/* samples older than this are handled */
 	uint64_t last_gc;		/* CLOCK_MONOTONIC ns */
+	uint64_t off_in_progress;	/* blocks open at the stop, charged */
 };
 
 /*
@@ -107,6 +108,13 @@ unsigned int session__max_sample_rate(void)
 
 int session__check(const struct session_opts *o, char *why, size_t len)
 {
+	return session__check_targets(o, why, len) ?:
+	       session__check_system(o, why, len);
+}
+
+int session__check_targets(const struct session_opts *o, char *why,
+			   size_t len)
+{
 	size_t i;
 
 	for (i = 0; i < o->nr_pids; i++)
@@ -119,6 +127,12 @@ int session__check(const struct session_opts *o, char *why, size_t len)
 			snprintf(why, len, "no such thread: %d", o->tids[i]);
 			return -ESRCH;
 		}
+	return 0;
+}
+
+int session__check_system(const struct session_opts *o, char *why,
+			  size_t len)
+{
 	if (o->freq > session__max_sample_rate()) {
 		snprintf(why, len, "frequency %u Hz is above "
 			 "kernel.perf_event_max_sample_rate (%u): use a lower "
@@ -168,9 +182,12 @@ int session__origins_new(struct session_origins *so,
 	int err;
 
 	so->cgroup_fd = -1;
-	if (cgroup_ids__new(NULL, &so->cg))
+	so->cgroup[0] = '\0';
+	so->cg_err = cgroup_ids__new(NULL, &so->cg);
+	if (so->cg_err)
 		so->cg = NULL;
 	so->dk = docker__new(NULL);
+	so->dk_errno = so->dk ? 0 : errno;
 	so->o = origins__new(so->cg, so->dk);
 	if (!so->o) {
 		snprintf(why, len, "out of memory");
@@ -186,8 +203,10 @@ int session__origins_new(struct session_origins *so,
 			return err;
 		}
 	}
-	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path)))
+	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path))) {
 		so->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(so->cgroup, sizeof(so->cgroup), "%s", path);
+	}
 	return 0;
 }
 
@@ -295,7 +314,11 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 /* A Python process found: the sampler reads its stacks from now on. */
 static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
 {
-	return sampler__python_set(((struct session *)ctx)->smp, pid, py);
+	struct session *s = ctx;
+
+	if (py && s->o.python_found)
+		s->o.python_found(pid, py);
+	return sampler__python_set(s->smp, pid, py);
 }
 
 int session__new(const struct session_opts *o, struct session **out,
@@ -308,6 +331,8 @@ int session__new(const struct session_opts *o, struct session **out,
 		.pids = o->pids, .nr_pids = o->nr_pids,
 		.tids = o->tids, .nr_tids = o->nr_tids, .stop = o->stop,
 		.python = o->python && o->user,
+		.off_cpu = o->off_cpu, .off_cpu_min_ns = o->off_cpu_min_ns,
+		.off_cpu_wakers = o->off_cpu_wakers,
 	};
 	struct session *s = calloc(1, sizeof(*s));
 	int err;
@@ -348,10 +373,20 @@ int session__new(const struct session_opts *o, struct session **out,
 	}
 	recorder__set_jvm_attach(s->rec, !o->no_jvm_attach);
 	recorder__set_origins(s->rec, o->origins);
+	symbolizer__set_inline(s->sym, o->inline_frames);
+	if (o->off_cpu)
+		recorder__set_off_cpu(s->rec, o->off_cpu_min_ns);
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
 			 sampler__strerror(err));
+		goto fail;
+	}
+	/* Threads asleep now are charged from now when they wake. */
+	if (o->off_cpu && sampler__offcpu_seed(s->smp, o->pids, o->nr_pids,
+					       o->tids, o->nr_tids)) {
+		err = -ENOMEM;
+		snprintf(why, len, "out of memory");
 		goto fail;
 	}
 	if (o->command) {
@@ -457,6 +492,24 @@ static const struct pm_gc_ops gc_ops = {
 	.module_gone = gc_module_gone,
 };
 
+static int on_short(const struct off_short_key *k,
+		    const struct off_short_val *v, void *ctx)
+{
+	return recorder__off_cpu_short(ctx, k, v);
+}
+
+int session__offcpu_short(struct session *s)
+{
+	if (!s->o.off_cpu)
+		return 0;
+	return sampler__offcpu_short(s->smp, true, on_short, s->rec);
+}
+
+struct profile *session__build(struct session *s)
+{
+	return recorder__build(s->rec, s->sym);
+}
+
 struct profile *session__interval(struct session *s)
 {
 	struct profile *p = recorder__build(s->rec, s->sym);
@@ -464,7 +517,7 @@ struct profile *session__interval(struct session *s)
 	if (!p)
 		return NULL;
 	recorder__reset(s->rec);
-	if (mono_ns() - s->last_gc < SESSION_GC_NS)
+	if (!s->o.gc_each_interval && mono_ns() - s->last_gc < SESSION_GC_NS)
 		return p;
 	s->last_gc = mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
@@ -476,13 +529,22 @@ struct profile *session__interval(struct session *s)
 	return p;
 }
 
-void session__stop(struct session *s)
+int session__stop(struct session *s)
 {
+	uint64_t t_stop = mono_ns();
+
 	sampler__stop(s->smp);
 	proc_maps__drain(s->pm);
 	s->horizon = UINT64_MAX;
 	recorder__set_horizon(s->rec, UINT64_MAX);
 	sampler__drain(s->smp, SESSION_DRAIN_MS);
+	/* Threads still blocked are charged up to the end. */
+	if (s->o.off_cpu && sampler__offcpu_pending(s->smp, t_stop,
+						    recorder__on_sample,
+						    s->rec,
+						    &s->off_in_progress))
+		return -ENOMEM;
+	return 0;
 }
 
 void session__counters(const struct session *s, uint64_t *samples,
@@ -517,4 +579,24 @@ struct recorder *session__recorder(struct session *s)
 struct symbolizer *session__symbolizer(struct session *s)
 {
 	return s->sym;
+}
+
+struct sampler *session__sampler(struct session *s)
+{
+	return s->smp;
+}
+
+struct proc_maps *session__proc_maps(struct session *s)
+{
+	return s->pm;
+}
+
+const struct session_opts *session__opts(const struct session *s)
+{
+	return &s->o;
+}
+
+uint64_t session__offcpu_in_progress(const struct session *s)
+{
+	return s->off_in_progress;
 }

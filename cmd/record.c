@@ -28,13 +28,14 @@
 #include "sample/sampler.h"
 #include "record/session.h"
 #include "record/summary.h"
+#include "target_opts.h"
 #include "profile/wallclock.h"
 
 enum {
-	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
+	OPT_USER_ONLY = 256, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
 	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
-	OPT_CONTAINER, OPT_PER_CONTAINER,
+	OPT_PER_CONTAINER,
 	OPT_NO_JVM_ATTACH,
 	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD, OPT_NO_INLINE,
 	OPT_NO_PYTHON, OPT_PYTHON_LINES,
@@ -56,9 +57,9 @@ static const struct opt_spec record_opts[] = {
 	  "profile these threads" },
 	{ "all-cpus", 'a', no_argument, NULL,
 	  "profile the whole system" },
-	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	{ "cgroup", TARGET_OPT_CGROUP, required_argument, "PATH",
 	  "profile every task in this cgroup v2 directory" },
-	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	{ "container", TARGET_OPT_CONTAINER, required_argument, "ID|NAME",
 	  "profile this container (id prefix or name; repeatable)" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 99)" },
@@ -111,15 +112,9 @@ static const struct opt_spec record_opts[] = {
 
 struct record {
 	const char *cmdname;
-	pid_t *pids, *tids;
-	size_t nr_pids, nr_tids;
-	bool all, user, kernel, idle, python, python_lines;
+	struct target_opts t;		/* -p, -t, -a, --cgroup, --container */
+	bool user, kernel, idle, python, python_lines;
 	bool no_jvm_attach;
-	const char *cgroup_path;
-	int cgroup_fd;
-	const char **containers;	/* --container */
-	size_t nr_containers;
-	struct session_origins orig;	/* labels and the --container filter */
 	unsigned int freq;
 	double duration;		/* 0: until stopped */
 	const char *output;
@@ -133,18 +128,10 @@ struct record {
 	bool debuginfod;		/* fetch debug files after sampling */
 	bool no_inline;			/* no DWARF inline frames, lines */
 	struct push_opts push;		/* continuous mode: --push URL */
-	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
 	char main_file[4096];		/* the profiled program, or "" */
 	struct session *s;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -178,34 +165,6 @@ static int parse_call_graph(const char *arg, unsigned int *bytes)
 	return 0;
 }
 
-/* "20us", "1.5ms", "0"; bare numbers are microseconds.  -1 if bad. */
-static int parse_duration_ns(const char *arg, uint64_t *ns)
-{
-	static const struct { const char *unit; double mul; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "", 1e3 },
-	};
-	char *end;
-	double v;
-	size_t i;
-
-	if (!isdigit((unsigned char)arg[0]))
-		return -1;
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno)
-		return -1;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		if (v * units[i].mul > 3600e9)
-			return -1;
-		*ns = (uint64_t)(v * units[i].mul + 0.5);
-		return 0;
-	}
-	return -1;
-}
-
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
@@ -216,32 +175,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 	if (opt_parser__init(&op, r->cmdname, self->opts))
 		return EXIT_FAIL;
 	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		n = target_opts__parse(&r->t, c, optarg);
+		if (n < 0)
+			goto bad_value;
+		if (n)
+			continue;
 		switch (c) {
-		case 'p':
-			if (opt_parse_ids(optarg, &r->pids, &r->nr_pids))
-				goto bad_value;
-			break;
-		case 't':
-			if (opt_parse_ids(optarg, &r->tids, &r->nr_tids))
-				goto bad_value;
-			break;
-		case 'a':
-			r->all = true;
-			break;
-		case OPT_CGROUP:
-			r->cgroup_path = optarg;
-			break;
-		case OPT_CONTAINER: {
-			const char **n = realloc(r->containers,
-						 (r->nr_containers + 1) *
-						 sizeof(*n));
-
-			if (!n)
-				goto bad_value;
-			r->containers = n;
-			n[r->nr_containers++] = optarg;
-			break;
-		}
 		case OPT_PER_CONTAINER:
 			r->folded_flags |= FOLDED_PER_CONTAINER;
 			break;
@@ -280,7 +219,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 			r->off_cpu_wakers = true;
 			break;
 		case OPT_OFF_CPU_MIN:
-			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
+			if (opt_parse_duration_ns(optarg, &r->off_cpu_min_ns))
 				goto bad_value;
 			r->off_cpu_min_set = true;
 			break;
@@ -365,18 +304,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 		if (n)
 			return n;
 	}
-	if (optind < argc)
-		r->command = argv + optind;
-	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
-	    !!r->command + !!r->nr_containers;
+	n = target_opts__finish(&r->t, argc, argv, r->cmdname);
+	if (n < 0)
+		return EXIT_USAGE;
 	if (n == 0) {
 		usage_error(r->cmdname, "no target: give -p PID, -t TID, -a, "
 			    "--cgroup PATH, --container ID or -- COMMAND");
-		return EXIT_USAGE;
-	}
-	if (n > 1) {
-		usage_error(r->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup, --container or a command");
 		return EXIT_USAGE;
 	}
 	if ((r->off_cpu_min_set || r->off_cpu_wakers) && !r->off_cpu) {
@@ -398,28 +331,21 @@ static int parse_args(struct record *r, int argc, char **argv,
 	return 0;
 bad_value:
 	opt_parser__release(&op);
-	usage_error(r->cmdname, "invalid value '%s' for option '%s'", optarg,
-		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
-		    argv[optind - 1][2] ? argv[optind - 1] :
-		    argv[optind - 2]);
+	opt_bad_value(r->cmdname, argv);
 	return EXIT_USAGE;
 }
 
 /* Checks that need no privileges, so their message wins. */
 static int check_target(struct record *r)
 {
-	struct session_opts so = {
-		.pids = r->pids, .nr_pids = r->nr_pids,
-		.tids = r->tids, .nr_tids = r->nr_tids, .freq = r->freq,
-	};
+	struct session_opts so = { .freq = r->freq };
 	char why[512];
-	int err = session__check_targets(&so, why, sizeof(why));
+	int err;
 
-	if (!err && r->cgroup_path) {
-		r->cgroup_fd = session__open_cgroup(r->cgroup_path, why,
-						    sizeof(why));
-		err = r->cgroup_fd < 0 ? r->cgroup_fd : 0;
-	}
+	target_opts__session(&r->t, &so);
+	err = session__check_targets(&so, why, sizeof(why));
+	if (!err && target_opts__open_cgroup(&r->t))
+		return EXIT_FAIL;
 	err = err ?: session__check_system(&so, why, sizeof(why));
 	if (err) {
 		pr_err("%s%s", why, err == -EPERM ?
@@ -599,7 +525,7 @@ static struct profile *final_profile(struct record *r, double secs,
 		return NULL;
 	}
 	/* Names asked for during the recording: a short last wait. */
-	origins__settle(r->orig.o, 1000);
+	origins__settle(r->t.origins.o, 1000);
 	t_build = now_ns(CLOCK_MONOTONIC);
 	p = build_profile(r, false);
 	if (p)
@@ -636,26 +562,18 @@ static int run_record(struct record *r)
 {
 	struct session_opts so = {
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
-		.idle = r->idle,
-		.cgroup_fd = r->cgroup_fd >= 0 ? r->cgroup_fd :
-			     r->orig.cgroup_fd,
-		.pids = r->pids, .nr_pids = r->nr_pids,
-		.tids = r->tids, .nr_tids = r->nr_tids,
-		.command = r->command,
-		.user_stack_bytes = r->user_stack_bytes,
+		.idle = r->idle, .user_stack_bytes = r->user_stack_bytes,
 		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
 		.off_cpu_wakers = r->off_cpu_wakers,
 		.python = r->python, .python_lines = r->python_lines,
 		.python_found = python_found,
 		.no_jvm_attach = r->no_jvm_attach,
 		.inline_frames = !r->no_inline,
-		.origins = r->orig.o, .gc_each_interval = true,
-		.stop = &stop_signal,
+		.gc_each_interval = true, .stop = &target_stop_signal,
 	};
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
@@ -679,14 +597,9 @@ static int run_record(struct record *r)
 			return EXIT_FAIL;
 		}
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/*
-	 * A dropped SSH session stops the recording; it is not lost.  Under
-	 * nohup (SIGHUP ignored) it goes on, as asked.
-	 */
-	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
+	/* A dropped SSH session stops the recording; it is not lost. */
+	target_stop__catch();
+	target_opts__session(&r->t, &so);
 	if (session__new(&so, &r->s, why, sizeof(why))) {
 		pr_err("%s", why);
 		goto cleanup;
@@ -694,11 +607,11 @@ static int run_record(struct record *r)
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
-	if (r->command || r->nr_pids)
-		note_main_file(r, r->command ? session__child(r->s) :
-			       r->pids[0]);
+	if (r->t.command || r->t.nr_pids)
+		note_main_file(r, r->t.command ? session__child(r->s) :
+			       r->t.pids[0]);
 
-	while (!stop_signal) {
+	while (!target_stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
 
 		if (session__poll(r->s, 50)) {
@@ -721,11 +634,11 @@ static int run_record(struct record *r)
 			last_status = t;
 		}
 	}
-	if ((stop_signal == SIGTERM || stop_signal == SIGHUP) &&
+	if ((target_stop_signal == SIGTERM || target_stop_signal == SIGHUP) &&
 	    session__child(r->s))
-		kill(session__child(r->s), stop_signal);
+		kill(session__child(r->s), target_stop_signal);
 	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
-	if (stop_signal == SIGHUP)
+	if (target_stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
 	if (session__stop(r->s)) {
 		pr_err("out of memory while recording");
@@ -747,7 +660,7 @@ static int run_record(struct record *r)
 	summary__print(stderr, r->s, p, secs);
 	if (!status && strcmp(r->output, "-"))
 		pr_info("wrote %s", r->output);
-	if (r->command && !session__child(r->s))
+	if (r->t.command && !session__child(r->s))
 		report_child(child_status);
 cleanup:
 	if (status && out.f)
@@ -760,43 +673,15 @@ cleanup:
 	return status;
 }
 
-/*
- * Sample origins (containers, pods, units) for the labels, and the
- * --container filter: in the kernel when it is one cgroup now, in user
- * space always (a container may also start later).
- */
-static int setup_origins(struct record *r)
-{
-	char why[512];
-	int err = session__origins_new(&r->orig, r->containers,
-				       r->nr_containers, why, sizeof(why));
-
-	if (r->orig.cg_err)
-		pr_debug(1, "no cgroup v2 hierarchy (%s): containers from "
-			 "v1 paths only", strerror(-r->orig.cg_err));
-	if (!r->orig.dk)
-		pr_debug(1, "DOCKER_HOST: %s: no container names",
-			 strerror(r->orig.dk_errno));
-	if (err) {
-		pr_err("%s", why);
-		return EXIT_FAIL;
-	}
-	if (r->orig.cgroup[0])
-		pr_debug(1, "container cgroup %s%s", r->orig.cgroup,
-			 r->orig.cgroup_fd < 0 ? " (cannot open)" : "");
-	return 0;
-}
-
 static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
-		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
+		.t = TARGET_OPTS_INIT, .freq = 99, .output = "ebprof.folded",
 		.argv = argv, .python = true,
 		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
 		.debuginfod = getenv("DEBUGINFOD_URLS") &&
 			      *getenv("DEBUGINFOD_URLS"),
-		.orig = { .cgroup_fd = -1 },
 	};
 	int status;
 
@@ -809,17 +694,13 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	}
 	if (!status)
 		status = check_target(&r);
-	if (!status)
-		status = setup_origins(&r);
+	/* Origins (containers, pods, units) for the labels, always. */
+	if (!status && target_opts__origins(&r.t, true))
+		status = EXIT_FAIL;
 	if (!status)
 		status = run_record(&r);
 out:
-	session__origins_free(&r.orig);
-	free(r.containers);
-	if (r.cgroup_fd >= 0)
-		close(r.cgroup_fd);
-	free(r.pids);
-	free(r.tids);
+	target_opts__release(&r.t);
 	push_opts__release(&r.push);
 	return status;
 }

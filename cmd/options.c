@@ -197,3 +197,40 @@ void opt_bad_value(const char *cmd, char **argv)
 		    argv[optind - 1][2] ? argv[optind - 1] :
 		    argv[optind - 2]);
 }
+
+int opt_parse_uint(const char *s, unsigned long max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v == 0 || s[0] == '-' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int opt_parse_call_graph(const char *arg, unsigned long max,
+			 unsigned int *bytes)
+{
+	unsigned long v;
+	char *end;
+
+	if (!strcmp(arg, "fp")) {
+		*bytes = 0;
+		return 0;
+	}
+	if (!strcmp(arg, "dwarf")) {
+		*bytes = 8192;
+		return 0;
+	}
+	if (strncmp(arg, "dwarf,", 6) || !isdigit((unsigned char)arg[6]))
+		return -1;
+	errno = 0;
+	v = strtoul(arg + 6, &end, 10);
+	if (errno || *end || v < 8 || v > max)
+		return -1;
+	*bytes = (v + 7) & ~7UL;
+	return 0;
+}

@@ -54,6 +54,16 @@ int opt_parse_double(const char *s, double lo, double hi, double *out);
  */
 int opt_parse_ids(const char *arg, pid_t **ids, size_t *nr);
 
+/* A whole number in [1, max] in decimal digits only; 0 or -1. */
+int opt_parse_uint(const char *s, unsigned long max, unsigned int *out);
+
+/*
+ * --call-graph: "fp" (0 bytes), "dwarf" (8192 bytes of stack) or
+ * "dwarf,SIZE" (8 to @max bytes, rounded up to 8); 0 or -1.
+ */
+int opt_parse_call_graph(const char *arg, unsigned long max,
+			 unsigned int *bytes);
+
 /*
  * "20us", "1.5ms", "0" (units ns, us, ms, s; bare numbers are
  * microseconds, at most an hour); 0 or -1.

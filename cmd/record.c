@@ -7,25 +7,23 @@
  * until done -> build the profile (recorder + symbolizer) -> write it
  * atomically -> print the summary.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "builtin.h"
 #include "format/folded.h"
-#include "symbol/debuginfod.h"
 #include "lib/log.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
 #include "push.h"
 #include "sample/sampler.h"
+#include "record/notes.h"
 #include "record/session.h"
 #include "record/summary.h"
 #include "target_opts.h"
@@ -124,12 +122,10 @@ struct record {
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
 	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
 	uint64_t off_cpu_min_ns;
-	uint64_t off_in_progress;	/* blocks open at the end, charged */
 	bool debuginfod;		/* fetch debug files after sampling */
 	bool no_inline;			/* no DWARF inline frames, lines */
 	struct push_opts push;		/* continuous mode: --push URL */
 	char **argv;			/* ours, for the recording's notes */
-	char main_file[4096];		/* the profiled program, or "" */
 	struct session *s;
 };
 
@@ -141,36 +137,11 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* "fp", "dwarf" or "dwarf,SIZE" (bytes, rounded up to 8); -1 if bad. */
-static int parse_call_graph(const char *arg, unsigned int *bytes)
-{
-	unsigned long v;
-	char *end;
-
-	if (!strcmp(arg, "fp")) {
-		*bytes = 0;
-		return 0;
-	}
-	if (!strcmp(arg, "dwarf")) {
-		*bytes = 8192;
-		return 0;
-	}
-	if (strncmp(arg, "dwarf,", 6) || !isdigit((unsigned char)arg[6]))
-		return -1;
-	errno = 0;
-	v = strtoul(arg + 6, &end, 10);
-	if (errno || *end || v < 8 || v > SAMPLER_MAX_USTACK_BYTES)
-		return -1;
-	*bytes = (v + 7) & ~7UL;
-	return 0;
-}
-
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
 	struct opt_parser op;
 	int c, n;
-	char *end;
 
 	if (opt_parser__init(&op, r->cmdname, self->opts))
 		return EXIT_FAIL;
@@ -184,17 +155,10 @@ static int parse_args(struct record *r, int argc, char **argv,
 		case OPT_PER_CONTAINER:
 			r->folded_flags |= FOLDED_PER_CONTAINER;
 			break;
-		case 'F': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 ||
-			    optarg[0] == '-' || v > 1000000)
+		case 'F':
+			if (opt_parse_uint(optarg, 1000000, &r->freq))
 				goto bad_value;
-			r->freq = v;
 			break;
-		}
 		case 'd':
 			if (opt_parse_double(optarg, 1e-6, 1e9, &r->duration))
 				goto bad_value;
@@ -204,7 +168,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			r->output_set = true;
 			break;
 		case OPT_CALL_GRAPH:
-			if (parse_call_graph(optarg, &r->user_stack_bytes))
+			if (opt_parse_call_graph(optarg,
+						 SAMPLER_MAX_USTACK_BYTES,
+						 &r->user_stack_bytes))
 				goto bad_value;
 			break;
 		case OPT_FORMAT:
@@ -355,28 +321,6 @@ static int check_target(struct record *r)
 	return 0;
 }
 
-/* The program of the command or first -p target, as its mappings name it. */
-static void note_main_file(struct record *r, pid_t pid)
-{
-	char fn[64];
-	ssize_t n;
-
-	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
-	n = readlink(fn, r->main_file, sizeof(r->main_file) - 1);
-	r->main_file[n > 0 ? n : 0] = '\0';
-}
-
-/* The profile so far, or (@interval) since the last interval. */
-static struct profile *build_profile(struct record *r, bool interval)
-{
-	struct profile *p = interval ? session__interval(r->s) :
-			    session__build(r->s);
-
-	if (p && r->main_file[0])
-		p->main_file = profile__intern(p, r->main_file);
-	return p;
-}
-
 static void python_found(pid_t pid, const struct py_proc *py)
 {
 	pr_debug(1, "python 3.%u in process %d", py->minor, pid);
@@ -400,46 +344,6 @@ static void report_child(int st)
 		pr_warn("the command was killed by signal %d (%s)%s",
 			WTERMSIG(st), strsignal(WTERMSIG(st)),
 			WCOREDUMP(st) ? ", core dumped" : "");
-}
-
-/* The recording's metadata, as comments (pprof keeps them). */
-static int add_comments(struct record *r, struct profile *p, char **argv,
-			uint64_t lost, uint64_t lost_sideband,
-			const struct sampler_offcpu_stats *os)
-{
-	struct utsname u;
-	char buf[4096];
-	size_t n = 0;
-	int i, err = 0;
-
-	for (i = 0; argv[i] && n < sizeof(buf) - 1; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
-			      argv[i]);
-	err |= profile__add_comment(p, buf);
-	if (!uname(&u)) {
-		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
-			 u.release, u.machine);
-		err |= profile__add_comment(p, buf);
-	}
-	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
-		 "stacks: %s", r->freq, r->user && r->kernel ? "user+kernel" :
-		 r->user ? "user" : "kernel");
-	err |= profile__add_comment(p, buf);
-	snprintf(buf, sizeof(buf), "lost samples: %llu, lost side-band "
-		 "records: %llu", (unsigned long long)lost,
-		 (unsigned long long)lost_sideband);
-	err |= profile__add_comment(p, buf);
-	if (r->off_cpu) {
-		snprintf(buf, sizeof(buf), "off-cpu: blocks under %.0f us "
-			 "summed per thread; lost off-CPU blocks: %llu "
-			 "(%.0f us); values: %s", r->off_cpu_min_ns / 1e3,
-			 (unsigned long long)(os->lost + os->short_lost),
-			 (os->lost_ns + os->short_lost_ns) / 1e3,
-			 r->format == OUT_PPROF ? "cpu and off_cpu in "
-			 "nanoseconds" : "wall-clock microseconds");
-		err |= profile__add_comment(p, buf);
-	}
-	return err ? -ENOMEM : 0;
 }
 
 static int write_output(struct record *r, struct profile *p,
@@ -474,7 +378,7 @@ static int push_window(struct record *r, struct uploader *up,
 	if (session__offcpu_short(r->s))
 		return -ENOMEM;
 	/* The dead of the window go with it (gc_each_interval). */
-	p = build_profile(r, true);
+	p = session__interval(r->s);
 	if (!p)
 		return -ENOMEM;
 	p->time_nanos = *start;
@@ -516,39 +420,17 @@ static int finish_push(struct record *r, struct uploader *up,
 static struct profile *final_profile(struct record *r, double secs,
 				     uint64_t t_real)
 {
-	struct sampler_offcpu_stats os;
 	struct profile *p;
-	uint64_t t_build, n, lost, lost_sb;
+	char why[512];
 
-	if (session__offcpu_short(r->s)) {
-		pr_err("cannot read the off-CPU sums: %s", strerror(errno));
-		return NULL;
-	}
-	/* Names asked for during the recording: a short last wait. */
-	origins__settle(r->t.origins.o, 1000);
-	t_build = now_ns(CLOCK_MONOTONIC);
-	p = build_profile(r, false);
-	if (p)
-		pr_debug(1, "symbolized and built the profile in %.1f ms "
-			 "(%zu distinct frames)",
-			 (now_ns(CLOCK_MONOTONIC) - t_build) / 1e6,
-			 p->nr_frames);
-	/* sampled modules still without symbols: fetch, then build again */
-	if (p && r->debuginfod &&
-	    debuginfod__resolve(session__proc_maps(r->s),
-				session__symbolizer(r->s))) {
-		profile__free(p);
-		p = build_profile(r, false);
-	}
+	p = session__finish(r->s, r->debuginfod, why, sizeof(why));
 	if (!p) {
-		pr_err("cannot build the profile: %s", strerror(errno));
+		pr_err("%s", why);
 		return NULL;
 	}
 	p->time_nanos = t_real;
 	p->duration_nanos = secs * 1e9;
-	session__counters(r->s, &n, &lost, &lost_sb);
-	sampler__offcpu_stats(session__sampler(r->s), &os);
-	if (add_comments(r, p, r->argv, lost, lost_sb, &os) ||
+	if (notes__add(p, r->s, r->argv, true, r->format == OUT_PPROF) ||
 	    (r->off_cpu && r->format != OUT_PPROF &&
 	     wallclock__folded_view(p))) {
 		pr_err("out of memory");
@@ -569,7 +451,7 @@ static int run_record(struct record *r)
 		.python_found = python_found,
 		.no_jvm_attach = r->no_jvm_attach,
 		.inline_frames = !r->no_inline,
-		.gc_each_interval = true, .stop = &target_stop_signal,
+		.gc_each_interval = true, .main_file = true, .stop = &target_stop_signal,
 	};
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
@@ -607,9 +489,6 @@ static int run_record(struct record *r)
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
-	if (r->t.command || r->t.nr_pids)
-		note_main_file(r, r->t.command ? session__child(r->s) :
-			       r->t.pids[0]);
 
 	while (!target_stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);

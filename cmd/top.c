@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "lib/log.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
+#include "record/notes.h"
 #include "record/session.h"
 #include "record/summary.h"
 #include "render/top_tui.h"
@@ -312,26 +312,12 @@ static int write_recording(struct top *t)
 {
 	struct profile *p = profile__new();
 	struct outfile out = { 0 };
-	struct utsname u;
-	char buf[4096];
-	size_t n = 0;
-	int i, err;
+	int err;
 
 	if (!p)
 		return -ENOMEM;
 	err = profile__merge(p, t->rec);
-	for (i = 0; t->argv[i] && n < sizeof(buf) - 1; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
-			      t->argv[i]);
-	err = err ?: profile__add_comment(p, buf);
-	if (!uname(&u)) {
-		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
-			 u.release, u.machine);
-		err = err ?: profile__add_comment(p, buf);
-	}
-	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
-		 "stacks: user+kernel", t->freq);
-	err = err ?: profile__add_comment(p, buf);
+	err = err ?: notes__add(p, t->s, t->argv, false, false);
 	if (err)
 		goto out;
 	p->time_nanos = t->t0_real;

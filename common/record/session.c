@@ -22,8 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "sample/sampler.h"
 #include "record/session.h"
+#include "symbol/debuginfod.h"
 
 struct session {
 	struct session_opts o;
@@ -39,6 +41,7 @@ struct session {
 	uint64_t horizon;		/* samples older than this are handled */
 	uint64_t last_gc;		/* CLOCK_MONOTONIC ns */
 	uint64_t off_in_progress;	/* blocks open at the stop, charged */
+	char main_file[4096];		/* the profiled program, or "" */
 };
 
 /*
@@ -321,6 +324,17 @@ static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
 	return sampler__python_set(s->smp, pid, py);
 }
 
+/* The program of the command or first -p target, as its mappings name it. */
+static void note_main_file(struct session *s, pid_t pid)
+{
+	char fn[64];
+	ssize_t n;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
+	n = readlink(fn, s->main_file, sizeof(s->main_file) - 1);
+	s->main_file[n > 0 ? n : 0] = '\0';
+}
+
 int session__new(const struct session_opts *o, struct session **out,
 		 char *why, size_t len)
 {
@@ -394,6 +408,8 @@ int session__new(const struct session_opts *o, struct session **out,
 		if (err)
 			goto fail;
 	}
+	if (o->main_file && (o->command || o->nr_pids))
+		note_main_file(s, o->command ? s->child : o->pids[0]);
 	*out = s;
 	return 0;
 fail:
@@ -507,12 +523,47 @@ int session__offcpu_short(struct session *s)
 
 struct profile *session__build(struct session *s)
 {
-	return recorder__build(s->rec, s->sym);
+	struct profile *p = recorder__build(s->rec, s->sym);
+
+	if (p && s->main_file[0])
+		p->main_file = profile__intern(p, s->main_file);
+	return p;
+}
+
+struct profile *session__finish(struct session *s, bool debuginfod,
+				char *why, size_t len)
+{
+	struct profile *p;
+	uint64_t t_build;
+
+	if (session__offcpu_short(s)) {
+		snprintf(why, len, "cannot read the off-CPU sums: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	/* Names asked for during the recording: a short last wait. */
+	if (s->o.origins)
+		origins__settle(s->o.origins, 1000);
+	t_build = mono_ns();
+	p = session__build(s);
+	if (p)
+		pr_debug(1, "symbolized and built the profile in %.1f ms "
+			 "(%zu distinct frames)", (mono_ns() - t_build) / 1e6,
+			 p->nr_frames);
+	/* sampled modules still without symbols: fetch, then build again */
+	if (p && debuginfod && debuginfod__resolve(s->pm, s->sym)) {
+		profile__free(p);
+		p = session__build(s);
+	}
+	if (!p)
+		snprintf(why, len, "cannot build the profile: %s",
+			 strerror(errno));
+	return p;
 }
 
 struct profile *session__interval(struct session *s)
 {
-	struct profile *p = recorder__build(s->rec, s->sym);
+	struct profile *p = session__build(s);
 
 	if (!p)
 		return NULL;

@@ -45,6 +45,8 @@ struct session_opts {
 	bool gc_each_interval;		/* forget the dead at every
 					 * session__interval(), not at most
 					 * every 10 s (continuous push) */
+	bool main_file;			/* the profiles name the program of
+					 * the command or first -p target */
 	/* A Python process found (for a debug line), or NULL. */
 	void (*python_found)(pid_t pid, const struct py_proc *py);
 	struct origins *origins;	/* container labels and filter, or
@@ -138,6 +140,16 @@ int session__offcpu_short(struct session *s);
  * NULL with errno set.
  */
 struct profile *session__build(struct session *s);
+
+/*
+ * The last profile, after session__stop(): the off-CPU sums taken, the
+ * container names asked for waited for (up to 1 s), built, and with
+ * @debuginfod built again once the debug files of sampled modules without
+ * symbols are fetched (debuginfod.h).  A debug line says how long the
+ * build took.  NULL with a reason in @why.
+ */
+struct profile *session__finish(struct session *s, bool debuginfod,
+				char *why, size_t len);
 
 /*
  * The profile of what was handled since the last call (or the start),

@@ -451,7 +451,8 @@ static int run_record(struct record *r)
 		.python_found = python_found,
 		.no_jvm_attach = r->no_jvm_attach,
 		.inline_frames = !r->no_inline,
-		.gc_each_interval = true, .main_file = true, .stop = &target_stop_signal,
+		.gc_each_interval = true, .main_file = true,
+		.stop = &target_stop_signal,
 	};
 	struct profile *p = NULL;
 	struct outfile out = { 0 };

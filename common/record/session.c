@@ -586,7 +586,10 @@ int session__stop(struct session *s)
 
 	sampler__stop(s->smp);
 	proc_maps__drain(s->pm);
-	s->horizon = UINT64_MAX;
+	/*
+	 * The dead are still forgotten only up to the last poll's horizon:
+	 * the summary after the last interval names their modules.
+	 */
 	recorder__set_horizon(s->rec, UINT64_MAX);
 	sampler__drain(s->smp, SESSION_DRAIN_MS);
 	/* Threads still blocked are charged up to the end. */

@@ -490,6 +490,10 @@ static int run_record(struct record *r)
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
+	if (session__start(r->s, why, sizeof(why))) {
+		pr_err("%s", why);
+		goto cleanup;
+	}
 
 	while (!target_stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);

@@ -497,6 +497,7 @@ static int run_top(struct top *t)
 	}
 	target_stop__catch();
 	err = session__new(&so, &t->s, why, sizeof(why));
+	err = err ?: session__start(t->s, why, sizeof(why));
 	if (err) {
 		pr_err("%s", why);
 		return EXIT_FAIL;

@@ -403,18 +403,25 @@ int session__new(const struct session_opts *o, struct session **out,
 		snprintf(why, len, "out of memory");
 		goto fail;
 	}
-	if (o->command) {
-		err = start_command(s, why, len);
-		if (err)
-			goto fail;
-	}
-	if (o->main_file && (o->command || o->nr_pids))
-		note_main_file(s, o->command ? s->child : o->pids[0]);
 	*out = s;
 	return 0;
 fail:
 	session__free(s);
 	return err;
+}
+
+int session__start(struct session *s, char *why, size_t len)
+{
+	int err;
+
+	if (s->o.command) {
+		err = start_command(s, why, len);
+		if (err)
+			return err;
+	}
+	if (s->o.main_file && (s->o.command || s->o.nr_pids))
+		note_main_file(s, s->o.command ? s->child : s->o.pids[0]);
+	return 0;
 }
 
 void session__free(struct session *s)

@@ -104,12 +104,16 @@ int session__check_system(const struct session_opts *o, char *why,
 int session__open_cgroup(const char *path, char *why, size_t len);
 
 /*
- * Starts tracking, loads and attaches the sampler, then starts the
- * command (if any) so that it is sampled from its first instruction.
- * 0, or -errno with a reason in @why.
+ * Starts tracking, loads and attaches the sampler, with the command (if
+ * any) forked but held before exec.  0, or -errno with a reason in @why.
  */
 int session__new(const struct session_opts *o, struct session **out,
 		 char *why, size_t len);
+/*
+ * Lets the command run, sampled from its first instruction.  0, or
+ * -errno with a reason in @why.
+ */
+int session__start(struct session *s, char *why, size_t len);
 /* Stops and frees; a command still running is left running. */
 void session__free(struct session *s);
 

@@ -4,7 +4,7 @@
  * teardown that a command sampling live targets needs, in the order that
  * loses nothing: side-band tracking before the sampler, the sampler before
  * the command runs, mappings read before the samples that need them.
- * Not here: option parsing, messages, output.
+ * Not here: option parsing, messages (but a debug line), output.
  */
 #include <errno.h>
 #include <fcntl.h>

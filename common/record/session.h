@@ -5,8 +5,9 @@
  * together, plus a command started under it.  The caller polls, takes the
  * profile of the interval since the last one (memory of the dead then goes,
  * as in a continuous recording), and stops.  Not here: what is done with
- * the profiles (writing, ranking, drawing) or any message: errors come back
- * as -errno with a one-line reason.
+ * the profiles (writing, ranking, drawing; the summary is summary.c's) or
+ * messages: errors come back as -errno with a one-line reason, and only a
+ * debug line (the last build's time) goes through lib/log.h.
  */
 #ifndef EBPROF_SESSION_H
 #define EBPROF_SESSION_H

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Option tables -> getopt_long, help text, option lists; see options.h. */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -160,4 +161,76 @@ int opt_parse_ids(const char *arg, pid_t **ids, size_t *nr)
 		err = -1;
 	free(copy);
 	return err;
+}
+
+int opt_parse_duration_ns(const char *arg, uint64_t *ns)
+{
+	static const struct { const char *unit; double mul; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+		{ "", 1e3 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (!isdigit((unsigned char)arg[0]))
+		return -1;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (v * units[i].mul > 3600e9)
+			return -1;
+		*ns = (uint64_t)(v * units[i].mul + 0.5);
+		return 0;
+	}
+	return -1;
+}
+
+void opt_bad_value(const char *cmd, char **argv)
+{
+	usage_error(cmd, "invalid value '%s' for option '%s'", optarg,
+		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
+		    argv[optind - 1][2] ? argv[optind - 1] :
+		    argv[optind - 2]);
+}
+
+int opt_parse_uint(const char *s, unsigned long max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v == 0 || s[0] == '-' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int opt_parse_call_graph(const char *arg, unsigned long max,
+			 unsigned int *bytes)
+{
+	unsigned long v;
+	char *end;
+
+	if (!strcmp(arg, "fp")) {
+		*bytes = 0;
+		return 0;
+	}
+	if (!strcmp(arg, "dwarf")) {
+		*bytes = 8192;
+		return 0;
+	}
+	if (strncmp(arg, "dwarf,", 6) || !isdigit((unsigned char)arg[6]))
+		return -1;
+	errno = 0;
+	v = strtoul(arg + 6, &end, 10);
+	if (errno || *end || v < 8 || v > max)
+		return -1;
+	*bytes = (v + 7) & ~7UL;
+	return 0;
 }

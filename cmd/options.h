@@ -8,6 +8,7 @@
 #define EBPROF_OPTIONS_H
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -52,6 +53,28 @@ int opt_parse_double(const char *s, double lo, double hi, double *out);
  * 0, or -1 on a bad entry or an empty list.
  */
 int opt_parse_ids(const char *arg, pid_t **ids, size_t *nr);
+
+/* A whole number in [1, max] in decimal digits only; 0 or -1. */
+int opt_parse_uint(const char *s, unsigned long max, unsigned int *out);
+
+/*
+ * --call-graph: "fp" (0 bytes), "dwarf" (8192 bytes of stack) or
+ * "dwarf,SIZE" (8 to @max bytes, rounded up to 8); 0 or -1.
+ */
+int opt_parse_call_graph(const char *arg, unsigned long max,
+			 unsigned int *bytes);
+
+/*
+ * "20us", "1.5ms", "0" (units ns, us, ms, s; bare numbers are
+ * microseconds, at most an hour); 0 or -1.
+ */
+int opt_parse_duration_ns(const char *arg, uint64_t *ns);
+
+/*
+ * The usage error for the option getopt just gave (optarg was bad),
+ * named as it was written: "-F0" or "--freq".
+ */
+void opt_bad_value(const char *cmd, char **argv);
 
 /* Hint printed after usage errors. */
 void usage_error(const char *cmd, const char *fmt, ...)

@@ -7,45 +7,33 @@
  * until done -> build the profile (recorder + symbolizer) -> write it
  * atomically -> print the summary.
  */
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <malloc.h>
-#include <linux/capability.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "builtin.h"
 #include "format/folded.h"
-#include "symbol/debuginfod.h"
 #include "lib/log.h"
-#include "container/origin.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
-#include "runtime/python.h"
-#include "sample/proc_maps.h"
 #include "push.h"
-#include "record/recorder.h"
 #include "sample/sampler.h"
+#include "record/notes.h"
 #include "record/session.h"
-#include "symbol/symbolizer.h"
+#include "record/summary.h"
+#include "target_opts.h"
 #include "profile/wallclock.h"
 
 enum {
-	OPT_CGROUP = 256, OPT_USER_ONLY, OPT_KERNEL_ONLY, OPT_IDLE,
+	OPT_USER_ONLY = 256, OPT_KERNEL_ONLY, OPT_IDLE,
 	OPT_PER_PID, OPT_PER_THREAD, OPT_FORMAT, OPT_CALL_GRAPH,
 	OPT_OFF_CPU, OPT_OFF_CPU_MIN, OPT_OFF_CPU_WAKERS,
-	OPT_CONTAINER, OPT_PER_CONTAINER,
+	OPT_PER_CONTAINER,
 	OPT_NO_JVM_ATTACH,
 	OPT_DEBUGINFOD, OPT_NO_DEBUGINFOD, OPT_NO_INLINE,
 	OPT_NO_PYTHON, OPT_PYTHON_LINES,
@@ -67,9 +55,9 @@ static const struct opt_spec record_opts[] = {
 	  "profile these threads" },
 	{ "all-cpus", 'a', no_argument, NULL,
 	  "profile the whole system" },
-	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	{ "cgroup", TARGET_OPT_CGROUP, required_argument, "PATH",
 	  "profile every task in this cgroup v2 directory" },
-	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	{ "container", TARGET_OPT_CONTAINER, required_argument, "ID|NAME",
 	  "profile this container (id prefix or name; repeatable)" },
 	{ "freq", 'F', required_argument, "HZ",
 	  "samples per second per CPU (default 99)" },
@@ -122,17 +110,9 @@ static const struct opt_spec record_opts[] = {
 
 struct record {
 	const char *cmdname;
-	pid_t *pids, *tids;
-	size_t nr_pids, nr_tids;
-	bool all, user, kernel, idle, python, python_lines;
+	struct target_opts t;		/* -p, -t, -a, --cgroup, --container */
+	bool user, kernel, idle, python, python_lines;
 	bool no_jvm_attach;
-	const char *cgroup_path;
-	int cgroup_fd;
-	const char **containers;	/* --container */
-	size_t nr_containers;
-	struct cgroup_ids *cg;
-	struct docker *docker;
-	struct origins *origins;
 	unsigned int freq;
 	double duration;		/* 0: until stopped */
 	const char *output;
@@ -142,28 +122,12 @@ struct record {
 	unsigned int user_stack_bytes;	/* --call-graph dwarf; 0 for fp */
 	bool off_cpu, off_cpu_min_set, off_cpu_wakers;
 	uint64_t off_cpu_min_ns;
-	uint64_t off_in_progress;	/* blocks open at the end, charged */
 	bool debuginfod;		/* fetch debug files after sampling */
 	bool no_inline;			/* no DWARF inline frames, lines */
 	struct push_opts push;		/* continuous mode: --push URL */
-	char **command;			/* argv of the command, or NULL */
 	char **argv;			/* ours, for the recording's notes */
-	pid_t child;
-	int go_fd, err_fd;		/* command start / exec error pipes */
-	char main_file[4096];		/* the profiled program, or "" */
-	struct recorder *rec;
-	struct proc_maps *pm;
-	struct python *py;		/* NULL with --no-python */
-	struct sampler *sampler;
-	uint64_t horizon;		/* samples older than this are handled */
+	struct session *s;
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -173,108 +137,28 @@ static uint64_t now_ns(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* "fp", "dwarf" or "dwarf,SIZE" (bytes, rounded up to 8); -1 if bad. */
-static int parse_call_graph(const char *arg, unsigned int *bytes)
-{
-	unsigned long v;
-	char *end;
-
-	if (!strcmp(arg, "fp")) {
-		*bytes = 0;
-		return 0;
-	}
-	if (!strcmp(arg, "dwarf")) {
-		*bytes = 8192;
-		return 0;
-	}
-	if (strncmp(arg, "dwarf,", 6) || !isdigit((unsigned char)arg[6]))
-		return -1;
-	errno = 0;
-	v = strtoul(arg + 6, &end, 10);
-	if (errno || *end || v < 8 || v > SAMPLER_MAX_USTACK_BYTES)
-		return -1;
-	*bytes = (v + 7) & ~7UL;
-	return 0;
-}
-
-/* "20us", "1.5ms", "0"; bare numbers are microseconds.  -1 if bad. */
-static int parse_duration_ns(const char *arg, uint64_t *ns)
-{
-	static const struct { const char *unit; double mul; } units[] = {
-		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-		{ "", 1e3 },
-	};
-	char *end;
-	double v;
-	size_t i;
-
-	if (!isdigit((unsigned char)arg[0]))
-		return -1;
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno)
-		return -1;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit))
-			continue;
-		if (v * units[i].mul > 3600e9)
-			return -1;
-		*ns = (uint64_t)(v * units[i].mul + 0.5);
-		return 0;
-	}
-	return -1;
-}
-
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
 {
 	struct opt_parser op;
 	int c, n;
-	char *end;
 
 	if (opt_parser__init(&op, r->cmdname, self->opts))
 		return EXIT_FAIL;
 	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
+		n = target_opts__parse(&r->t, c, optarg);
+		if (n < 0)
+			goto bad_value;
+		if (n)
+			continue;
 		switch (c) {
-		case 'p':
-			if (opt_parse_ids(optarg, &r->pids, &r->nr_pids))
-				goto bad_value;
-			break;
-		case 't':
-			if (opt_parse_ids(optarg, &r->tids, &r->nr_tids))
-				goto bad_value;
-			break;
-		case 'a':
-			r->all = true;
-			break;
-		case OPT_CGROUP:
-			r->cgroup_path = optarg;
-			break;
-		case OPT_CONTAINER: {
-			const char **n = realloc(r->containers,
-						 (r->nr_containers + 1) *
-						 sizeof(*n));
-
-			if (!n)
-				goto bad_value;
-			r->containers = n;
-			n[r->nr_containers++] = optarg;
-			break;
-		}
 		case OPT_PER_CONTAINER:
 			r->folded_flags |= FOLDED_PER_CONTAINER;
 			break;
-		case 'F': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 ||
-			    optarg[0] == '-' || v > 1000000)
+		case 'F':
+			if (opt_parse_uint(optarg, 1000000, &r->freq))
 				goto bad_value;
-			r->freq = v;
 			break;
-		}
 		case 'd':
 			if (opt_parse_double(optarg, 1e-6, 1e9, &r->duration))
 				goto bad_value;
@@ -284,7 +168,9 @@ static int parse_args(struct record *r, int argc, char **argv,
 			r->output_set = true;
 			break;
 		case OPT_CALL_GRAPH:
-			if (parse_call_graph(optarg, &r->user_stack_bytes))
+			if (opt_parse_call_graph(optarg,
+						 SAMPLER_MAX_USTACK_BYTES,
+						 &r->user_stack_bytes))
 				goto bad_value;
 			break;
 		case OPT_FORMAT:
@@ -299,7 +185,7 @@ static int parse_args(struct record *r, int argc, char **argv,
 			r->off_cpu_wakers = true;
 			break;
 		case OPT_OFF_CPU_MIN:
-			if (parse_duration_ns(optarg, &r->off_cpu_min_ns))
+			if (opt_parse_duration_ns(optarg, &r->off_cpu_min_ns))
 				goto bad_value;
 			r->off_cpu_min_set = true;
 			break;
@@ -384,18 +270,12 @@ static int parse_args(struct record *r, int argc, char **argv,
 		if (n)
 			return n;
 	}
-	if (optind < argc)
-		r->command = argv + optind;
-	n = !!r->nr_pids + !!r->nr_tids + r->all + !!r->cgroup_path +
-	    !!r->command + !!r->nr_containers;
+	n = target_opts__finish(&r->t, argc, argv, r->cmdname);
+	if (n < 0)
+		return EXIT_USAGE;
 	if (n == 0) {
 		usage_error(r->cmdname, "no target: give -p PID, -t TID, -a, "
 			    "--cgroup PATH, --container ID or -- COMMAND");
-		return EXIT_USAGE;
-	}
-	if (n > 1) {
-		usage_error(r->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup, --container or a command");
 		return EXIT_USAGE;
 	}
 	if ((r->off_cpu_min_set || r->off_cpu_wakers) && !r->off_cpu) {
@@ -417,329 +297,42 @@ static int parse_args(struct record *r, int argc, char **argv,
 	return 0;
 bad_value:
 	opt_parser__release(&op);
-	usage_error(r->cmdname, "invalid value '%s' for option '%s'", optarg,
-		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
-		    argv[optind - 1][2] ? argv[optind - 1] :
-		    argv[optind - 2]);
+	opt_bad_value(r->cmdname, argv);
 	return EXIT_USAGE;
 }
 
 /* Checks that need no privileges, so their message wins. */
 static int check_target(struct record *r)
 {
-	size_t i;
-	struct statfs sfs;
+	struct session_opts so = { .freq = r->freq };
+	char why[512];
+	int err;
 
-	for (i = 0; i < r->nr_pids; i++)
-		if (!session__task_alive(r->pids[i])) {
-			pr_err("no such process: %d", r->pids[i]);
-			return EXIT_FAIL;
-		}
-	for (i = 0; i < r->nr_tids; i++)
-		if (!session__task_alive(r->tids[i])) {
-			pr_err("no such thread: %d", r->tids[i]);
-			return EXIT_FAIL;
-		}
-	if (r->cgroup_path) {
-		r->cgroup_fd = open(r->cgroup_path,
-				    O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (r->cgroup_fd < 0) {
-			pr_err("cannot open cgroup '%s': %s", r->cgroup_path,
-			       strerror(errno));
-			return EXIT_FAIL;
-		}
-		if (fstatfs(r->cgroup_fd, &sfs) ||
-		    sfs.f_type != CGROUP2_SUPER_MAGIC) {
-			pr_err("'%s' is not a cgroup v2 directory (look under "
-			       "/sys/fs/cgroup)", r->cgroup_path);
-			return EXIT_FAIL;
-		}
-	}
-	if (r->freq > session__max_sample_rate()) {
-		pr_err("frequency %u Hz is above kernel.perf_event_max_sample_rate"
-		       " (%u): use a lower -F", r->freq,
-		       session__max_sample_rate());
+	target_opts__session(&r->t, &so);
+	err = session__check_targets(&so, why, sizeof(why));
+	if (!err && target_opts__open_cgroup(&r->t))
 		return EXIT_FAIL;
-	}
-	if (!session__has_caps()) {
-		pr_err("permission denied: run as root, or with CAP_BPF and "
-		       "CAP_PERFMON (e.g. sudo ebprof record ...)");
-		return EXIT_FAIL;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		pr_err("this kernel has no BTF (/sys/kernel/btf/vmlinux): it "
-		       "needs CONFIG_DEBUG_INFO_BTF=y");
+	err = err ?: session__check_system(&so, why, sizeof(why));
+	if (err) {
+		pr_err("%s%s", why, err == -EPERM ?
+		       " (e.g. sudo ebprof record ...)" : "");
 		return EXIT_FAIL;
 	}
 	return 0;
 }
 
-/*
- * Forks the command, stopped before exec until start_command() so that
- * it is in the target from its first instruction.
- */
-static int fork_command(struct record *r)
+static void python_found(pid_t pid, const struct py_proc *py)
 {
-	int go[2], errp[2];
-
-	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
-		pr_err("cannot create a pipe: %s", strerror(errno));
-		return -1;
-	}
-	r->child = fork();
-	if (r->child < 0) {
-		pr_err("cannot fork: %s", strerror(errno));
-		return -1;
-	}
-	if (r->child == 0) {
-		char c;
-		int e;
-
-		close(go[1]);
-		close(errp[0]);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGPIPE, SIG_DFL);	/* push ignores it */
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execvp(r->command[0], r->command);
-		e = errno;
-		if (write(errp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(go[0]);
-	close(errp[1]);
-	r->go_fd = go[1];
-	r->err_fd = errp[0];
-	return 0;
+	pr_debug(1, "python 3.%u in process %d", py->minor, pid);
 }
 
-static int start_command(struct record *r)
-{
-	int e = 0;
-
-	if (write(r->go_fd, "g", 1) != 1)
-		return -1;
-	close(r->go_fd);
-	r->go_fd = -1;
-	/* EOF: exec succeeded (the pipe is close-on-exec). */
-	if (read(r->err_fd, &e, sizeof(e)) == sizeof(e)) {
-		pr_err("cannot run '%s': %s", r->command[0], strerror(e));
-		waitpid(r->child, NULL, 0);
-		r->child = 0;
-		return -1;
-	}
-	close(r->err_fd);
-	r->err_fd = -1;
-	return 0;
-}
-
-static int on_short(const struct off_short_key *k,
-		    const struct off_short_val *v, void *ctx)
-{
-	return recorder__off_cpu_short(ctx, k, v);
-}
-
-/* Off-CPU time of short blocks, summed in the kernel, joins the profile. */
-static int take_short_blocks(struct record *r, struct sampler *s)
-{
-	if (!r->off_cpu)
-		return 0;
-	return sampler__offcpu_short(s, true, on_short, r->rec);
-}
-
-/* The program of the command or first -p target, as its mappings name it. */
-static void note_main_file(struct record *r, pid_t pid)
-{
-	char fn[64];
-	ssize_t n;
-
-	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
-	n = readlink(fn, r->main_file, sizeof(r->main_file) - 1);
-	r->main_file[n > 0 ? n : 0] = '\0';
-}
-
-static struct profile *build_profile(struct record *r, struct symbolizer *sym)
-{
-	struct profile *p = recorder__build(r->rec, sym);
-
-	if (p && r->main_file[0])
-		p->main_file = profile__intern(p, r->main_file);
-	return p;
-}
-
-static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
-{
-	struct record *r = ctx;
-
-	if (py)
-		pr_debug(1, "python 3.%u in process %d", py->minor, pid);
-	return sampler__python_set(r->sampler, pid, py);
-}
-
-static bool targets_gone(struct record *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nr_pids; i++)
-		if (session__task_alive(r->pids[i]))
-			return false;
-	for (i = 0; i < r->nr_tids; i++)
-		if (session__task_alive(r->tids[i]))
-			return false;
-	return r->nr_pids + r->nr_tids > 0;
-}
-
-static void status_line(struct sampler *s, double secs)
+static void status_line(struct session *s, double secs)
 {
 	uint64_t n, lost;
 
-	sampler__counters(s, &n, &lost);
+	session__counters(s, &n, &lost, NULL);
 	fprintf(stderr, "\r\033[Krecording: %.1f s, %llu samples, %llu lost",
 		secs, (unsigned long long)n, (unsigned long long)lost);
-}
-
-/* DWARF mode: how unwinding ended, by cause; fp mode: the leaf fix-up. */
-static void print_unwind_summary(const struct recorder_stats *st)
-{
-	char causes[256] = "";
-	size_t len = 0;
-	uint64_t bad = 0;
-	int i;
-
-	if (!st->dwarf_samples) {
-		if (st->leaf_fixed)
-			pr_info("leaf fix-up: %llu callers restored",
-				(unsigned long long)st->leaf_fixed);
-		if (st->midstack_fixed)
-			pr_info("frameless functions: %llu skipped callers "
-				"restored from unwind tables",
-				(unsigned long long)st->midstack_fixed);
-		return;
-	}
-	for (i = 0; i < UNWIND_STOP_NR; i++) {
-		if (i == UNWIND_END || !st->dwarf_stop[i])
-			continue;
-		bad += st->dwarf_stop[i];
-		len += snprintf(causes + len, sizeof(causes) - len, "%s%llu %s",
-				len ? ", " : " (",
-				(unsigned long long)st->dwarf_stop[i],
-				unwind_stop__name(i));
-		if (len >= sizeof(causes))
-			len = sizeof(causes) - 1;
-	}
-	pr_info("dwarf unwinding: %llu of %llu stacks incomplete%s%s, %.1f "
-		"frames and %.0f stack bytes per stack, %llu frames by frame "
-		"pointer, %.1f us per stack",
-		(unsigned long long)bad,
-		(unsigned long long)st->dwarf_samples, causes, len ? ")" : "",
-		(double)st->dwarf_frames / st->dwarf_samples,
-		(double)st->dwarf_bytes / st->dwarf_samples,
-		(unsigned long long)st->dwarf_fp_frames,
-		st->dwarf_ns / 1e3 / st->dwarf_samples);
-}
-
-/* A rate the reader kept up with, with room to spare. */
-static unsigned int suggest_freq(unsigned int freq, uint64_t kept,
-				 uint64_t lost)
-{
-	double f = (double)freq * kept / (kept + lost) / 2;
-
-	if (f >= 999)
-		return f >= 9999 ? 9999 : 999;
-	return f >= 99 ? 99 : 49;
-}
-
-/* Python samples: how many came out whole, and why the others did not. */
-static void print_python_summary(const struct python_stats *ps)
-{
-	if (!ps->processes && !ps->unsupported)
-		return;
-	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
-		"Python samples with complete Python stacks (%llu truncated "
-		"at %d frames, %llu with code unreadable); %llu samples of "
-		"threads without Python frames, %llu before attaching",
-		(unsigned long long)ps->processes,
-		(unsigned long long)ps->unsupported,
-		(unsigned long long)ps->complete,
-		(unsigned long long)ps->samples,
-		(unsigned long long)ps->truncated, PY_MAX_FRAMES,
-		(unsigned long long)ps->unreadable,
-		(unsigned long long)ps->no_thread,
-		(unsigned long long)ps->early);
-}
-
-static void print_summary(struct record *r, struct sampler *s,
-			  struct proc_maps *pm, struct symbolizer *sym,
-			  struct profile *p, double secs)
-{
-	const struct recorder_stats *st = recorder__stats(r->rec);
-	uint64_t n, lost, runs, ns;
-
-	if (log_verbosity < 0)
-		return;
-	sampler__counters(s, &n, &lost);
-	if (!sampler__prog_stats(s, &runs, &ns) && runs)
-		pr_debug(1, "BPF program: %llu runs, %.0f ns per run",
-			 (unsigned long long)runs, (double)ns / runs);
-	if (r->off_cpu && !sampler__offcpu_prog_stats(s, &runs, &ns) && runs)
-		pr_debug(1, "off-CPU BPF program: %llu context switches, %.0f "
-			 "ns per switch", (unsigned long long)runs,
-			 (double)ns / runs);
-	pr_info("%llu samples in %.1f s (%llu lost, %llu side-band records "
-		"lost), %zu distinct stacks",
-		(unsigned long long)st->samples, secs,
-		(unsigned long long)lost,
-		(unsigned long long)proc_maps__lost(pm), p->nr_samples);
-	if (lost && lost * 100 >= st->samples + lost)
-		pr_warn("%.0f%% of the samples were lost: ebprof could not "
-			"keep up with %u Hz on %s; use a lower -F (e.g. -F %u)",
-			100.0 * lost / (st->samples + lost), r->freq,
-			r->nr_pids + r->nr_tids || r->command ? "its targets" :
-			"these CPUs", suggest_freq(r->freq, st->samples, lost));
-	if (r->user)
-		pr_info("user stacks: %llu missing (%llu unreadable), %llu "
-			"truncated at %d frames, %llu addresses outside any "
-			"mapping",
-			(unsigned long long)st->user_missing,
-			(unsigned long long)st->user_missing_efault,
-			(unsigned long long)st->user_truncated,
-			st->dwarf_samples ? UNWIND_MAX_FRAMES : SAMPLER_MAX_STACK,
-			(unsigned long long)st->unmapped_frames);
-	if (r->user)
-		print_unwind_summary(st);
-	if (r->off_cpu) {
-		struct sampler_offcpu_stats os;
-
-		sampler__offcpu_stats(s, &os);
-		pr_info("off-CPU: %llu blocks with stacks (%.3f s), %llu under "
-			"%.0f us summed per thread (%.3f s); lost: %llu blocks "
-			"(%.3f s) ring buffer full, %llu (%.3f s) short-block "
-			"map full, %llu switch-outs untracked; %llu blocks "
-			"still open at the end charged up to it",
-			(unsigned long long)st->off_blocks, st->off_ns / 1e9,
-			(unsigned long long)st->off_short_blocks,
-			r->off_cpu_min_ns / 1e3, st->off_short_ns / 1e9,
-			(unsigned long long)os.lost, os.lost_ns / 1e9,
-			(unsigned long long)os.short_lost,
-			os.short_lost_ns / 1e9,
-			(unsigned long long)os.no_start,
-			(unsigned long long)r->off_in_progress);
-	}
-	if (r->py)
-		print_python_summary(python__stats(r->py));
-	if (r->kernel)
-		pr_info("kernel stacks: %llu missing, %llu truncated at %d "
-			"frames%s",
-			(unsigned long long)st->kernel_missing,
-			(unsigned long long)st->kernel_truncated,
-			SAMPLER_MAX_STACK,
-			symbolizer__kernel_error(sym) ?
-			", kernel symbols unreadable (/proc/kallsyms)" : "");
-	fflush(stderr);
-	recorder__print_unresolved(r->rec, stderr, 1.0);
 }
 
 /* How the command ended, when not well (perf prints the signal too). */
@@ -751,46 +344,6 @@ static void report_child(int st)
 		pr_warn("the command was killed by signal %d (%s)%s",
 			WTERMSIG(st), strsignal(WTERMSIG(st)),
 			WCOREDUMP(st) ? ", core dumped" : "");
-}
-
-/* The recording's metadata, as comments (pprof keeps them). */
-static int add_comments(struct record *r, struct profile *p, char **argv,
-			uint64_t lost, uint64_t lost_sideband,
-			const struct sampler_offcpu_stats *os)
-{
-	struct utsname u;
-	char buf[4096];
-	size_t n = 0;
-	int i, err = 0;
-
-	for (i = 0; argv[i] && n < sizeof(buf) - 1; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
-			      argv[i]);
-	err |= profile__add_comment(p, buf);
-	if (!uname(&u)) {
-		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
-			 u.release, u.machine);
-		err |= profile__add_comment(p, buf);
-	}
-	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
-		 "stacks: %s", r->freq, r->user && r->kernel ? "user+kernel" :
-		 r->user ? "user" : "kernel");
-	err |= profile__add_comment(p, buf);
-	snprintf(buf, sizeof(buf), "lost samples: %llu, lost side-band "
-		 "records: %llu", (unsigned long long)lost,
-		 (unsigned long long)lost_sideband);
-	err |= profile__add_comment(p, buf);
-	if (r->off_cpu) {
-		snprintf(buf, sizeof(buf), "off-cpu: blocks under %.0f us "
-			 "summed per thread; lost off-CPU blocks: %llu "
-			 "(%.0f us); values: %s", r->off_cpu_min_ns / 1e3,
-			 (unsigned long long)(os->lost + os->short_lost),
-			 (os->lost_ns + os->short_lost_ns) / 1e3,
-			 r->format == OUT_PPROF ? "cpu and off_cpu in "
-			 "nanoseconds" : "wall-clock microseconds");
-		err |= profile__add_comment(p, buf);
-	}
-	return err ? -ENOMEM : 0;
 }
 
 static int write_output(struct record *r, struct profile *p,
@@ -816,52 +369,18 @@ static int write_output(struct record *r, struct profile *p,
  * starts the next one where it ended, so windows neither overlap nor
  * leave gaps.  Sampling goes on meanwhile: the uploader never blocks.
  */
-struct gc_ctx {
-	struct record *r;
-	struct symbolizer *sym;
-};
-
-static void gc_proc_gone(void *ctx, pid_t pid)
-{
-	struct record *r = ((struct gc_ctx *)ctx)->r;
-
-	recorder__forget_pid(r->rec, pid);
-	if (r->py)
-		python__forget_pid(r->py, pid);
-}
-
-static void gc_module_gone(void *ctx, struct pm_module *mod)
-{
-	struct gc_ctx *gc = ctx;
-
-	symbolizer__forget(gc->sym, mod);
-	recorder__forget_module(gc->r->rec, mod->id);
-}
-
-static const struct pm_gc_ops gc_ops = {
-	.proc_gone = gc_proc_gone,
-	.module_gone = gc_module_gone,
-};
-
 static int push_window(struct record *r, struct uploader *up,
-		       struct sampler *s, struct symbolizer *sym,
 		       uint64_t *start)
 {
-	struct gc_ctx gc = { r, sym };
 	uint64_t end = now_ns(CLOCK_REALTIME);
 	struct profile *p;
 
-	if (take_short_blocks(r, s))
+	if (session__offcpu_short(r->s))
 		return -ENOMEM;
-	p = build_profile(r, sym);
+	/* The dead of the window go with it (gc_each_interval). */
+	p = session__interval(r->s);
 	if (!p)
 		return -ENOMEM;
-	recorder__reset(r->rec);
-	/* Samples older than the horizon are handled: their dead can go. */
-	proc_maps__gc(r->pm, r->horizon, &gc_ops, &gc);
-	origins__trim(r->origins);
-	/* Hand what the window and the dead freed back to the system. */
-	malloc_trim(0);
 	p->time_nanos = *start;
 	p->duration_nanos = end - *start;
 	*start = end;
@@ -870,19 +389,17 @@ static int push_window(struct record *r, struct uploader *up,
 }
 
 static int finish_push(struct record *r, struct uploader *up,
-		       struct sampler *s, struct proc_maps *pm,
-		       struct symbolizer *sym, uint64_t *window_start,
-		       double secs)
+		       uint64_t *window_start, double secs)
 {
 	struct uploader_stats st;
 	struct profile *p;
 	size_t left;
-	int err = push_window(r, up, s, sym, window_start);
+	int err = push_window(r, up, window_start);
 
 	/* The last build is kept for the unsymbolized-frames summary. */
 	p = profile__new();
 	if (p)
-		print_summary(r, s, pm, sym, p, secs);
+		summary__print(stderr, r->s, p, secs);
 	profile__free(p);
 	left = uploader__free(up, 10000, &st);
 	pr_info("pushed %llu of %llu windows (%llu from the spool), %llu "
@@ -899,34 +416,55 @@ static int finish_push(struct record *r, struct uploader *up,
 	return err ? EXIT_FAIL : EXIT_OK;
 }
 
+/* The profile at the end, with its notes; NULL after a message. */
+static struct profile *final_profile(struct record *r, double secs,
+				     uint64_t t_real)
+{
+	struct profile *p;
+	char why[512];
+
+	p = session__finish(r->s, r->debuginfod, why, sizeof(why));
+	if (!p) {
+		pr_err("%s", why);
+		return NULL;
+	}
+	p->time_nanos = t_real;
+	p->duration_nanos = secs * 1e9;
+	if (notes__add(p, r->s, r->argv, true, r->format == OUT_PPROF) ||
+	    (r->off_cpu && r->format != OUT_PPROF &&
+	     wallclock__folded_view(p))) {
+		pr_err("out of memory");
+		profile__free(p);
+		return NULL;
+	}
+	return p;
+}
+
 static int run_record(struct record *r)
 {
-	struct sampler_opts so = {
+	struct session_opts so = {
 		.freq = r->freq, .user = r->user, .kernel = r->kernel,
-		.idle = r->idle, .cgroup_fd = r->cgroup_fd,
-		.user_stack_bytes = r->user ? r->user_stack_bytes : 0,
+		.idle = r->idle, .user_stack_bytes = r->user_stack_bytes,
 		.off_cpu = r->off_cpu, .off_cpu_min_ns = r->off_cpu_min_ns,
 		.off_cpu_wakers = r->off_cpu_wakers,
-		.python = r->python && r->user,
+		.python = r->python, .python_lines = r->python_lines,
+		.python_found = python_found,
+		.no_jvm_attach = r->no_jvm_attach,
+		.inline_frames = !r->no_inline,
+		.gc_each_interval = true, .main_file = true,
+		.stop = &target_stop_signal,
 	};
-	struct proc_maps *pm = NULL;
-	struct symbolizer *sym = NULL;
-	struct sampler *s = NULL;
 	struct profile *p = NULL;
 	struct outfile out = { 0 };
 	struct uploader *up = NULL;
-	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
-	uint64_t t0, t_build, t_real, last_status = 0, window_start = 0,
-		 last_push = 0;
-	uint64_t t_stop;
+	uint64_t t0, t_real, last_status = 0, window_start = 0, last_push = 0;
 	bool tty = isatty(STDERR_FILENO) && log_verbosity >= 0;
 	int status = EXIT_FAIL, err, child_status = 0;
-	uint32_t i;
+	char why[512];
 	double secs;
 
 	if (r->push.server) {
 		struct uploader_config cfg;
-		char why[512];
 
 		push_opts__uploader_config(&r->push, r->freq, &cfg);
 		up = uploader__new(&cfg, why, sizeof(why));
@@ -942,120 +480,51 @@ static int run_record(struct record *r)
 			return EXIT_FAIL;
 		}
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/*
-	 * A dropped SSH session stops the recording; it is not lost.  Under
-	 * nohup (SIGHUP ignored) it goes on, as asked.
-	 */
-	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
-	if (r->command) {
-		if (fork_command(r))
-			goto cleanup;
-		so.pids = &r->child;
-		so.nr_pids = 1;
-		so.follow_forks = true;
-	} else if (r->nr_pids) {
-		so.pids = r->pids;
-		so.nr_pids = r->nr_pids;
-	} else if (r->nr_tids) {
-		so.tids = r->tids;
-		so.nr_tids = r->nr_tids;
-	}
-	err = proc_maps__new(&pm);
-	if (err) {
-		pr_err("cannot track processes (perf side-band events): %s",
-		       sampler__strerror(err));
-		goto cleanup;
-	}
-	r->pm = pm;
-	r->rec = recorder__new(pm, r->freq);
-	sym = symbolizer__new(NULL);
-	if (so.python && r->rec)
-		r->py = python__new(python_attach, r);
-	if (!r->rec || !sym || (so.python && (!r->py ||
-	    recorder__set_python(r->rec, r->py, r->python_lines)))) {
-		pr_err("out of memory");
-		goto cleanup;
-	}
-	recorder__set_origins(r->rec, r->origins);
-	recorder__set_jvm_attach(r->rec, !r->no_jvm_attach);
-	symbolizer__set_inline(sym, !r->no_inline);
-	so.stop = &stop_signal;
-	if (r->off_cpu)
-		recorder__set_off_cpu(r->rec, r->off_cpu_min_ns);
-	err = sampler__new(&so, recorder__on_sample, r->rec, &s);
-	if (err) {
-		pr_err("cannot start the BPF sampler: %s",
-		       sampler__strerror(err));
-		goto cleanup;
-	}
-	r->sampler = s;
-	/* Threads asleep now are charged from now when they wake. */
-	if (r->off_cpu && sampler__offcpu_seed(s, r->pids, r->nr_pids, r->tids,
-					       r->nr_tids)) {
-		pr_err("out of memory");
+	/* A dropped SSH session stops the recording; it is not lost. */
+	target_stop__catch();
+	target_opts__session(&r->t, &so);
+	if (session__new(&so, &r->s, why, sizeof(why))) {
+		pr_err("%s", why);
 		goto cleanup;
 	}
 	t0 = last_push = now_ns(CLOCK_MONOTONIC);
 	t_real = window_start = now_ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
-	if (r->command && start_command(r))
+	if (session__start(r->s, why, sizeof(why))) {
+		pr_err("%s", why);
 		goto cleanup;
-	if (r->command || r->nr_pids)
-		note_main_file(r, r->command ? r->child : r->pids[0]);
+	}
 
-	while (!stop_signal) {
+	while (!target_stop_signal) {
 		uint64_t t = now_ns(CLOCK_MONOTONIC);
 
-		/*
-		 * Mappings first: a sample may only use mappings read, and
-		 * samples newer than the horizon wait for the next round.
-		 */
-		sampler__wait(s, 50);
-		proc_maps__drain(pm);
-		r->horizon = now_ns(CLOCK_MONOTONIC);
-		if (recorder__set_horizon(r->rec, r->horizon) ||
-		    sampler__consume(s, 100) < 0) {
+		if (session__poll(r->s, 50)) {
 			pr_err("out of memory while recording");
 			goto cleanup;
 		}
 		if (r->duration && t - t0 >= r->duration * 1e9)
 			break;
-		if (r->child && waitpid(r->child, &child_status, WNOHANG) ==
-		    r->child) {
-			r->child = 0;
-			break;
-		}
-		if (targets_gone(r))
+		if (session__done(r->s, &child_status))
 			break;
 		if (up && t - last_push >= r->push.interval_ms * 1000000ULL) {
 			last_push = t;
-			if (push_window(r, up, s, sym, &window_start)) {
+			if (push_window(r, up, &window_start)) {
 				pr_err("out of memory while recording");
 				goto cleanup;
 			}
 		}
 		if (tty && t - last_status > 500000000ULL) {
-			status_line(s, (t - t0) / 1e9);
+			status_line(r->s, (t - t0) / 1e9);
 			last_status = t;
 		}
 	}
-	if ((stop_signal == SIGTERM || stop_signal == SIGHUP) && r->child)
-		kill(r->child, stop_signal);
+	if ((target_stop_signal == SIGTERM || target_stop_signal == SIGHUP) &&
+	    session__child(r->s))
+		kill(session__child(r->s), target_stop_signal);
 	/* After a hang-up, stderr may be a closed pipe: no SIGPIPE death. */
-	if (stop_signal == SIGHUP)
+	if (target_stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
-	t_stop = now_ns(CLOCK_MONOTONIC);
-	sampler__stop(s);
-	proc_maps__drain(pm);
-	recorder__set_horizon(r->rec, UINT64_MAX);
-	sampler__drain(s, 2000);
-	/* Threads still blocked are charged up to the end. */
-	if (r->off_cpu && sampler__offcpu_pending(s, t_stop,
-						  recorder__on_sample, r->rec,
-						  &r->off_in_progress)) {
+	if (session__stop(r->s)) {
 		pr_err("out of memory while recording");
 		goto cleanup;
 	}
@@ -1064,121 +533,36 @@ static int run_record(struct record *r)
 		fprintf(stderr, "\r\033[K");
 
 	if (up) {
-		status = finish_push(r, up, s, pm, sym, &window_start, secs);
+		status = finish_push(r, up, &window_start, secs);
 		up = NULL;
 		goto cleanup;
 	}
-	if (take_short_blocks(r, s)) {
-		pr_err("cannot read the off-CPU sums: %s", strerror(errno));
+	p = final_profile(r, secs, t_real);
+	if (!p)
 		goto cleanup;
-	}
-	/* Names asked for during the recording: a short last wait. */
-	origins__settle(r->origins, 1000);
-	t_build = now_ns(CLOCK_MONOTONIC);
-	p = build_profile(r, sym);
-	if (p)
-		pr_debug(1, "symbolized and built the profile in %.1f ms "
-			 "(%zu distinct frames)",
-			 (now_ns(CLOCK_MONOTONIC) - t_build) / 1e6,
-			 p->nr_frames);
-	/* sampled modules still without symbols: fetch, then build again */
-	if (p && r->debuginfod && debuginfod__resolve(pm, sym)) {
-		profile__free(p);
-		p = build_profile(r, sym);
-	}
-	if (!p) {
-		pr_err("cannot build the profile: %s", strerror(errno));
-		goto cleanup;
-	}
-	p->time_nanos = t_real;
-	p->duration_nanos = secs * 1e9;
-	{
-		struct sampler_offcpu_stats os;
-		uint64_t n, lost;
-
-		sampler__counters(s, &n, &lost);
-		sampler__offcpu_stats(s, &os);
-		if (add_comments(r, p, r->argv, lost, proc_maps__lost(pm),
-				 &os) ||
-		    (r->off_cpu && r->format != OUT_PPROF &&
-		     wallclock__folded_view(p))) {
-			pr_err("out of memory");
-			goto cleanup;
-		}
-	}
 	status = write_output(r, p, &out);
-	print_summary(r, s, pm, sym, p, secs);
+	summary__print(stderr, r->s, p, secs);
 	if (!status && strcmp(r->output, "-"))
 		pr_info("wrote %s", r->output);
-	if (r->command && r->child == 0)
+	if (r->t.command && !session__child(r->s))
 		report_child(child_status);
 cleanup:
 	if (status && out.f)
 		outfile__abort(&out);
-	if (r->child > 0 && r->go_fd >= 0) {
-		/* Never started: let it go without running the command. */
-		close(r->go_fd);
-		waitpid(r->child, NULL, 0);
-	}
 	if (up)
 		uploader__free(up, 0, NULL);
 	profile__free(p);
-	sampler__free(s);
-	for (i = 1; pm && sym && i <= proc_maps__nr_modules(pm); i++)
-		if (proc_maps__module(pm, i))
-			symbolizer__forget(sym, proc_maps__module(pm, i));
-	symbolizer__free(sym);
-	recorder__free(r->rec);
-	python__free(r->py);
-	proc_maps__free(pm);
+	session__free(r->s);
+	r->s = NULL;
 	return status;
-}
-
-/*
- * Sample origins (containers, pods, units) for the labels, and the
- * --container filter: in the kernel when it is one cgroup now, in user
- * space always (a container may also start later).
- */
-static int setup_origins(struct record *r)
-{
-	char why[512], path[4096];
-	size_t i;
-	int err;
-
-	err = cgroup_ids__new(NULL, &r->cg);
-	if (err)
-		pr_debug(1, "no cgroup v2 hierarchy (%s): containers from "
-			 "v1 paths only", strerror(-err));
-	r->docker = docker__new(NULL);
-	if (!r->docker)
-		pr_debug(1, "DOCKER_HOST: %s: no container names",
-			 strerror(errno));
-	r->origins = origins__new(r->cg, r->docker);
-	if (!r->origins) {
-		pr_err("out of memory");
-		return EXIT_FAIL;
-	}
-	for (i = 0; i < r->nr_containers; i++)
-		if (origins__want_ref(r->origins, r->containers[i], why,
-				      sizeof(why))) {
-			pr_err("no container '%s': %s", r->containers[i], why);
-			return EXIT_FAIL;
-		}
-	if (r->nr_containers && !origins__wanted_cgroup(r->origins, path,
-							  sizeof(path))) {
-		r->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		pr_debug(1, "container cgroup %s%s", path,
-			 r->cgroup_fd < 0 ? " (cannot open)" : "");
-	}
-	return 0;
 }
 
 static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct record r = {
 		.cmdname = cmd__label(self), .user = true, .kernel = true,
-		.cgroup_fd = -1, .freq = 99, .output = "ebprof.folded",
-		.go_fd = -1, .err_fd = -1, .argv = argv, .python = true,
+		.t = TARGET_OPTS_INIT, .freq = 99, .output = "ebprof.folded",
+		.argv = argv, .python = true,
 		.off_cpu_min_ns = OFF_CPU_MIN_DEFAULT_NS,
 		.debuginfod = getenv("DEBUGINFOD_URLS") &&
 			      *getenv("DEBUGINFOD_URLS"),
@@ -1194,19 +578,13 @@ static int cmd_record_fn(int argc, char **argv, const struct cmd *self)
 	}
 	if (!status)
 		status = check_target(&r);
-	if (!status)
-		status = setup_origins(&r);
+	/* Origins (containers, pods, units) for the labels, always. */
+	if (!status && target_opts__origins(&r.t, true))
+		status = EXIT_FAIL;
 	if (!status)
 		status = run_record(&r);
 out:
-	origins__free(r.origins);
-	docker__free(r.docker);
-	cgroup_ids__free(r.cg);
-	free(r.containers);
-	if (r.cgroup_fd >= 0)
-		close(r.cgroup_fd);
-	free(r.pids);
-	free(r.tids);
+	target_opts__release(&r.t);
 	push_opts__release(&r.push);
 	return status;
 }

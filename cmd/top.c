@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +23,11 @@
 #include "lib/log.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
+#include "record/notes.h"
 #include "record/session.h"
+#include "record/summary.h"
 #include "render/top_tui.h"
+#include "target_opts.h"
 
 /*
  * 49 Hz: a sample per CPU every 20 ms is plenty for a view refreshed each
@@ -40,8 +42,8 @@
 #define TOP_BATCH_ROWS		20
 
 enum {
-	OPT_CGROUP = 256, OPT_FORMAT, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
-	OPT_NO_PYTHON, OPT_CONTAINER, OPT_PER_CONTAINER,
+	OPT_FORMAT = 256, OPT_BATCH, OPT_SHOW_SELF, OPT_ROWS,
+	OPT_NO_PYTHON, OPT_PER_CONTAINER,
 };
 
 static const struct opt_spec top_opts[] = {
@@ -51,9 +53,9 @@ static const struct opt_spec top_opts[] = {
 	  "watch these threads" },
 	{ "all-cpus", 'a', no_argument, NULL,
 	  "watch the whole system (the default)" },
-	{ "cgroup", OPT_CGROUP, required_argument, "PATH",
+	{ "cgroup", TARGET_OPT_CGROUP, required_argument, "PATH",
 	  "watch every task in this cgroup v2 directory" },
-	{ "container", OPT_CONTAINER, required_argument, "ID|NAME",
+	{ "container", TARGET_OPT_CONTAINER, required_argument, "ID|NAME",
 	  "watch this container (id prefix or name; repeatable)" },
 	{ "per-container", OPT_PER_CONTAINER, no_argument, NULL,
 	  "rows per container (its name, else [host]) rather than per "
@@ -84,22 +86,15 @@ static const struct opt_spec top_opts[] = {
 
 struct top {
 	const char *cmdname;
-	pid_t *pids, *tids;
-	size_t nr_pids, nr_tids;
-	bool all, batch, batch_ran, show_self, output_set, format_set;
+	struct target_opts tg;		/* -p, -t, -a, --cgroup, --container */
+	bool batch, batch_ran, show_self, output_set, format_set;
 	bool no_python, per_container;
-	const char **containers;	/* --container */
-	size_t nr_containers;
-	struct session_origins origins;	/* with either of those */
-	const char *cgroup_path;
-	int cgroup_fd;
 	unsigned int freq;
 	double delay;
 	unsigned long iterations;	/* 0: until stopped */
 	unsigned long rows;
 	const char *output;
 	enum out_format format;
-	char **command;
 	char **argv;
 	char target[128];		/* for the header */
 	struct session *s;
@@ -110,13 +105,6 @@ struct top {
 	uint64_t last_samples;
 	double cpu_pct;			/* ours, over the last interval */
 };
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
 
 static uint64_t now_ns(clockid_t clk)
 {
@@ -136,35 +124,17 @@ static int parse_args(struct top *t, int argc, char **argv,
 	if (opt_parser__init(&op, t->cmdname, self->opts))
 		return EXIT_FAIL;
 	while ((c = opt_parser__next(&op, argc, argv)) != -1) {
-		switch (c) {
-		case 'p':
-			if (opt_parse_ids(optarg, &t->pids, &t->nr_pids))
-				goto bad_value;
-			break;
-		case 't':
-			if (opt_parse_ids(optarg, &t->tids, &t->nr_tids))
-				goto bad_value;
-			break;
-		case 'a':
-			t->all = true;
-			break;
-		case OPT_CGROUP:
-			t->cgroup_path = optarg;
-			break;
-		case OPT_CONTAINER: {
-			const char **n = realloc(t->containers,
-						 (t->nr_containers + 1) *
-						 sizeof(*n));
-
-			if (!n) {
-				opt_parser__release(&op);
-				pr_err("out of memory");
-				return EXIT_FAIL;
-			}
-			t->containers = n;
-			n[t->nr_containers++] = optarg;
-			break;
+		n = target_opts__parse(&t->tg, c, optarg);
+		if (n == -EINVAL)
+			goto bad_value;
+		if (n < 0) {
+			opt_parser__release(&op);
+			pr_err("out of memory");
+			return EXIT_FAIL;
 		}
+		if (n)
+			continue;
+		switch (c) {
 		case OPT_PER_CONTAINER:
 			t->per_container = true;
 			break;
@@ -226,46 +196,38 @@ static int parse_args(struct top *t, int argc, char **argv,
 	}
 	if (!t->format_set)
 		t->format = out_format__from_path(t->output);
-	if (optind < argc)
-		t->command = argv + optind;
-	n = !!t->nr_pids + !!t->nr_tids + t->all + !!t->cgroup_path +
-	    !!t->command + !!t->nr_containers;
-	if (n > 1) {
-		usage_error(t->cmdname, "give one target: -p, -t, -a, "
-			    "--cgroup, --container or a command");
+	n = target_opts__finish(&t->tg, argc, argv, t->cmdname);
+	if (n < 0)
 		return EXIT_USAGE;
-	}
 	if (!n)
-		t->all = true;
+		t->tg.all = true;
 	return 0;
 bad_value:
 	opt_parser__release(&op);
-	usage_error(t->cmdname, "invalid value '%s' for option '%s'", optarg,
-		    argv[optind - 1][0] == '-' && argv[optind - 1][1] != '-' &&
-		    argv[optind - 1][2] ? argv[optind - 1] :
-		    argv[optind - 2]);
+	opt_bad_value(t->cmdname, argv);
 	return EXIT_USAGE;
 }
 
-static void describe_target(struct top *t)
+static void describe_target(struct top *top)
 {
-	size_t n = sizeof(t->target);
+	const struct target_opts *t = &top->tg;
+	size_t n = sizeof(top->target);
 
 	if (t->command)
-		snprintf(t->target, n, "command %s", t->command[0]);
+		snprintf(top->target, n, "command %s", t->command[0]);
 	else if (t->nr_pids)
-		snprintf(t->target, n, "pid %d%s", t->pids[0],
+		snprintf(top->target, n, "pid %d%s", t->pids[0],
 			 t->nr_pids > 1 ? ",..." : "");
 	else if (t->nr_tids)
-		snprintf(t->target, n, "tid %d%s", t->tids[0],
+		snprintf(top->target, n, "tid %d%s", t->tids[0],
 			 t->nr_tids > 1 ? ",..." : "");
 	else if (t->cgroup_path)
-		snprintf(t->target, n, "cgroup %s", t->cgroup_path);
+		snprintf(top->target, n, "cgroup %s", t->cgroup_path);
 	else if (t->nr_containers)
-		snprintf(t->target, n, "container %s%s", t->containers[0],
+		snprintf(top->target, n, "container %s%s", t->containers[0],
 			 t->nr_containers > 1 ? ",..." : "");
 	else
-		snprintf(t->target, n, "all CPUs");
+		snprintf(top->target, n, "all CPUs");
 }
 
 /* Our own CPU use since the last call, in percent of one CPU. */
@@ -350,26 +312,12 @@ static int write_recording(struct top *t)
 {
 	struct profile *p = profile__new();
 	struct outfile out = { 0 };
-	struct utsname u;
-	char buf[4096];
-	size_t n = 0;
-	int i, err;
+	int err;
 
 	if (!p)
 		return -ENOMEM;
 	err = profile__merge(p, t->rec);
-	for (i = 0; t->argv[i] && n < sizeof(buf) - 1; i++)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
-			      t->argv[i]);
-	err = err ?: profile__add_comment(p, buf);
-	if (!uname(&u)) {
-		snprintf(buf, sizeof(buf), "kernel: %s %s %s", u.sysname,
-			 u.release, u.machine);
-		err = err ?: profile__add_comment(p, buf);
-	}
-	snprintf(buf, sizeof(buf), "frequency: %u Hz, call graph: fp, "
-		 "stacks: user+kernel", t->freq);
-	err = err ?: profile__add_comment(p, buf);
+	err = err ?: notes__add(p, t->s, t->argv, false, false);
 	if (err)
 		goto out;
 	p->time_nanos = t->t0_real;
@@ -396,7 +344,7 @@ static int run_batch(struct top *t)
 	int err;
 
 	t->batch_ran = true;
-	while (!stop_signal) {
+	while (!target_stop_signal) {
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		bool gone;
 		int wait = next > now ? (next - now) / 1000000 : 0;
@@ -465,7 +413,7 @@ static int run_interactive(struct top *t)
 	top_tui__set_per_container(ui, t->per_container);
 	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
 			t->freq, t->delay);
-	while (!stop_signal && !gone && !enough) {
+	while (!target_stop_signal && !gone && !enough) {
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		int wait = next > now ? (next - now) / 1000000 : 0;
 
@@ -525,35 +473,17 @@ static int run_interactive(struct top *t)
 	return EXIT_OK;
 }
 
-/* After batch mode: how whole the Python stacks were, as record says. */
-static void print_python_line(struct top *t)
-{
-	const struct python_stats *ps = session__python_stats(t->s);
-
-	if (!ps || (!ps->processes && !ps->unsupported))
-		return;
-	pr_info("python: %llu processes (%llu unsupported), %llu of %llu "
-		"Python samples with complete Python stacks",
-		(unsigned long long)ps->processes,
-		(unsigned long long)ps->unsupported,
-		(unsigned long long)ps->complete,
-		(unsigned long long)ps->samples);
-}
-
 static int run_top(struct top *t)
 {
 	struct session_opts so = {
 		.freq = t->freq, .user = true, .kernel = true,
-		.pids = t->pids, .nr_pids = t->nr_pids,
-		.tids = t->tids, .nr_tids = t->nr_tids,
-		.cgroup_fd = t->cgroup_fd, .command = t->command,
-		.exclude_self = !t->show_self, .stop = &stop_signal,
-		.python = !t->no_python, .origins = t->origins.o,
+		.exclude_self = !t->show_self, .stop = &target_stop_signal,
+		.python = !t->no_python,
 	};
-	struct sigaction sa = { .sa_handler = on_signal }, old_hup;
 	char why[512];
 	int status = EXIT_FAIL, err;
 
+	target_opts__session(&t->tg, &so);
 	err = session__check(&so, why, sizeof(why));
 	if (err) {
 		pr_err("%s", why);
@@ -565,11 +495,9 @@ static int run_top(struct top *t)
 		pr_err("out of memory");
 		return EXIT_FAIL;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (sigaction(SIGHUP, NULL, &old_hup) || old_hup.sa_handler != SIG_IGN)
-		sigaction(SIGHUP, &sa, NULL);
+	target_stop__catch();
 	err = session__new(&so, &t->s, why, sizeof(why));
+	err = err ?: session__start(t->s, why, sizeof(why));
 	if (err) {
 		pr_err("%s", why);
 		return EXIT_FAIL;
@@ -581,11 +509,12 @@ static int run_top(struct top *t)
 		status = run_interactive(t);
 	else
 		status = run_batch(t);
+	/* After batch mode: how whole the Python stacks were. */
 	if (!status && t->batch_ran)
-		print_python_line(t);
-	if (session__child(t->s) && stop_signal)
-		kill(session__child(t->s), stop_signal);
-	if (stop_signal == SIGHUP)
+		summary__python(stderr, session__python_stats(t->s), false);
+	if (session__child(t->s) && target_stop_signal)
+		kill(session__child(t->s), target_stop_signal);
+	if (target_stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
 	if (!status && t->output_set && t->batch_ran) {
 		session__stop(t->s);
@@ -605,12 +534,10 @@ static int run_top(struct top *t)
 static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct top t = {
-		.cmdname = cmd__label(self), .cgroup_fd = -1,
+		.cmdname = cmd__label(self), .tg = TARGET_OPTS_INIT,
 		.freq = TOP_DEFAULT_FREQ, .delay = 1, .rows = TOP_BATCH_ROWS,
 		.output = "ebprof.folded", .argv = argv,
-		.origins = { .cgroup_fd = -1 },
 	};
-	char why[512];
 	int status = parse_args(&t, argc, argv, self);
 
 	if (status == -1) {		/* --help */
@@ -619,24 +546,11 @@ static int cmd_top_fn(int argc, char **argv, const struct cmd *self)
 	}
 	if (status)
 		goto out;
-	if (t.cgroup_path) {
-		t.cgroup_fd = session__open_cgroup(t.cgroup_path, why,
-						   sizeof(why));
-		if (t.cgroup_fd < 0) {
-			pr_err("%s", why);
-			status = EXIT_FAIL;
-			goto out;
-		}
-	}
-	if (t.nr_containers || t.per_container) {
-		if (session__origins_new(&t.origins, t.containers,
-					 t.nr_containers, why, sizeof(why))) {
-			pr_err("%s", why);
-			status = EXIT_FAIL;
-			goto out;
-		}
-		if (t.origins.cgroup_fd >= 0)
-			t.cgroup_fd = dup(t.origins.cgroup_fd);
+	if (target_opts__open_cgroup(&t.tg) ||
+	    ((t.tg.nr_containers || t.per_container) &&
+	     target_opts__origins(&t.tg, false))) {
+		status = EXIT_FAIL;
+		goto out;
 	}
 	describe_target(&t);
 	status = run_top(&t);
@@ -644,12 +558,7 @@ out:
 	session__free(t.s);
 	live__free(t.live);
 	profile__free(t.rec);
-	if (t.cgroup_fd >= 0)
-		close(t.cgroup_fd);
-	session__origins_free(&t.origins);
-	free(t.containers);
-	free(t.pids);
-	free(t.tids);
+	target_opts__release(&t.tg);
 	return status;
 }
 

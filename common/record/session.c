@@ -4,7 +4,7 @@
  * teardown that a command sampling live targets needs, in the order that
  * loses nothing: side-band tracking before the sampler, the sampler before
  * the command runs, mappings read before the samples that need them.
- * Not here: option parsing, messages, output.
+ * Not here: option parsing, messages (but a debug line), output.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +22,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/log.h"
 #include "sample/sampler.h"
 #include "record/session.h"
+#include "symbol/debuginfod.h"
 
 struct session {
 	struct session_opts o;
@@ -38,6 +40,8 @@ struct session {
 	int go_fd, err_fd;		/* command start / exec error pipes */
 	uint64_t horizon;		/* samples older than this are handled */
 	uint64_t last_gc;		/* CLOCK_MONOTONIC ns */
+	uint64_t off_in_progress;	/* blocks open at the stop, charged */
+	char main_file[4096];		/* the profiled program, or "" */
 };
 
 /*
@@ -107,6 +111,13 @@ unsigned int session__max_sample_rate(void)
 
 int session__check(const struct session_opts *o, char *why, size_t len)
 {
+	return session__check_targets(o, why, len) ?:
+	       session__check_system(o, why, len);
+}
+
+int session__check_targets(const struct session_opts *o, char *why,
+			   size_t len)
+{
 	size_t i;
 
 	for (i = 0; i < o->nr_pids; i++)
@@ -119,6 +130,12 @@ int session__check(const struct session_opts *o, char *why, size_t len)
 			snprintf(why, len, "no such thread: %d", o->tids[i]);
 			return -ESRCH;
 		}
+	return 0;
+}
+
+int session__check_system(const struct session_opts *o, char *why,
+			  size_t len)
+{
 	if (o->freq > session__max_sample_rate()) {
 		snprintf(why, len, "frequency %u Hz is above "
 			 "kernel.perf_event_max_sample_rate (%u): use a lower "
@@ -168,9 +185,12 @@ int session__origins_new(struct session_origins *so,
 	int err;
 
 	so->cgroup_fd = -1;
-	if (cgroup_ids__new(NULL, &so->cg))
+	so->cgroup[0] = '\0';
+	so->cg_err = cgroup_ids__new(NULL, &so->cg);
+	if (so->cg_err)
 		so->cg = NULL;
 	so->dk = docker__new(NULL);
+	so->dk_errno = so->dk ? 0 : errno;
 	so->o = origins__new(so->cg, so->dk);
 	if (!so->o) {
 		snprintf(why, len, "out of memory");
@@ -186,8 +206,10 @@ int session__origins_new(struct session_origins *so,
 			return err;
 		}
 	}
-	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path)))
+	if (nr && !origins__wanted_cgroup(so->o, path, sizeof(path))) {
 		so->cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(so->cgroup, sizeof(so->cgroup), "%s", path);
+	}
 	return 0;
 }
 
@@ -295,7 +317,22 @@ static int on_sample(const struct sample_event *e, size_t size, void *ctx)
 /* A Python process found: the sampler reads its stacks from now on. */
 static int python_attach(void *ctx, pid_t pid, const struct py_proc *py)
 {
-	return sampler__python_set(((struct session *)ctx)->smp, pid, py);
+	struct session *s = ctx;
+
+	if (py && s->o.python_found)
+		s->o.python_found(pid, py);
+	return sampler__python_set(s->smp, pid, py);
+}
+
+/* The program of the command or first -p target, as its mappings name it. */
+static void note_main_file(struct session *s, pid_t pid)
+{
+	char fn[64];
+	ssize_t n;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/exe", pid);
+	n = readlink(fn, s->main_file, sizeof(s->main_file) - 1);
+	s->main_file[n > 0 ? n : 0] = '\0';
 }
 
 int session__new(const struct session_opts *o, struct session **out,
@@ -308,6 +345,8 @@ int session__new(const struct session_opts *o, struct session **out,
 		.pids = o->pids, .nr_pids = o->nr_pids,
 		.tids = o->tids, .nr_tids = o->nr_tids, .stop = o->stop,
 		.python = o->python && o->user,
+		.off_cpu = o->off_cpu, .off_cpu_min_ns = o->off_cpu_min_ns,
+		.off_cpu_wakers = o->off_cpu_wakers,
 	};
 	struct session *s = calloc(1, sizeof(*s));
 	int err;
@@ -348,22 +387,41 @@ int session__new(const struct session_opts *o, struct session **out,
 	}
 	recorder__set_jvm_attach(s->rec, !o->no_jvm_attach);
 	recorder__set_origins(s->rec, o->origins);
+	symbolizer__set_inline(s->sym, o->inline_frames);
+	if (o->off_cpu)
+		recorder__set_off_cpu(s->rec, o->off_cpu_min_ns);
 	err = sampler__new(&so, on_sample, s, &s->smp);
 	if (err) {
 		snprintf(why, len, "cannot start the BPF sampler: %s",
 			 sampler__strerror(err));
 		goto fail;
 	}
-	if (o->command) {
-		err = start_command(s, why, len);
-		if (err)
-			goto fail;
+	/* Threads asleep now are charged from now when they wake. */
+	if (o->off_cpu && sampler__offcpu_seed(s->smp, o->pids, o->nr_pids,
+					       o->tids, o->nr_tids)) {
+		err = -ENOMEM;
+		snprintf(why, len, "out of memory");
+		goto fail;
 	}
 	*out = s;
 	return 0;
 fail:
 	session__free(s);
 	return err;
+}
+
+int session__start(struct session *s, char *why, size_t len)
+{
+	int err;
+
+	if (s->o.command) {
+		err = start_command(s, why, len);
+		if (err)
+			return err;
+	}
+	if (s->o.main_file && (s->o.command || s->o.nr_pids))
+		note_main_file(s, s->o.command ? s->child : s->o.pids[0]);
+	return 0;
 }
 
 void session__free(struct session *s)
@@ -457,14 +515,67 @@ static const struct pm_gc_ops gc_ops = {
 	.module_gone = gc_module_gone,
 };
 
-struct profile *session__interval(struct session *s)
+static int on_short(const struct off_short_key *k,
+		    const struct off_short_val *v, void *ctx)
+{
+	return recorder__off_cpu_short(ctx, k, v);
+}
+
+int session__offcpu_short(struct session *s)
+{
+	if (!s->o.off_cpu)
+		return 0;
+	return sampler__offcpu_short(s->smp, true, on_short, s->rec);
+}
+
+struct profile *session__build(struct session *s)
 {
 	struct profile *p = recorder__build(s->rec, s->sym);
+
+	if (p && s->main_file[0])
+		p->main_file = profile__intern(p, s->main_file);
+	return p;
+}
+
+struct profile *session__finish(struct session *s, bool debuginfod,
+				char *why, size_t len)
+{
+	struct profile *p;
+	uint64_t t_build;
+
+	if (session__offcpu_short(s)) {
+		snprintf(why, len, "cannot read the off-CPU sums: %s",
+			 strerror(errno));
+		return NULL;
+	}
+	/* Names asked for during the recording: a short last wait. */
+	if (s->o.origins)
+		origins__settle(s->o.origins, 1000);
+	t_build = mono_ns();
+	p = session__build(s);
+	if (p)
+		pr_debug(1, "symbolized and built the profile in %.1f ms "
+			 "(%zu distinct frames)", (mono_ns() - t_build) / 1e6,
+			 p->nr_frames);
+	/* sampled modules still without symbols: fetch, then build again */
+	if (p && debuginfod && debuginfod__resolve(s->pm, s->sym)) {
+		profile__free(p);
+		p = session__build(s);
+	}
+	if (!p)
+		snprintf(why, len, "cannot build the profile: %s",
+			 strerror(errno));
+	return p;
+}
+
+struct profile *session__interval(struct session *s)
+{
+	struct profile *p = session__build(s);
 
 	if (!p)
 		return NULL;
 	recorder__reset(s->rec);
-	if (mono_ns() - s->last_gc < SESSION_GC_NS)
+	if (!s->o.gc_each_interval && mono_ns() - s->last_gc < SESSION_GC_NS)
 		return p;
 	s->last_gc = mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
@@ -476,13 +587,25 @@ struct profile *session__interval(struct session *s)
 	return p;
 }
 
-void session__stop(struct session *s)
+int session__stop(struct session *s)
 {
+	uint64_t t_stop = mono_ns();
+
 	sampler__stop(s->smp);
 	proc_maps__drain(s->pm);
-	s->horizon = UINT64_MAX;
+	/*
+	 * The dead are still forgotten only up to the last poll's horizon:
+	 * the summary after the last interval names their modules.
+	 */
 	recorder__set_horizon(s->rec, UINT64_MAX);
 	sampler__drain(s->smp, SESSION_DRAIN_MS);
+	/* Threads still blocked are charged up to the end. */
+	if (s->o.off_cpu && sampler__offcpu_pending(s->smp, t_stop,
+						    recorder__on_sample,
+						    s->rec,
+						    &s->off_in_progress))
+		return -ENOMEM;
+	return 0;
 }
 
 void session__counters(const struct session *s, uint64_t *samples,
@@ -517,4 +640,24 @@ struct recorder *session__recorder(struct session *s)
 struct symbolizer *session__symbolizer(struct session *s)
 {
 	return s->sym;
+}
+
+struct sampler *session__sampler(struct session *s)
+{
+	return s->smp;
+}
+
+struct proc_maps *session__proc_maps(struct session *s)
+{
+	return s->pm;
+}
+
+const struct session_opts *session__opts(const struct session *s)
+{
+	return &s->o;
+}
+
+uint64_t session__offcpu_in_progress(const struct session *s)
+{
+	return s->off_in_progress;
 }

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin.h"
+#include "format/outfile.h"
 #include "lib/build_info.h"
 #include "lib/log.h"
-#include "format/outfile.h"
-#include "builtin.h"
 #include "selftest_wl.h"
 
 #ifndef EBPROF_VERSION

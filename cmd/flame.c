@@ -14,14 +14,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "builtin.h"
+#include "format/input.h"
+#include "format/outfile.h"
+#include "lib/log.h"
+#include "profile/wallclock.h"
 #include "render/flamegraph.h"
 #include "render/flamesvg.h"
 #include "render/folded_stream.h"
-#include "format/input.h"
-#include "lib/log.h"
-#include "format/outfile.h"
-#include "profile/wallclock.h"
-#include "builtin.h"
 
 enum {
 	OPT_TITLE = 256, OPT_SUBTITLE, OPT_WIDTH, OPT_HEIGHT, OPT_FONTSIZE,

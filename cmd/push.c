@@ -16,9 +16,9 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "push.h"
 #include "lib/curl_loader.h"
 #include "lib/log.h"
-#include "push.h"
 #include "upload/push_input.h"
 #include "upload/push_opts.h"
 #include "upload/pyroscope.h"

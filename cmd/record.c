@@ -17,17 +17,17 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "push.h"
+#include "target_opts.h"
 #include "format/folded.h"
-#include "lib/log.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
-#include "push.h"
-#include "sample/sampler.h"
+#include "lib/log.h"
+#include "profile/wallclock.h"
 #include "record/notes.h"
 #include "record/session.h"
 #include "record/summary.h"
-#include "target_opts.h"
-#include "profile/wallclock.h"
+#include "sample/sampler.h"
 
 enum {
 	OPT_USER_ONLY = 256, OPT_KERNEL_ONLY, OPT_IDLE,

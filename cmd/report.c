@@ -20,8 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/log.h"
+#include "builtin.h"
 #include "format/outfile.h"
+#include "lib/log.h"
 #include "profile/report.h"
 #include "report/annotate_out.h"
 #include "report/diff.h"
@@ -31,7 +32,6 @@
 #include "report/threads.h"
 #include "report/tree.h"
 #include "report/view.h"
-#include "builtin.h"
 
 #define EXIT_REGRESSION	3
 

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/log.h"
 #include "options.h"
 #include "target_opts.h"
+#include "lib/log.h"
 
 volatile sig_atomic_t target_stop_signal;
 

@@ -18,16 +18,16 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "target_opts.h"
 #include "format/folded.h"
-#include "profile/live.h"
-#include "lib/log.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
+#include "lib/log.h"
+#include "profile/live.h"
 #include "record/notes.h"
 #include "record/session.h"
 #include "record/summary.h"
 #include "render/top_tui.h"
-#include "target_opts.h"
 
 /*
  * 49 Hz: a sample per CPU every 20 ms is plenty for a view refreshed each

@@ -25,14 +25,14 @@
 
 #include "builtin.h"
 #include "lib/log.h"
-#include "sample/proc_maps.h"
-#include "record/recorder.h"
-#include "sample/sampler.h"
-#include "selftest_wl.h"
 #include "lib/strbuf.h"
+#include "record/recorder.h"
+#include "sample/proc_maps.h"
+#include "sample/sampler.h"
 #include "symbol/symbolizer.h"
 #include "unwind/audit.h"
 #include "unwind/unwind.h"
+#include "selftest_wl.h"
 
 enum { OPT_WORKLOADS = 256 };
 

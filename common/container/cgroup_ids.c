@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/array.h"
 #include "container/cgroup_ids.h"
+#include "lib/array.h"
 #include "lib/hashmap.h"
 
 #define WALK_MAX_DEPTH	32

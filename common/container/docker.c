@@ -20,8 +20,8 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
-#include "lib/array.h"
 #include "container/docker.h"
+#include "lib/array.h"
 
 #ifndef EBPROF_VERSION
 #define EBPROF_VERSION "dev"

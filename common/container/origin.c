@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/array.h"
 #include "container/container.h"
-#include "lib/hashmap.h"
 #include "container/origin.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
 
 #define PATH_LEN 4096
 

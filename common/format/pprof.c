@@ -15,9 +15,9 @@
 #include <sys/types.h>
 #include <zlib.h>
 
-#include "lib/array.h"
-#include "format/pprof.h"
 #include "profile.pb-c.h"
+#include "format/pprof.h"
+#include "lib/array.h"
 #include "lib/strbuf.h"
 #include "lib/utf8.h"
 

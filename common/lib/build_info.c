@@ -29,9 +29,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "lib/build_info.h"
 #include "lib/curl_loader.h"
 #include "lib/debuginfod_loader.h"
-#include "lib/build_info.h"
 
 #define STR_(x) #x
 #define STR(x) STR_(x)

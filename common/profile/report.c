@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "lib/array.h"
-#include "profile/report.h"
 #include "lib/topn.h"
+#include "profile/report.h"
 
 static const char *const key_names[REPORT_NR_KEYS] = {
 	[REPORT_KEY_SYM] = "sym", [REPORT_KEY_DSO] = "dso",

@@ -15,17 +15,17 @@
 
 #include <time.h>
 
-#include "lib/array.h"
-#include "unwind/fp_walk.h"
-#include "lib/hashmap.h"
-#include "unwind/fp_repair.h"
-#include "runtime/jit_syms.h"
-#include "unwind/leaf_fixup.h"
 #include "container/origin.h"
-#include "runtime/python.h"
-#include "record/recorder.h"
+#include "lib/array.h"
+#include "lib/hashmap.h"
 #include "lib/strpool.h"
 #include "profile/wallclock.h"
+#include "record/recorder.h"
+#include "runtime/jit_syms.h"
+#include "runtime/python.h"
+#include "unwind/fp_repair.h"
+#include "unwind/fp_walk.h"
+#include "unwind/leaf_fixup.h"
 
 #define HDR 4	/* u64 words of header in a raw stack */
 /* Words of a waker section: pid/tid, comm, depths, frames. */

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "sample/sampler.h"
 #include "record/session.h"
+#include "sample/sampler.h"
 #include "symbol/debuginfod.h"
 
 struct session {

@@ -20,9 +20,9 @@
 
 #include "container/origin.h"
 #include "profile/profile.h"
-#include "sample/proc_maps.h"
-#include "runtime/python.h"
 #include "record/recorder.h"
+#include "runtime/python.h"
+#include "sample/proc_maps.h"
 #include "symbol/symbolizer.h"
 
 struct session_opts {

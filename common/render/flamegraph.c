@@ -11,10 +11,10 @@
 #include <string.h>
 
 #include "lib/array.h"
-#include "render/flamegraph.h"
 #include "lib/hashmap.h"
 #include "lib/strpool.h"
 #include "lib/topn.h"
+#include "render/flamegraph.h"
 
 struct fg_node {
 	uint32_t name_id;	/* interned in fg->names: node_name() */

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/flamesvg.h"
-#include "lib/utf8.h"
 #include "gen/flame_js.h"
+#include "lib/utf8.h"
+#include "render/flamesvg.h"
 
 #define XPAD		10.0
 #define FONT_WIDTH	0.59	/* average glyph width / font size */

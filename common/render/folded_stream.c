@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/input.h"
 #include "lib/array.h"
 #include "render/folded_stream.h"
-#include "format/input.h"
 
 #define CHUNK_MIN	(1u << 20)
 #define CHUNK_MAX	(32u << 20)	/* text sorted at once */

@@ -21,8 +21,8 @@
 
 #include <stdio.h>
 
-#include "render/flamegraph.h"
 #include "format/folded.h"
+#include "render/flamegraph.h"
 
 #define FOLDED_STREAM_SORT	0x1	/* sort lines within a chunk */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "lib/hashmap.h"
-#include "render/palette.h"
 #include "profile/profile.h"
+#include "render/palette.h"
 
 static const char *const names[PAL_NR] = {
 	"hot", "mem", "io", "red", "green", "blue", "aqua", "yellow",

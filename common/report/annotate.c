@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report/annotate.h"
 #include "lib/safe_open.h"
+#include "report/annotate.h"
 #include "report/annotate_src.h"
 #include "symbol/demangle.h"
 

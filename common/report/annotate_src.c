@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/safe_open.h"
 #include "report/annotate_src.h"
 #include "symbol/dwarf_lines.h"
 #include "symbol/elf_syms.h"
-#include "lib/safe_open.h"
 
 #define MAX_SOURCE_SIZE (16u << 20)
 

@@ -19,12 +19,12 @@
 
 #include "lib/array.h"
 #include "lib/hashmap.h"
+#include "lib/safe_open.h"
 #include "runtime/jit_syms.h"
 #include "runtime/jitdump.h"
 #include "runtime/jvm_attach.h"
 #include "runtime/perf_map.h"
 #include "sample/proc_status.h"
-#include "lib/safe_open.h"
 
 #define MAX_SYMS	(4u << 20)	/* per process */
 #define MAX_NAME	1024

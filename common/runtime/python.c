@@ -19,11 +19,11 @@
 
 #include "lib/array.h"
 #include "lib/hashmap.h"
-#include "sample/proc_maps.h"
-#include "runtime/python.h"
 #include "lib/safe_open.h"
 #include "lib/strpool.h"
 #include "lib/utf8.h"
+#include "runtime/python.h"
+#include "sample/proc_maps.h"
 
 #define MAX_STR 1024		/* longest name or path read */
 #define MAX_LINETABLE 65536	/* largest co_linetable read */

@@ -19,8 +19,8 @@
 #include "lib/array.h"
 #include "lib/hashmap.h"
 #include "lib/log.h"
-#include "sample/proc_maps.h"
 #include "lib/safe_open.h"
+#include "sample/proc_maps.h"
 
 #define RING_PAGES 64		/* data pages per CPU (256 KiB) */
 #define ALIVE UINT64_MAX

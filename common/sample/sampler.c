@@ -18,8 +18,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "sample/sampler.h"
 #include "bpf/sampler.skel.h"
+#include "sample/sampler.h"
 
 struct sampler {
 	struct sampler_bpf *skel;

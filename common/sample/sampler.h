@@ -15,9 +15,9 @@
 #include <sys/types.h>
 
 #include <linux/types.h>
-#include "bpf/sampler.h"
 #include "bpf/offcpu.h"
 #include "bpf/python.h"
+#include "bpf/sampler.h"
 
 struct sampler_opts {
 	unsigned int freq;		/* Hz */

@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "lib/array.h"
-#include "symbol/debuginfod.h"
 #include "lib/debuginfod_loader.h"
-#include "symbol/elf_syms.h"
 #include "lib/log.h"
+#include "symbol/debuginfod.h"
+#include "symbol/elf_syms.h"
 
 #define MAX_WORKERS 4
 

@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 #include "lib/array.h"
-#include "symbol/dwarf_lines.h"
 #include "lib/safe_open.h"
 #include "lib/strbuf.h"
+#include "symbol/dwarf_lines.h"
 
 struct fn_range {
 	Dwarf_Addr start, end;

@@ -27,8 +27,8 @@
 #include <zlib.h>
 
 #include "lib/array.h"
-#include "symbol/elf_syms.h"
 #include "lib/safe_open.h"
+#include "symbol/elf_syms.h"
 #include "symbol/gopclntab.h"
 #include "symbol/minidebug.h"
 

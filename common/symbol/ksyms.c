@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symbol/ksyms.h"
 #include "lib/strpool.h"
+#include "symbol/ksyms.h"
 
 /*
  * Compact: about 120,000 symbols on a distribution kernel, so an entry

@@ -15,11 +15,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/strbuf.h"
 #include "symbol/demangle.h"
 #include "symbol/dwarf_lines.h"
 #include "symbol/elf_syms.h"
 #include "symbol/ksyms.h"
-#include "lib/strbuf.h"
 #include "symbol/symbolizer.h"
 #include "symbol/vdso.h"
 

@@ -26,8 +26,8 @@
 
 #include "lib/array.h"
 #include "lib/hashmap.h"
-#include "unwind/unwind.h"
 #include "symbol/vdso.h"
+#include "unwind/unwind.h"
 
 /* Not in libunwind's public headers, but exported (perf uses it too). */
 extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as,

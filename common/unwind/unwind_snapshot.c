@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/safe_open.h"
 #include "symbol/elf_syms.h"
 #include "unwind/unwind_snapshot.h"
-#include "lib/safe_open.h"
 
 #define USNAP_MAGIC "ebprof-unwind-snapshot"
 #define USNAP_MAX_NAME 255

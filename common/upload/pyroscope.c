@@ -15,8 +15,8 @@
 
 #include <curl/curl.h>
 
-#include "lib/curl_loader.h"
 #include "format/folded.h"
+#include "lib/curl_loader.h"
 #include "upload/pyroscope.h"
 
 #ifndef EBPROF_VERSION

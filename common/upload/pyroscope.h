@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "profile/profile.h"
 #include "lib/strbuf.h"
+#include "profile/profile.h"
 
 /* Server defaults (Pyroscope 1.x) the client plans around. */
 #define PYRO_MAX_SAMPLES	16000		/* samples per profile */

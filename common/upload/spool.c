@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 #include "lib/array.h"
-#include "upload/spool.h"
 #include "lib/strbuf.h"
+#include "upload/spool.h"
 
 #define MAGIC		"ebprof-spool 1\n"
 #define MAX_HEADER	8192

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "upload/spool.h"
 #include "lib/strbuf.h"
+#include "upload/spool.h"
 #include "upload/uploader.h"
 
 #define DEFAULT_QUEUE	16

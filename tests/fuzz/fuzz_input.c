@@ -15,8 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "render/folded_stream.h"
 #include "format/input.h"
+#include "render/folded_stream.h"
 
 static int on_stack(size_t same, const struct fg_frame *rest, size_t nrest,
 		    double count, void *ctx)

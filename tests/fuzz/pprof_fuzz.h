@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/utf8.h"
 #include "format/folded.h"
 #include "format/pprof.h"
+#include "lib/utf8.h"
 
 static char *fuzz_folded_of(const struct profile *p)
 {

@@ -16,8 +16,8 @@
 
 #include "container/cgroup_ids.h"
 #include "container/origin.h"
-#include "sample/proc_maps.h"
 #include "record/recorder.h"
+#include "sample/proc_maps.h"
 
 #define NR_TASKS 64
 

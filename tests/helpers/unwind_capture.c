@@ -39,8 +39,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "symbol/elf_syms.h"
 #include "format/outfile.h"
+#include "symbol/elf_syms.h"
 #include "unwind/unwind_snapshot.h"
 
 #define MAX_STEPS 10000000L

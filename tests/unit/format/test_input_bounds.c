@@ -11,17 +11,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "symbol/elf_syms.h"
-#include "render/flamegraph.h"
-#include "render/flamesvg.h"
 #include "format/folded.h"
-#include "render/folded_stream.h"
 #include "format/input.h"
 #include "format/pprof.h"
-#include "record/recorder.h"
-#include "profile/report.h"
-#include "test.h"
 #include "lib/topn.h"
+#include "profile/report.h"
+#include "record/recorder.h"
+#include "render/flamegraph.h"
+#include "render/flamesvg.h"
+#include "render/folded_stream.h"
+#include "symbol/elf_syms.h"
+#include "test.h"
 
 static char dir[] = "/tmp/ebprof-test-bounds.XXXXXX";
 

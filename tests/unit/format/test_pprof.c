@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "profile.pb-c.h"
 #include "format/folded.h"
 #include "format/input.h"
 #include "format/pprof.h"
-#include "profile.pb-c.h"
 #include "test.h"
 
 typedef Perftools__Profiles__Profile PbProfile;

@@ -11,8 +11,8 @@
 
 #include "format/folded.h"
 #include "profile/profile.h"
-#include "test.h"
 #include "profile/wallclock.h"
+#include "test.h"
 
 static void add(struct profile *p, const char *const *names, size_t n,
 		int tid, const char *comm, const double *vals)

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/folded.h"
 #include "render/flamegraph.h"
 #include "render/flamesvg.h"
-#include "format/folded.h"
 #include "render/folded_stream.h"
 #include "render/palette.h"
 #include "test.h"

@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "unwind/fp_walk.h"
 #include "runtime/jit_syms.h"
 #include "runtime/jitdump.h"
 #include "runtime/perf_map.h"
 #include "sample/proc_status.h"
+#include "unwind/fp_walk.h"
 #include "test.h"
 
 struct syms {

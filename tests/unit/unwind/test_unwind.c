@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "unwind/leaf_fixup.h"
-#include "test.h"
 #include "unwind/unwind.h"
+#include "test.h"
 
 /* ---- mappings of this process, for the unwinder's lookup ---- */
 

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "symbol/elf_syms.h"
-#include "test.h"
 #include "unwind/unwind_snapshot.h"
+#include "test.h"
 
 static char dir[4096];
 static uint64_t ips[UNWIND_MAX_FRAMES];

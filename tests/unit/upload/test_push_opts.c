@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "test.h"
 #include "upload/push_opts.h"
+#include "test.h"
 
 static char tmp[] = "/tmp/ebprof-push-opts-test.XXXXXX";
 static char err[512];

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "upload/pyroscope.h"
-#include "test.h"
 #include "upload/uploader.h"
+#include "test.h"
 
 #define NS	1000000000LL
 

@@ -22,6 +22,7 @@
 #include "format/folded.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "profile/wallclock.h"
 #include "record/notes.h"
@@ -128,14 +129,6 @@ struct record {
 	char **argv;			/* ours, for the recording's notes */
 	struct session *s;
 };
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int parse_args(struct record *r, int argc, char **argv,
 		      const struct cmd *self)
@@ -372,7 +365,7 @@ static int write_output(struct record *r, struct profile *p,
 static int push_window(struct record *r, struct uploader *up,
 		       uint64_t *start)
 {
-	uint64_t end = now_ns(CLOCK_REALTIME);
+	uint64_t end = clock__ns(CLOCK_REALTIME);
 	struct profile *p;
 
 	if (session__offcpu_short(r->s))
@@ -487,8 +480,8 @@ static int run_record(struct record *r)
 		pr_err("%s", why);
 		goto cleanup;
 	}
-	t0 = last_push = now_ns(CLOCK_MONOTONIC);
-	t_real = window_start = now_ns(CLOCK_REALTIME);
+	t0 = last_push = clock__ns(CLOCK_MONOTONIC);
+	t_real = window_start = clock__ns(CLOCK_REALTIME);
 	pr_debug(1, "sampling at %u Hz", r->freq);
 	if (session__start(r->s, why, sizeof(why))) {
 		pr_err("%s", why);
@@ -496,7 +489,7 @@ static int run_record(struct record *r)
 	}
 
 	while (!target_stop_signal) {
-		uint64_t t = now_ns(CLOCK_MONOTONIC);
+		uint64_t t = clock__ns(CLOCK_MONOTONIC);
 
 		if (session__poll(r->s, 50)) {
 			pr_err("out of memory while recording");
@@ -528,7 +521,7 @@ static int run_record(struct record *r)
 		pr_err("out of memory while recording");
 		goto cleanup;
 	}
-	secs = (now_ns(CLOCK_MONOTONIC) - t0) / 1e9;
+	secs = (clock__ns(CLOCK_MONOTONIC) - t0) / 1e9;
 	if (tty)
 		fprintf(stderr, "\r\033[K");
 

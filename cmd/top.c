@@ -22,6 +22,7 @@
 #include "format/folded.h"
 #include "format/outfile.h"
 #include "format/pprof.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "profile/live.h"
 #include "record/notes.h"
@@ -105,14 +106,6 @@ struct top {
 	uint64_t last_samples;
 	double cpu_pct;			/* ours, over the last interval */
 };
-
-static uint64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int parse_args(struct top *t, int argc, char **argv,
 		      const struct cmd *self)
@@ -234,7 +227,7 @@ static void describe_target(struct top *top)
 static void update_cpu(struct top *t)
 {
 	struct rusage ru;
-	uint64_t wall = now_ns(CLOCK_MONOTONIC), cpu;
+	uint64_t wall = clock__ns(CLOCK_MONOTONIC), cpu;
 
 	if (getrusage(RUSAGE_SELF, &ru))
 		return;
@@ -258,7 +251,7 @@ static void format_header(struct top *t, char *l1, char *l2, size_t len)
 	if (localtime_r(&now, &tm))
 		strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	snprintf(l1, len, "ebprof top - %s, %.0f s, %s, %u Hz, every %g s",
-		 clock, (now_ns(CLOCK_MONOTONIC) - t->t0) / 1e9, t->target,
+		 clock, (clock__ns(CLOCK_MONOTONIC) - t->t0) / 1e9, t->target,
 		 t->freq, t->delay);
 	/* On the window with its kernel frames, whatever the view hides. */
 	snprintf(l2, len, "samples: %llu (+%llu), lost: %llu, ebprof CPU: "
@@ -321,7 +314,7 @@ static int write_recording(struct top *t)
 	if (err)
 		goto out;
 	p->time_nanos = t->t0_real;
-	p->duration_nanos = now_ns(CLOCK_MONOTONIC) - t->t0;
+	p->duration_nanos = clock__ns(CLOCK_MONOTONIC) - t->t0;
 	err = outfile__open(&out, t->output);
 	if (err)
 		goto out;
@@ -345,7 +338,7 @@ static int run_batch(struct top *t)
 
 	t->batch_ran = true;
 	while (!target_stop_signal) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t now = clock__ns(CLOCK_MONOTONIC);
 		bool gone;
 		int wait = next > now ? (next - now) / 1000000 : 0;
 
@@ -354,7 +347,7 @@ static int run_batch(struct top *t)
 			return EXIT_FAIL;
 		}
 		gone = session__done(t->s, NULL);
-		if (now_ns(CLOCK_MONOTONIC) < next && !gone)
+		if (clock__ns(CLOCK_MONOTONIC) < next && !gone)
 			continue;
 		if (gone)
 			session__stop(t->s);
@@ -414,7 +407,7 @@ static int run_interactive(struct top *t)
 	top_tui__status(ui, "sampling at %u Hz, first refresh in %g s",
 			t->freq, t->delay);
 	while (!target_stop_signal && !gone && !enough) {
-		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		uint64_t now = clock__ns(CLOCK_MONOTONIC);
 		int wait = next > now ? (next - now) / 1000000 : 0;
 
 		/* Keys are read between polls: 100 ms is a prompt answer. */
@@ -438,7 +431,7 @@ static int run_interactive(struct top *t)
 						recorded_samples(t->rec));
 		}
 		gone = session__done(t->s, NULL);
-		if (gone || now_ns(CLOCK_MONOTONIC) >= next) {
+		if (gone || clock__ns(CLOCK_MONOTONIC) >= next) {
 			if (gone)
 				session__stop(t->s);
 			if (take_interval(t)) {
@@ -502,8 +495,8 @@ static int run_top(struct top *t)
 		pr_err("%s", why);
 		return EXIT_FAIL;
 	}
-	t->t0 = now_ns(CLOCK_MONOTONIC);
-	t->t0_real = now_ns(CLOCK_REALTIME);
+	t->t0 = clock__ns(CLOCK_MONOTONIC);
+	t->t0_real = clock__ns(CLOCK_REALTIME);
 	update_cpu(t);
 	if (!t->batch && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO))
 		status = run_interactive(t);

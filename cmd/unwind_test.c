@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/strbuf.h"
 #include "record/recorder.h"
@@ -104,14 +105,6 @@ struct selftest {
 	double secs;
 	unsigned int freq;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void score_profile(const struct profile *p, const struct scenario *sc,
 			  regex_t *leaf, regex_t *chain, struct score *s)
@@ -240,7 +233,7 @@ static int run_one(struct selftest *t, const char *wl,
 	for (;;) {
 		sampler__wait(smp, 50);
 		proc_maps__drain(pm);
-		recorder__set_horizon(rec, (uint64_t)(now_s() * 1e9));
+		recorder__set_horizon(rec, (uint64_t)(clock__mono_s() * 1e9));
 		if (sampler__consume(smp, 100) < 0)
 			break;
 		if (waitpid(child, &wstatus, WNOHANG) == child)

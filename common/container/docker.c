@@ -22,6 +22,7 @@
 
 #include "container/docker.h"
 #include "lib/array.h"
+#include "lib/clock.h"
 
 #ifndef EBPROF_VERSION
 #define EBPROF_VERSION "dev"
@@ -58,14 +59,6 @@ struct answer {
 	int sock_err;			/* -errno from open_socket() */
 	int fd;				/* the socket it opened */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 struct docker *docker__new(const char *host)
 {
@@ -425,7 +418,7 @@ static void *worker(void *arg)
 			pthread_cond_wait(&d->cond, &d->lock);
 			continue;
 		}
-		if (mono_ns() < d->down_until) {
+		if (clock__mono_ns() < d->down_until) {
 			d->ents[i].state = ENT_FAILED;
 			pthread_cond_broadcast(&d->cond);
 			continue;
@@ -450,7 +443,8 @@ static void *worker(void *arg)
 					e->state = err == -ENOENT || !err ?
 						   ENT_MISSING : ENT_FAILED;
 				if (err && err != -ENOENT)
-					d->down_until = mono_ns() + BACKOFF_NS;
+					d->down_until = clock__mono_ns() +
+							BACKOFF_NS;
 			}
 		}
 		pthread_cond_broadcast(&d->cond);
@@ -467,7 +461,7 @@ void docker__request(struct docker *d, const char *id)
 		return;
 	pthread_mutex_lock(&d->lock);
 	e = find(d, id);
-	if (e && e->state == ENT_FAILED && mono_ns() >= d->down_until)
+	if (e && e->state == ENT_FAILED && clock__mono_ns() >= d->down_until)
 		e->state = ENT_QUEUED;
 	if (!e && !array__grow((void **)&d->ents, &d->cap, d->nr + 1,
 			       sizeof(*d->ents))) {

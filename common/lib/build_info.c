@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The build's and the kernel's features (see features.h).  Whether a
+ * The build's and the kernel's features (see build_info.h).  Whether a
  * library is linked in is asked of the dynamic loader (dladdr): a
  * function of it that lives in the same object as this file is inside
  * ebprof.  Versions come from the libraries where they say it at run time,

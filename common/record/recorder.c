@@ -17,6 +17,7 @@
 
 #include "container/origin.h"
 #include "lib/array.h"
+#include "lib/clock.h"
 #include "lib/hashmap.h"
 #include "lib/strpool.h"
 #include "profile/wallclock.h"
@@ -342,14 +343,6 @@ static int read_code(void *ctx, uint64_t addr, void *buf, size_t len)
 	return unwinder__read(c->r->uw, c->pid, c->ts, addr, buf, len);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* User frames of a DWARF-mode sample, unwound now; -ENOMEM or >= 0. */
 static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 			const struct sample_ustack *us)
@@ -361,14 +354,14 @@ static int dwarf_frames(struct recorder *r, const struct sample_event *e,
 
 	if (!unwinder(r))
 		return -ENOMEM;
-	t0 = now_ns();
+	t0 = clock__mono_ns();
 	err = unwinder__unwind(r->uw, e->pid, e->ts,
 			       (const uint64_t *)us->regs,
 			       us->redzone_ok ?
 			       (const uint64_t *)us->redzone : NULL, us->data,
 			       us->size, r->uips, r->umaps, UNWIND_MAX_FRAMES,
 			       &res);
-	st->dwarf_ns += now_ns() - t0;
+	st->dwarf_ns += clock__mono_ns() - t0;
 	if (err)
 		return err;
 	st->dwarf_samples++;

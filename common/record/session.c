@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "record/session.h"
 #include "sample/sampler.h"
@@ -55,14 +56,6 @@ struct session {
 /* Reading rounds are bounded so that signals and deadlines are kept. */
 #define SESSION_CONSUME_MS	100
 #define SESSION_DRAIN_MS	2000
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* /proc/TID works for threads too, though readdir does not list them. */
 bool session__task_alive(pid_t pid)
@@ -458,7 +451,7 @@ int session__poll(struct session *s, int timeout_ms)
 	 */
 	sampler__wait(s->smp, timeout_ms);
 	proc_maps__drain(s->pm);
-	s->horizon = mono_ns();
+	s->horizon = clock__mono_ns();
 	if (recorder__set_horizon(s->rec, s->horizon) ||
 	    sampler__consume(s->smp, SESSION_CONSUME_MS) < 0)
 		return -ENOMEM;
@@ -551,11 +544,12 @@ struct profile *session__finish(struct session *s, bool debuginfod,
 	/* Names asked for during the recording: a short last wait. */
 	if (s->o.origins)
 		origins__settle(s->o.origins, 1000);
-	t_build = mono_ns();
+	t_build = clock__mono_ns();
 	p = session__build(s);
 	if (p)
 		pr_debug(1, "symbolized and built the profile in %.1f ms "
-			 "(%zu distinct frames)", (mono_ns() - t_build) / 1e6,
+			 "(%zu distinct frames)",
+			 (clock__mono_ns() - t_build) / 1e6,
 			 p->nr_frames);
 	/* sampled modules still without symbols: fetch, then build again */
 	if (p && debuginfod && debuginfod__resolve(s->pm, s->sym)) {
@@ -575,9 +569,10 @@ struct profile *session__interval(struct session *s)
 	if (!p)
 		return NULL;
 	recorder__reset(s->rec);
-	if (!s->o.gc_each_interval && mono_ns() - s->last_gc < SESSION_GC_NS)
+	if (!s->o.gc_each_interval &&
+	    clock__mono_ns() - s->last_gc < SESSION_GC_NS)
 		return p;
-	s->last_gc = mono_ns();
+	s->last_gc = clock__mono_ns();
 	/* Samples older than the horizon are handled: their dead can go. */
 	proc_maps__gc(s->pm, s->horizon, &gc_ops, s);
 	if (s->o.origins)
@@ -589,7 +584,7 @@ struct profile *session__interval(struct session *s)
 
 int session__stop(struct session *s)
 {
-	uint64_t t_stop = mono_ns();
+	uint64_t t_stop = clock__mono_ns();
 
 	sampler__stop(s->smp);
 	proc_maps__drain(s->pm);

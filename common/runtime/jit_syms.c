@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lib/array.h"
+#include "lib/clock.h"
 #include "lib/hashmap.h"
 #include "lib/safe_open.h"
 #include "runtime/jit_syms.h"
@@ -78,14 +79,6 @@ struct jit_syms {
 	struct hashmap idx;
 	bool jvm_attach;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
 
 /* ---- the table ---- */
 
@@ -411,7 +404,7 @@ static void read_sources(struct jit_proc *p)
  */
 static bool open_sources(struct jit_proc *p)
 {
-	uint64_t t = now_ms();
+	uint64_t t = clock__mono_ms();
 
 	if (p->map_fd >= 0 && p->dump_fd >= 0)
 		return true;
@@ -518,7 +511,7 @@ static void jvm_refresh(struct jit_syms *js, struct jit_proc *p,
 	}
 	if (!p->is_jvm || !js->jvm_attach || p->jvm_err)
 		return;
-	if (now_ms() > deadline) {
+	if (clock__mono_ms() > deadline) {
 		p->jvm_err = -EBUSY;	/* for this refresh only */
 		return;
 	}
@@ -552,7 +545,7 @@ static void jvm_refresh(struct jit_syms *js, struct jit_proc *p,
 
 void jit_syms__refresh(struct jit_syms *js)
 {
-	uint64_t deadline = now_ms() + JVM_BUDGET_MS;
+	uint64_t deadline = clock__mono_ms() + JVM_BUDGET_MS;
 	size_t i;
 
 	for (i = 0; i < js->nr; i++) {

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "runtime/jvm_attach.h"
 #include "sample/proc_status.h"
 
@@ -82,14 +83,6 @@ bool jvm_attach__has_option(pid_t pid, const char *opt)
 	/* On the command line, or in JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS. */
 	return proc_file_has(pid, "cmdline", opt) ||
 	       proc_file_has(pid, "environ", opt);
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
 static void sleep_ms(int ms)
@@ -155,7 +148,7 @@ static int socket_ready(const struct attach *a)
 static int start_listener(const struct attach *a, uint64_t deadline)
 {
 	bool created = false, resent = false;
-	uint64_t start = now_ms();
+	uint64_t start = clock__mono_ms();
 	int fd, err;
 
 	err = socket_ready(a);
@@ -174,10 +167,12 @@ static int start_listener(const struct attach *a, uint64_t deadline)
 		err = -errno;
 		goto out;
 	}
-	while ((err = socket_ready(a)) == -ENOENT && now_ms() < deadline) {
+	while ((err = socket_ready(a)) == -ENOENT &&
+	       clock__mono_ms() < deadline) {
 		sleep_ms(50);
 		/* As jcmd does: the first signal may have come too early. */
-		if (!resent && now_ms() > start + (deadline - start) / 2) {
+		if (!resent &&
+		    clock__mono_ms() > start + (deadline - start) / 2) {
 			resent = true;
 			kill(a->pid, SIGQUIT);
 		}
@@ -219,7 +214,7 @@ static int talk(const struct attach *a, int out, uint64_t deadline)
 	err = 0;
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = (int64_t)(deadline - now_ms());
+		int64_t left = (int64_t)(deadline - clock__mono_ms());
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, left) <= 0) {
@@ -239,7 +234,7 @@ out:
 
 static void child(const struct attach *a, int out)
 {
-	uint64_t deadline = now_ms() + a->timeout_ms;
+	uint64_t deadline = clock__mono_ms() + a->timeout_ms;
 	int err;
 
 	/* Nothing of ours goes along: the pipe becomes fd 3, the rest closes. */
@@ -296,7 +291,7 @@ int jvm_attach__request(pid_t pid, const char *cmd, const char *arg,
 			char *out, size_t out_len, int timeout_ms)
 {
 	struct attach a;
-	uint64_t deadline = now_ms() + timeout_ms + 500;
+	uint64_t deadline = clock__mono_ms() + timeout_ms + 500;
 	size_t got = 0;
 	pid_t c;
 	int p[2], status = 0, err;
@@ -325,7 +320,7 @@ int jvm_attach__request(pid_t pid, const char *cmd, const char *arg,
 	close(p[1]);
 	for (;;) {
 		struct pollfd pf = { p[0], POLLIN, 0 };
-		int64_t left = (int64_t)(deadline - now_ms());
+		int64_t left = (int64_t)(deadline - clock__mono_ms());
 		char sink[4096];
 		ssize_t n;
 

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf/sampler.skel.h"
+#include "lib/clock.h"
 #include "sample/sampler.h"
 
 struct sampler {
@@ -38,14 +39,6 @@ struct sampler {
 
 /* A round ends (the rest stays in the ring) on this libbpf callback error. */
 #define ROUND_OVER (-EALREADY)
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -74,7 +67,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (err > 0 || s->round_n >= SAMPLER_ROUND_MAX ||
 	    (s->stop && *s->stop))
 		return ROUND_OVER;
-	if (!(s->round_n & 63) && mono_ns() >= s->round_end)
+	if (!(s->round_n & 63) && clock__mono_ns() >= s->round_end)
 		return ROUND_OVER;
 	return 0;
 }
@@ -326,7 +319,7 @@ int sampler__consume(struct sampler *s, unsigned int budget_ms)
 	int n;
 
 	s->round_n = 0;
-	s->round_end = mono_ns() + budget_ms * 1000000ULL;
+	s->round_end = clock__mono_ns() + budget_ms * 1000000ULL;
 	n = ring_buffer__consume(s->rb);
 	if (n == ROUND_OVER)
 		return 1;
@@ -556,7 +549,7 @@ static void seed_one(void *ctx, pid_t tid)
 int sampler__offcpu_seed(struct sampler *s, const pid_t *pids, size_t npids,
 			 const pid_t *tids, size_t ntids)
 {
-	struct seed_ctx c = { s, mono_ns(), malloc(sizeof(*c.p)) };
+	struct seed_ctx c = { s, clock__mono_ns(), malloc(sizeof(*c.p)) };
 	size_t i;
 
 	if (!c.p)

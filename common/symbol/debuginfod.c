@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/array.h"
+#include "lib/clock.h"
 #include "lib/debuginfod_loader.h"
 #include "lib/log.h"
 #include "symbol/debuginfod.h"
@@ -44,19 +45,11 @@ struct worker {
 	bool silent;		/* it was aborted: no answer in time */
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int on_progress(debuginfod_client *c, long a, long b)
 {
 	struct worker *w = debuginfod_get_user_data(c);
 
-	double t = now_s();
+	double t = clock__mono_s();
 
 	/* b: the size, once the server answered (a counts loops till then) */
 	w->ctx->bytes[w->slot] = b > 0 ? a : 0;	/* racy, for the line */
@@ -88,7 +81,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&ctx->lock);
 		if (i == SIZE_MAX)
 			break;
-		w->started = now_s();
+		w->started = clock__mono_s();
 		w->silent = false;
 		if (ctx->silent)
 			fd = -ETIMEDOUT;
@@ -103,7 +96,7 @@ static void *worker_main(void *arg)
 		/* an aborted transfer comes back as some error: say why */
 		if (fd < 0 && w->silent)
 			fd = -ETIMEDOUT;
-		else if (fd < 0 && now_s() > ctx->deadline)
+		else if (fd < 0 && clock__mono_s() > ctx->deadline)
 			fd = -ETIME;
 		pthread_mutex_lock(&ctx->lock);
 		ctx->f[i].path = fd >= 0 ? path : NULL;
@@ -144,7 +137,7 @@ size_t debuginfod__fetch(struct debuginfod_fetch *f, size_t n,
 
 	if (!n)
 		return 0;
-	ctx.deadline = now_s() + seconds;
+	ctx.deadline = clock__mono_s() + seconds;
 	pthread_mutex_init(&ctx.lock, NULL);
 	pthread_cond_init(&ctx.cond, NULL);
 	for (i = 0; i < nw; i++) {

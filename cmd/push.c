@@ -11,6 +11,7 @@
  * with `ebprof record --push` (push.h; their values are parsed and
  * checked in common/upload/push_opts.c).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,35 +24,38 @@
 #include "upload/push_opts.h"
 #include "upload/pyroscope.h"
 
-/*
- * Room for a usage message: a line of text and one argument (a label, a
- * URL, a time); only an argument of several KiB would be cut.
- */
-#define PUSH_ERR_LEN	8192
-
 /* ---- the options shared with record --push ---- */
 
 int push_cmd__parse_opt(struct push_opts *o, int c, const char *arg,
 			const char *cmd)
 {
-	char err[PUSH_ERR_LEN];
-	int r = push_opts__parse(o, c, arg, err, sizeof(err));
+	struct strbuf msg = STRBUF_INIT;
+	int r = push_opts__parse(o, c, arg, &msg);
 
 	if (r == PUSH_BAD_USAGE)
-		usage_error(cmd, "%s", err);
+		usage_error(cmd, "%s", msg.buf);
+	strbuf__release(&msg);
 	return r < 0 ? -1 : r;
 }
 
 int push_cmd__finish_opts(struct push_opts *o, const char *cmd)
 {
-	char err[PUSH_ERR_LEN];
-	int r = push_opts__finish(o, err, sizeof(err));
+	struct strbuf msg = STRBUF_INIT;
+	int r = push_opts__finish(o, &msg);
 
-	if (r == PUSH_BAD_USAGE) {
-		usage_error(cmd, "%s", err);
+	if (r == PUSH_BAD_USAGE)
+		usage_error(cmd, "%s", msg.buf);
+	strbuf__release(&msg);
+	if (r == PUSH_BAD_USAGE)
 		return EXIT_USAGE;
-	}
-	return r ? EXIT_FAIL : 0;
+	if (r)
+		return EXIT_FAIL;
+	/*
+	 * libcurl runs with CURLOPT_NOSIGNAL, so a server that drops a TLS
+	 * connection could raise SIGPIPE: that must not kill a recording.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
 }
 
 /* ---- ebprof push ---- */
@@ -224,10 +228,10 @@ static int parse_args(struct push *ps, int argc, char **argv,
 static int cmd_push_fn(int argc, char **argv, const struct cmd *self)
 {
 	struct push ps = { .cmd = cmd__label(self), .sample_rate = 99 };
-	struct strbuf name = STRBUF_INIT;
+	struct strbuf name = STRBUF_INIT, msg = STRBUF_INIT;
 	struct pyro_client *c = NULL;
 	struct pyro_config cfg;
-	char err[256], why[PUSH_ERR_LEN];
+	char err[256], why[256];
 	int status, r, a, n, i;
 
 	push_opts__init(&ps.o);
@@ -240,8 +244,8 @@ static int cmd_push_fn(int argc, char **argv, const struct cmd *self)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (push_window__check(&ps.w, why, sizeof(why))) {
-		usage_error(ps.cmd, "%s", why);
+	if (push_window__check(&ps.w, &msg)) {
+		usage_error(ps.cmd, "%s", msg.buf);
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -298,6 +302,7 @@ out:
 		push_input__release(&ps.up[i]);
 	free(ps.up);
 	strbuf__release(&name);
+	strbuf__release(&msg);
 	pyro_client__free(c);
 	push_opts__release(&ps.o);
 	return status == -1 ? EXIT_OK : status;

@@ -350,7 +350,7 @@ static int run_batch(struct top *t)
 		if (clock__ns(CLOCK_MONOTONIC) < next && !gone)
 			continue;
 		if (gone)
-			session__stop(t->s);
+			(void)session__stop(t->s);
 		err = take_interval(t);
 		if (!err)
 			err = print_batch(t);
@@ -433,7 +433,7 @@ static int run_interactive(struct top *t)
 		gone = session__done(t->s, NULL);
 		if (gone || clock__ns(CLOCK_MONOTONIC) >= next) {
 			if (gone)
-				session__stop(t->s);
+				(void)session__stop(t->s);
 			if (take_interval(t)) {
 				fail = "out of memory while sampling";
 				break;
@@ -510,7 +510,7 @@ static int run_top(struct top *t)
 	if (target_stop_signal == SIGHUP)
 		signal(SIGPIPE, SIG_IGN);
 	if (!status && t->output_set && t->batch_ran) {
-		session__stop(t->s);
+		(void)session__stop(t->s);
 		err = take_interval(t);
 		err = err ?: write_recording(t);
 		if (err) {

@@ -8,11 +8,16 @@
 int log_verbosity;
 const char *log_prefix = "ebprof";
 
+void log__vprint(FILE *f, const char *level, const char *fmt, va_list ap)
+{
+	fprintf(f, "%s: %s", log_prefix, level);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+}
+
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "%s: %s", log_prefix, level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	log__vprint(stderr, level, fmt, ap);
 }
 
 void pr_err(const char *fmt, ...)

@@ -8,6 +8,9 @@
 #ifndef EBPROF_LOG_H
 #define EBPROF_LOG_H
 
+#include <stdarg.h>
+#include <stdio.h>
+
 extern int log_verbosity;	/* -1 quiet, 0 default, >0 debug levels */
 extern const char *log_prefix;	/* "ebprof" or "ebprof record" */
 
@@ -16,5 +19,13 @@ void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One line as the pr_*() functions write it ("ebprof record: " @level
+ * message), to @f, whatever the verbosity: for text a caller may capture
+ * (record's summary).
+ */
+void log__vprint(FILE *f, const char *level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #endif

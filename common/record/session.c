@@ -426,6 +426,7 @@ void session__free(struct session *s)
 	if (s->child > 0 && s->go_fd >= 0) {
 		/* Never started: let it go without running the command. */
 		close(s->go_fd);
+		s->go_fd = -1;
 		waitpid(s->child, NULL, 0);
 	}
 	if (s->go_fd >= 0)
@@ -521,7 +522,12 @@ int session__offcpu_short(struct session *s)
 	return sampler__offcpu_short(s->smp, true, on_short, s->rec);
 }
 
-struct profile *session__build(struct session *s)
+/*
+ * The profile of what was handled so far, symbolized, without starting a
+ * new interval (to build it again, e.g. after fetching debug files).
+ * NULL with errno set.
+ */
+static struct profile *session__build(struct session *s)
 {
 	struct profile *p = recorder__build(s->rec, s->sym);
 
@@ -640,11 +646,6 @@ struct symbolizer *session__symbolizer(struct session *s)
 struct sampler *session__sampler(struct session *s)
 {
 	return s->smp;
-}
-
-struct proc_maps *session__proc_maps(struct session *s)
-{
-	return s->pm;
 }
 
 const struct session_opts *session__opts(const struct session *s)

@@ -140,13 +140,6 @@ pid_t session__child(const struct session *s);
 int session__offcpu_short(struct session *s);
 
 /*
- * The profile of what was handled so far, symbolized, without starting a
- * new interval (to build it again, e.g. after fetching debug files).
- * NULL with errno set.
- */
-struct profile *session__build(struct session *s);
-
-/*
  * The last profile, after session__stop(): the off-CPU sums taken, the
  * container names asked for waited for (up to 1 s), built, and with
  * @debuginfod built again once the debug files of sampled modules without
@@ -168,7 +161,7 @@ struct profile *session__interval(struct session *s);
 /* Stops sampling and handles the pending samples, for at most 2 s (what
  * is left then is dropped and counted as lost); with off_cpu, the threads
  * still blocked are charged up to the stop.  Call before the last
- * session__interval().  0, or -ENOMEM. */
+ * session__interval().  0, or -ENOMEM (with off_cpu only). */
 int session__stop(struct session *s);
 
 /* Samples counted by the sampler, lost in its ring buffer, and side-band
@@ -182,7 +175,6 @@ const struct python_stats *session__python_stats(const struct session *s);
 struct recorder *session__recorder(struct session *s);
 struct symbolizer *session__symbolizer(struct session *s);
 struct sampler *session__sampler(struct session *s);
-struct proc_maps *session__proc_maps(struct session *s);
 const struct session_opts *session__opts(const struct session *s);
 /* Off-CPU blocks still open at the stop, charged up to it. */
 uint64_t session__offcpu_in_progress(const struct session *s);

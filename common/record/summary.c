@@ -18,11 +18,9 @@ say(FILE *f, const char *level, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(f, "%s: %s", log_prefix, level);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	log__vprint(f, level, fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
 }
 
 #define info(f, ...)	say(f, "", __VA_ARGS__)

@@ -235,10 +235,11 @@ int report_compare__print(FILE *f, const struct profile *fbase, size_t bt,
 	int err = -ENODATA;	/* no samples left */
 	size_t i;
 
+	*failed = false;
 	rb = report__rank(fbase, bt, &a->keys);
 	rn = report__rank(fp, type, &a->keys);
 	if (!rb || !rn) {
-		err = -errno;
+		err = errno ? -errno : -ENOMEM;
 		pr_err("cannot rank: %s", strerror(-err));
 		goto out;
 	}
@@ -255,7 +256,7 @@ int report_compare__print(FILE *f, const struct profile *fbase, size_t bt,
 	g.new_scale = count_scale(fp, type);
 	d = report__diff(rb, rn, &g);
 	if (!d) {
-		err = -errno;
+		err = errno ? -errno : -ENOMEM;
 		pr_err("cannot compare: %s", strerror(-err));
 		goto out;
 	}

@@ -141,7 +141,7 @@ int report_rank__print(FILE *f, const struct profile *fp, size_t type,
 	int err;
 
 	if (!r) {
-		err = -errno;
+		err = errno ? -errno : -ENOMEM;
 		pr_err("cannot rank: %s", strerror(-err));
 		return err;
 	}

@@ -138,7 +138,7 @@ int report_tree__print(FILE *f, const struct profile *fp, size_t type,
 	int err;
 
 	if (!t) {
-		err = -errno;
+		err = errno ? -errno : -ENOMEM;
 		pr_err("cannot build the call tree: %s", strerror(-err));
 		return err;
 	}

@@ -101,24 +101,23 @@ static int parse_time(const char *s, int64_t now, int64_t *out)
 	return -1;
 }
 
-int push_window__check(const struct push_window *w, char *err,
-		       size_t errlen)
+int push_window__check(const struct push_window *w, struct strbuf *msg)
 {
 	int64_t t, now = pyro__now_ns();
 
 	if (w->now && (w->from || w->until)) {
-		snprintf(err, errlen, "--now replaces --from/--until: give one "
-			 "or the other");
+		strbuf__adds(msg, "--now replaces --from/--until: give one "
+			     "or the other");
 		return PUSH_BAD_USAGE;
 	}
 	if (w->from && parse_time(w->from, now, &t)) {
-		snprintf(err, errlen, "bad --from '%s' (Unix seconds, "
-			 "2024-05-01T12:00:00Z, now-5m...)", w->from);
+		strbuf__addf(msg, "bad --from '%s' (Unix seconds, "
+			     "2024-05-01T12:00:00Z, now-5m...)", w->from);
 		return PUSH_BAD_USAGE;
 	}
 	if (w->until && parse_time(w->until, now, &t)) {
-		snprintf(err, errlen, "bad --until '%s' (Unix seconds, "
-			 "2024-05-01T12:00:00Z, now...)", w->until);
+		strbuf__addf(msg, "bad --until '%s' (Unix seconds, "
+			     "2024-05-01T12:00:00Z, now...)", w->until);
 		return PUSH_BAD_USAGE;
 	}
 	return 0;

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strbuf.h"
 #include "upload/push_opts.h"
 #include "upload/pyroscope.h"
 
@@ -42,10 +43,9 @@ struct push_input {
 
 /*
  * Checks --from, --until and --now before any file is read: 0, or
- * PUSH_BAD_USAGE with the reason in @err.
+ * PUSH_BAD_USAGE with the reason added to @msg.
  */
-int push_window__check(const struct push_window *w, char *err,
-		       size_t errlen);
+int push_window__check(const struct push_window *w, struct strbuf *msg);
 
 /*
  * Reads and checks @in->path ("-": stdin) and fills @in: 0,

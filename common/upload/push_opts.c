@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,26 +122,34 @@ int push_opts__parse_count(const char *s, long min, long max, long *out)
 }
 
 /* A wrong command line: the reason goes to the caller, who prints it. */
-static int __attribute__((format(printf, 3, 4)))
-bad_usage(char *err, size_t errlen, const char *fmt, ...)
+static int __attribute__((format(printf, 2, 3)))
+bad_usage(struct strbuf *msg, const char *fmt, ...)
 {
+	char *text = NULL;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	n = vasprintf(&text, fmt, ap);
 	va_end(ap);
+	strbuf__reset(msg);
+	if (n < 0 || strbuf__adds(msg, text)) {
+		free(n < 0 ? NULL : text);
+		pr_err("out of memory");
+		return PUSH_FAILED;
+	}
+	free(text);
 	return PUSH_BAD_USAGE;
 }
 
-static int add_label(struct push_opts *o, const char *arg, char *err,
-		     size_t errlen)
+static int add_label(struct push_opts *o, const char *arg, struct strbuf *msg)
 {
 	char why[256], *copy, *eq;
 	size_t i;
 	int r;
 
 	if (o->nr_labels == PUSH_MAX_LABELS)
-		return bad_usage(err, errlen, "at most %d labels",
+		return bad_usage(msg, "at most %d labels",
 				 PUSH_MAX_LABELS);
 	copy = strdup(arg);
 	if (!copy) {
@@ -152,18 +159,18 @@ static int add_label(struct push_opts *o, const char *arg, char *err,
 	eq = strchr(copy, '=');
 	if (!eq) {
 		free(copy);
-		return bad_usage(err, errlen, "--label '%s' is not KEY=VALUE",
+		return bad_usage(msg, "--label '%s' is not KEY=VALUE",
 				 arg);
 	}
 	*eq = '\0';
 	/* why[]: the client's reason, cut at 256 bytes as it always was. */
 	if (pyro__check_label(copy, eq + 1, why, sizeof(why))) {
 		free(copy);
-		return bad_usage(err, errlen, "%s", why);
+		return bad_usage(msg, "%s", why);
 	}
 	for (i = 0; i < o->nr_labels; i++) {
 		if (!strcmp(o->labels[i].key, copy)) {
-			r = bad_usage(err, errlen, "label '%s' is given twice",
+			r = bad_usage(msg, "label '%s' is given twice",
 				      copy);
 			free(copy);
 			return r;
@@ -176,33 +183,32 @@ static int add_label(struct push_opts *o, const char *arg, char *err,
 	return 0;
 }
 
-static int add_header(struct push_opts *o, const char *arg, char *err,
-		      size_t errlen)
+static int add_header(struct push_opts *o, const char *arg, struct strbuf *msg)
 {
 	const char *colon = strchr(arg, ':');
 	size_t i, klen;
 
 	if (o->nr_headers == PUSH_MAX_HEADERS)
-		return bad_usage(err, errlen, "at most %d headers",
+		return bad_usage(msg, "at most %d headers",
 				 PUSH_MAX_HEADERS);
 	/* Messages show the name only: a value may be a secret. */
 	if (!colon || colon == arg)
-		return bad_usage(err, errlen, "--header wants 'Key: value' (no "
+		return bad_usage(msg, "--header wants 'Key: value' (no "
 				 "name and ':' found; the argument is not "
 				 "shown)");
 	klen = colon - arg;
 	for (i = 0; i < klen; i++) {
 		if (!isalnum((unsigned char)arg[i]) &&
 		    !strchr("!#$%&'*+-.^_`|~", arg[i]))
-			return bad_usage(err, errlen, "--header: bad character "
+			return bad_usage(msg, "--header: bad character "
 					 "in the name '%.*s'", (int)klen, arg);
 	}
 	if (pyro__check_header_value(arg))
-		return bad_usage(err, errlen, "--header '%.*s: ...': the value "
+		return bad_usage(msg, "--header '%.*s: ...': the value "
 				 "holds a control character", (int)klen, arg);
 	if ((klen == 13 && !strncasecmp(arg, "Authorization", 13)) ||
 	    (klen == 19 && !strncasecmp(arg, "Proxy-Authorization", 19)))
-		return bad_usage(err, errlen, "credentials do not belong on "
+		return bad_usage(msg, "credentials do not belong on "
 				 "the command line: use --token-file FILE, "
 				 "$EBPROF_PUSH_TOKEN or --user with "
 				 "$EBPROF_PUSH_PASSWORD");
@@ -211,7 +217,7 @@ static int add_header(struct push_opts *o, const char *arg, char *err,
 }
 
 int push_opts__parse(struct push_opts *o, int c, const char *arg,
-		     char *err, size_t errlen)
+		     struct strbuf *msg)
 {
 	long v;
 	int r;
@@ -232,7 +238,7 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		o->app = arg;
 		return 1;
 	case PUSH_OPT_LABEL:
-		r = add_label(o, arg, err, errlen);
+		r = add_label(o, arg, msg);
 		return r ? r : 1;
 	case PUSH_OPT_USER:
 		o->user = arg;
@@ -242,13 +248,13 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		return 1;
 	case PUSH_OPT_TENANT:
 		if (!*arg || pyro__check_header_value(arg))
-			return bad_usage(err, errlen, "--tenant needs a "
+			return bad_usage(msg, "--tenant needs a "
 					 "non-empty ID without control "
 					 "characters");
 		o->tenant = arg;
 		return 1;
 	case PUSH_OPT_HEADER:
-		r = add_header(o, arg, err, errlen);
+		r = add_header(o, arg, msg);
 		return r ? r : 1;
 	case PUSH_OPT_CACERT:
 		o->cacert = arg;
@@ -262,7 +268,7 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 	case PUSH_OPT_INTERVAL:
 		v = push_opts__parse_duration_ms(arg);
 		if (v <= 0 || (c == PUSH_OPT_INTERVAL && v < 1000))
-			return bad_usage(err, errlen, "bad duration '%s' (e.g. "
+			return bad_usage(msg, "bad duration '%s' (e.g. "
 					 "500ms, 15s, 2m%s)", arg,
 					 c == PUSH_OPT_INTERVAL ?
 					 "; at least 1s" : "");
@@ -277,13 +283,13 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		return 1;
 	case PUSH_OPT_RETRIES:
 		if (push_opts__parse_count(arg, 0, 100, &v))
-			return bad_usage(err, errlen, "--retries wants 0 to "
+			return bad_usage(msg, "--retries wants 0 to "
 					 "100, not '%s'", arg);
 		o->retries = v;
 		return 1;
 	case PUSH_OPT_MAX_SAMPLES:
 		if (push_opts__parse_count(arg, 1, 100000000, &v))
-			return bad_usage(err, errlen, "--max-samples wants a "
+			return bad_usage(msg, "--max-samples wants a "
 					 "positive number, not '%s'", arg);
 		o->max_samples = v;
 		return 1;
@@ -297,7 +303,7 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		else if (!strcmp(arg, "service"))
 			o->label_by = UPLOADER_LABEL_SERVICE;
 		else
-			return bad_usage(err, errlen, "--label-by wants pid, "
+			return bad_usage(msg, "--label-by wants pid, "
 					 "comm, container or service, not '%s'",
 					 arg);
 		o->continuous_set = true;
@@ -308,7 +314,7 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
 		return 1;
 	case PUSH_OPT_SPOOL_SIZE:
 		if (push_opts__parse_size(arg, &o->spool_size))
-			return bad_usage(err, errlen, "bad --spool-size '%s' "
+			return bad_usage(msg, "bad --spool-size '%s' "
 					 "(e.g. 64M, 1G; at least 4K)", arg);
 		o->continuous_set = true;
 		return 1;
@@ -373,7 +379,7 @@ static void scrub_env(const char *name)
 	unsetenv(name);
 }
 
-int push_opts__finish(struct push_opts *o, char *err, size_t errlen)
+int push_opts__finish(struct push_opts *o, struct strbuf *msg)
 {
 	const char *pw = getenv("EBPROF_PUSH_PASSWORD");
 	const char *tok = getenv("EBPROF_PUSH_TOKEN");
@@ -381,12 +387,12 @@ int push_opts__finish(struct push_opts *o, char *err, size_t errlen)
 	char why[256];
 
 	if (!o->server)
-		return bad_usage(err, errlen, "no server: give --server URL");
+		return bad_usage(msg, "no server: give --server URL");
 	if (strncmp(o->server, "http://", 7) &&
 	    strncmp(o->server, "https://", 8)) {
 		char *shown = pyro__redact_url(o->server);
 
-		bad_usage(err, errlen, "server URL '%s' must start with "
+		bad_usage(msg, "server URL '%s' must start with "
 			  "http:// or https://", shown ? shown : "?");
 		free(shown);
 		return PUSH_BAD_USAGE;
@@ -396,18 +402,18 @@ int push_opts__finish(struct push_opts *o, char *err, size_t errlen)
 			"while ebprof starts (ps): prefer --user with "
 			"EBPROF_PUSH_PASSWORD");
 	if (!o->app)
-		return bad_usage(err, errlen, "no application name: give "
+		return bad_usage(msg, "no application name: give "
 				 "--app NAME");
 	/* why[]: the client's reason, cut at 256 bytes as it always was. */
 	if (pyro__build_name(&name, o->app, o->labels, o->nr_labels, why,
 			     sizeof(why))) {
 		strbuf__release(&name);
-		return bad_usage(err, errlen, "%s", why);
+		return bad_usage(msg, "%s", why);
 	}
 	strbuf__release(&name);
 	if (o->user) {
 		if (!pw)
-			return bad_usage(err, errlen, "--user needs the "
+			return bad_usage(msg, "--user needs the "
 					 "password in the environment "
 					 "variable EBPROF_PUSH_PASSWORD");
 		o->password = strdup(pw);
@@ -437,13 +443,8 @@ int push_opts__finish(struct push_opts *o, char *err, size_t errlen)
 		}
 	}
 	if (o->token && o->user)
-		return bad_usage(err, errlen, "give either --user (basic auth) "
+		return bad_usage(msg, "give either --user (basic auth) "
 				 "or a bearer token, not both");
-	/*
-	 * libcurl runs with CURLOPT_NOSIGNAL, so a server that drops a TLS
-	 * connection could raise SIGPIPE: that must not kill a recording.
-	 */
-	signal(SIGPIPE, SIG_IGN);
 	/* Commands we run (record -- CMD) must not inherit secrets. */
 	scrub_env("EBPROF_PUSH_PASSWORD");
 	scrub_env("EBPROF_PUSH_TOKEN");

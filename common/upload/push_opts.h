@@ -11,15 +11,15 @@
  * PUSH_CONTINUOUS_OPT_SPECS), which also turns the results below into
  * usage messages and exit statuses for both commands.  Nothing here
  * exits or prints usage: a wrong command line comes back as
- * PUSH_BAD_USAGE with its one-line reason in the caller's buffer; other
+ * PUSH_BAD_USAGE with its one-line reason in the caller's strbuf; other
  * failures (a token file that cannot be read, out of memory) and warnings
  * go out through lib/log.h.
  *
  * Use:
  *	struct push_opts po;
  *	push_opts__init(&po);
- *	... for each option:  r = push_opts__parse(&po, c, optarg, err, len);
- *	... after them:       r = push_opts__finish(&po, err, len);
+ *	... for each option:  r = push_opts__parse(&po, c, optarg, &msg);
+ *	... after them:       r = push_opts__finish(&po, &msg);
  *	push_opts__pyro_config() or push_opts__uploader_config()
  *	push_opts__release(&po);
  */
@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/strbuf.h"
 #include "upload/pyroscope.h"
 #include "upload/uploader.h"
 
@@ -54,7 +55,7 @@ enum {
 
 /*
  * Results besides success: the command line is wrong (the reason is in
- * the caller's buffer: print it as a usage error), or something else
+ * the caller's strbuf: print it as a usage error), or something else
  * failed and was reported through lib/log.h.
  */
 enum {
@@ -96,13 +97,13 @@ void push_opts__release(struct push_opts *o);
 
 /*
  * Handles option @c with argument @arg: 1 when it is one of the above, 0
- * when it is not, PUSH_BAD_USAGE with the reason in @err, or PUSH_FAILED
+ * when it is not, PUSH_BAD_USAGE with the reason in @msg, or PUSH_FAILED
  * (out of memory, reported).  @arg is argv's own string: a password in a
  * --server/--push URL is copied, then overwritten there so that ps no
  * longer shows it.
  */
 int push_opts__parse(struct push_opts *o, int c, const char *arg,
-		     char *err, size_t errlen);
+		     struct strbuf *msg);
 
 /*
  * Checks the options (server, app, labels) and loads the secrets:
@@ -111,11 +112,11 @@ int push_opts__parse(struct push_opts *o, int c, const char *arg,
  * that commands ebprof starts never see them, and their values are wiped
  * in place so that /proc/PID/environ no longer shows them either.  Secrets
  * that would become HTTP header lines (a CR or LF in the token, tenant or
- * a header) are refused.  Also ignores SIGPIPE (see the code).  0,
- * PUSH_BAD_USAGE with the reason in @err (bad options), or PUSH_FAILED
+ * a header) are refused.  0,
+ * PUSH_BAD_USAGE with the reason in @msg (bad options), or PUSH_FAILED
  * after a message (a token file that cannot be read, out of memory).
  */
-int push_opts__finish(struct push_opts *o, char *err, size_t errlen);
+int push_opts__finish(struct push_opts *o, struct strbuf *msg);
 
 /* The HTTP part of the configuration; strings point into @o. */
 void push_opts__pyro_config(const struct push_opts *o,

@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "format/folded.h"
+#include "lib/clock.h"
 #include "lib/curl_loader.h"
 #include "upload/pyroscope.h"
 
@@ -28,18 +29,12 @@
 
 int64_t pyro__now_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+	return (int64_t)clock__ns(CLOCK_REALTIME);
 }
 
 int64_t pyro__mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)clock__mono_ms();
 }
 
 /* ---- names ---- */

@@ -13,16 +13,30 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/strbuf.h"
 #include "upload/push_opts.h"
 #include "test.h"
 
 static char tmp[] = "/tmp/ebprof-push-opts-test.XXXXXX";
-static char err[512];
+static char err[512];		/* the start of the last usage message */
+static struct strbuf msg = STRBUF_INIT;
+
+static int keep(int r)
+{
+	snprintf(err, sizeof(err), "%s", msg.buf ? msg.buf : "");
+	return r;
+}
 
 static int parse(struct push_opts *o, int c, const char *arg)
 {
-	err[0] = '\0';
-	return push_opts__parse(o, c, arg, err, sizeof(err));
+	strbuf__reset(&msg);
+	return keep(push_opts__parse(o, c, arg, &msg));
+}
+
+static int finish(struct push_opts *o)
+{
+	strbuf__reset(&msg);
+	return keep(push_opts__finish(o, &msg));
 }
 
 static void test_durations(void)
@@ -124,6 +138,20 @@ static void test_labels(void)
 	CHECK(parse(&o, PUSH_OPT_LABEL, "env") == PUSH_BAD_USAGE &&
 	      !strcmp(err, "--label 'env' is not KEY=VALUE"),
 	      "label without '=' refused: %s", err);
+	{
+		/* A usage message holds the whole argument and its reason. */
+		char *big = malloc(10001);
+
+		if (big) {
+			memset(big, 'v', 10000);
+			big[10000] = '\0';
+		}
+		CHECK(big && parse(&o, PUSH_OPT_LABEL, big) ==
+		      PUSH_BAD_USAGE && strstr(msg.buf, "' is not KEY=VALUE") &&
+		      msg.len == 10000 + strlen("--label '' is not KEY=VALUE"),
+		      "a 10000-byte label is refused with all of it and why");
+		free(big);
+	}
 	CHECK(parse(&o, PUSH_OPT_LABEL, "env=dev") == PUSH_BAD_USAGE &&
 	      !strcmp(err, "label 'env' is given twice") && o.nr_labels == 2,
 	      "label given twice refused: %s", err);
@@ -220,19 +248,19 @@ static void test_finish(void)
 	push_opts__release(&o);
 
 	push_opts__init(&o);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE &&
+	CHECK(finish(&o) == PUSH_BAD_USAGE &&
 	      !strcmp(err, "no server: give --server URL"),
 	      "no server: %s", err);
 	parse(&o, PUSH_OPT_SERVER, ftp);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE &&
+	CHECK(finish(&o) == PUSH_BAD_USAGE &&
 	      strstr(err, "must start with http://") && !strstr(err, "pw@"),
 	      "ftp URL refused, password not shown: %s", err);
 	parse(&o, PUSH_OPT_SERVER, plain);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE &&
+	CHECK(finish(&o) == PUSH_BAD_USAGE &&
 	      !strcmp(err, "no application name: give --app NAME"),
 	      "no app: %s", err);
 	parse(&o, PUSH_OPT_APP, "bad app");
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE,
+	CHECK(finish(&o) == PUSH_BAD_USAGE,
 	      "app name with a space refused: %s", err);
 	push_opts__release(&o);
 
@@ -241,10 +269,10 @@ static void test_finish(void)
 	unsetenv("EBPROF_PUSH_TOKEN");
 	base_opts(&o, plain);
 	parse(&o, PUSH_OPT_USER, "me");
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE &&
+	CHECK(finish(&o) == PUSH_BAD_USAGE &&
 	      strstr(err, "EBPROF_PUSH_PASSWORD"), "--user without password");
 	setenv("EBPROF_PUSH_PASSWORD", "pw1", 1);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == 0 &&
+	CHECK(finish(&o) == 0 &&
 	      !strcmp(o.password, "pw1") && !getenv("EBPROF_PUSH_PASSWORD"),
 	      "password loaded and taken out of the environment");
 	push_opts__pyro_config(&o, &cfg);
@@ -261,7 +289,7 @@ static void test_finish(void)
 	setenv("EBPROF_PUSH_TOKEN", "from-env", 1);
 	base_opts(&o, plain);
 	parse(&o, PUSH_OPT_TOKEN_FILE, path);
-	r = push_opts__finish(&o, err, sizeof(err));
+	r = finish(&o);
 	CHECK(r == 0 && o.token && !strcmp(o.token, "tok-123"),
 	      "token file read and trimmed");
 	CHECK(!getenv("EBPROF_PUSH_TOKEN"),
@@ -272,7 +300,7 @@ static void test_finish(void)
 	parse(&o, PUSH_OPT_TOKEN_FILE, path);
 	parse(&o, PUSH_OPT_USER, "me");
 	setenv("EBPROF_PUSH_PASSWORD", "pw", 1);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_BAD_USAGE &&
+	CHECK(finish(&o) == PUSH_BAD_USAGE &&
 	      strstr(err, "not both"), "token and --user refused: %s", err);
 	push_opts__release(&o);
 
@@ -280,21 +308,21 @@ static void test_finish(void)
 	write_file(path2, "tok\r\nX-Evil:1\n", 0600);
 	base_opts(&o, plain);
 	parse(&o, PUSH_OPT_TOKEN_FILE, path2);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_FAILED &&
+	CHECK(finish(&o) == PUSH_FAILED &&
 	      !o.token, "token file with two lines refused");
 	push_opts__release(&o);
 
 	write_file(path2, "two words\n", 0600);
 	base_opts(&o, plain);
 	parse(&o, PUSH_OPT_TOKEN_FILE, path2);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_FAILED,
+	CHECK(finish(&o) == PUSH_FAILED,
 	      "token file with a space refused");
 	push_opts__release(&o);
 
 	snprintf(path2, sizeof(path2), "%s/missing", tmp);
 	base_opts(&o, plain);
 	parse(&o, PUSH_OPT_TOKEN_FILE, path2);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_FAILED,
+	CHECK(finish(&o) == PUSH_FAILED,
 	      "missing token file: a failure, not a usage error");
 	push_opts__release(&o);
 
@@ -302,12 +330,12 @@ static void test_finish(void)
 	unsetenv("EBPROF_PUSH_PASSWORD");
 	setenv("EBPROF_PUSH_TOKEN", "t\nX-Evil: 1", 1);
 	base_opts(&o, plain);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == PUSH_FAILED &&
+	CHECK(finish(&o) == PUSH_FAILED &&
 	      !o.token, "EBPROF_PUSH_TOKEN with a line break refused");
 	push_opts__release(&o);
 	setenv("EBPROF_PUSH_TOKEN", "env-tok", 1);
 	base_opts(&o, plain);
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == 0 && o.token &&
+	CHECK(finish(&o) == 0 && o.token &&
 	      !strcmp(o.token, "env-tok") && !getenv("EBPROF_PUSH_TOKEN"),
 	      "token from EBPROF_PUSH_TOKEN, variable removed");
 	push_opts__release(&o);
@@ -328,8 +356,8 @@ static void test_uploader_config(void)
 	parse(&o, PUSH_OPT_RETRY_DELAY, "2s");
 	parse(&o, PUSH_OPT_SPOOL_DIR, "none");
 	parse(&o, PUSH_OPT_LABEL_BY, "pid");
-	CHECK(push_opts__finish(&o, err, sizeof(err)) == 0, "finish: %s",
-	      err);
+	CHECK(finish(&o) == 0, "uploader options pass the checks%s%s",
+	      *err ? ": " : "", err);
 	push_opts__uploader_config(&o, 49, &cfg);
 	CHECK(!strcmp(cfg.app, "svc") && cfg.nr_labels == 1 &&
 	      cfg.sample_rate == 49 && cfg.label_by == UPLOADER_LABEL_PID &&
@@ -353,5 +381,6 @@ int main(void)
 	test_finish();
 	test_uploader_config();
 	rmdir(tmp);
+	strbuf__release(&msg);
 	return test_status();
 }

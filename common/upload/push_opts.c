@@ -330,7 +330,7 @@ static char *read_token(const char *path)
 	ssize_t n;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		pr_err("cannot open token file '%s': %s", path,
 		       strerror(errno));
@@ -339,11 +339,23 @@ static char *read_token(const char *path)
 	if (!fstat(fd, &st) && (st.st_mode & 0077))
 		pr_warn("token file '%s' can be read by other users "
 			"(chmod 600 it)", path);
-	n = read(fd, buf, sizeof(buf) - 1);
+	/* Until the end: a pipe (--token-file <(...)) gives it in pieces. */
+	for (n = 0; (size_t)n < sizeof(buf) - 1;) {
+		ssize_t got = read(fd, buf + n, sizeof(buf) - 1 - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			if (got < 0)
+				n = -errno;
+			break;
+		}
+		n += got;
+	}
 	close(fd);
 	if (n < 0) {
 		pr_err("cannot read token file '%s': %s", path,
-		       strerror(errno));
+		       strerror((int)-n));
 		return NULL;
 	}
 	buf[n] = '\0';

@@ -6,10 +6,12 @@
  * and the secrets it loads (token file, environment scrubbed), and the
  * client configuration made from them.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -318,6 +320,32 @@ static void test_finish(void)
 	CHECK(finish(&o) == PUSH_FAILED,
 	      "token file with a space refused");
 	push_opts__release(&o);
+
+	/* A pipe (--token-file <(...)) that gives the token in pieces. */
+	snprintf(path2, sizeof(path2), "%s/pipe", tmp);
+	if (!mkfifo(path2, 0600)) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			int fd = open(path2, O_WRONLY);
+
+			if (fd < 0 || write(fd, "tok", 3) != 3)
+				_exit(1);
+			usleep(200000);
+			_exit(write(fd, "-piece\n", 7) == 7 ? 0 : 1);
+		}
+		base_opts(&o, plain);
+		parse(&o, PUSH_OPT_TOKEN_FILE, path2);
+		r = finish(&o);
+		CHECK(pid > 0 && r == 0 && o.token &&
+		      !strcmp(o.token, "tok-piece"),
+		      "token read to the end of a pipe: %s",
+		      o.token ? o.token : "(none)");
+		push_opts__release(&o);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		unlink(path2);
+	}
 
 	snprintf(path2, sizeof(path2), "%s/missing", tmp);
 	base_opts(&o, plain);

@@ -8,7 +8,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= : binary, man pages, completions
 #   make asan       build/asan/ebprof with AddressSanitizer + UBSan
 #
-# Data flow: bpf/*.bpf.c -> build/bpf/*.skel.h -> common/ -> cmd/ -> build/ebprof
+# Data flow: bpf/*.bpf.c -> build/bpf/*.skel.h -> common/STAGE/ -> cmd/ ->
+# build/ebprof (README.md, "How a sample flows", lists the stages).
 
 SHELL     := /bin/bash
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
@@ -31,9 +32,9 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
 # $(O)/ebprof-static (`make static`), glibc (SYS_LIBS) dynamic in both.
 # Adding a library is one word in LIBS; what the static archives need in
 # turn goes in STATIC_DEPS (mk/static.mk links them).  LAZY_LIBS are
-# loaded on first use in the dynamic build (common/*_loader.c) and linked
-# in the static one.  libcurl is never linked: common/lib/curl_loader.c loads
-# it when an upload is made, and libdebuginfod (common/lib/debuginfod_loader.c)
+# loaded on first use in the dynamic build (common/lib/*_loader.c) and
+# linked in the static one.  libcurl is never linked: curl_loader.c
+# loads it when an upload is made, and libdebuginfod (debuginfod_loader.c)
 # when debug files are fetched.
 LIBS      := bpf dw elf z capstone unwind-x86_64 unwind protobuf-c iberty \
 	json-c lzma ncursesw tinfo

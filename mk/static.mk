@@ -13,7 +13,7 @@ STATIC_LDLIBS := $(STATIC_BPF_O) \
 	-Wl,-Bstatic $(addprefix -l,$(filter-out bpf,$(LIBS)) $(STATIC_DEPS)) \
 	-Wl,-Bdynamic $(SYS_LIBS)
 # LAZY_LIBS ahead of libcommon.a: their real functions are found before
-# the archive's loaders (common/*_loader.c), which are then not linked.
+# the archive's loaders (common/lib/*_loader.c), which are then not linked.
 STATIC_LAZY   := -Wl,-Bstatic -Wl,--whole-archive \
 	$(addprefix -l,$(LAZY_LIBS)) -Wl,--no-whole-archive -Wl,-Bdynamic
 LIBBPF_API    := bpf_* btf_* btf__* libbpf_* perf_buffer_* ring_buffer_* \

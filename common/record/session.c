@@ -25,6 +25,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "record/session.h"
+#include "sample/proc_status.h"
 #include "sample/sampler.h"
 #include "symbol/debuginfod.h"
 
@@ -60,21 +61,11 @@ struct session {
 /* /proc/TID works for threads too, though readdir does not list them. */
 bool session__task_alive(pid_t pid)
 {
-	char fn[64], buf[512], *p;
-	ssize_t n;
-	int fd;
+	unsigned long flags;
+	char state;
 
-	snprintf(fn, sizeof(fn), "/proc/%d/stat", pid);
-	fd = open(fn, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return !proc_status__stat(pid, NULL, 0, &state, &flags) &&
+	       state != 'Z' && state != 'X';
 }
 
 bool session__has_caps(void)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* /proc/PID/status: namespace pid, effective ids, signal masks. */
+/*
+ * /proc/PID/status: namespace pid, thread group, effective ids, signal
+ * masks; /proc/PID/stat: name, state, flags.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -33,6 +36,10 @@ int proc_status__parse(const char *text, pid_t pid, struct proc_status *st)
 
 	memset(st, 0, sizeof(*st));
 	st->nspid = pid;
+	st->tgid = pid;
+	p = field(text, "Tgid:");
+	if (p && sscanf(p, "%llu", &v) == 1 && v && v <= 0x7fffffff)
+		st->tgid = v;
 	p = field(text, "NSpid:");
 	if (p) {
 		/* The last number of the line: the innermost namespace. */
@@ -63,20 +70,57 @@ int proc_status__parse(const char *text, pid_t pid, struct proc_status *st)
 	return 0;
 }
 
-int proc_status__read(pid_t pid, struct proc_status *st)
+/* /proc/PID/@what into @buf, NUL-terminated: 0 or -errno (-ESRCH: gone). */
+static int read_proc(pid_t pid, const char *what, char *buf, size_t len)
 {
-	char path[64], buf[8192];
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, what);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
 		return n < 0 ? -errno : -ESRCH;
 	buf[n] = '\0';
-	return proc_status__parse(buf, pid, st);
+	return 0;
+}
+
+int proc_status__read(pid_t pid, struct proc_status *st)
+{
+	char buf[8192];
+	int err = read_proc(pid, "status", buf, sizeof(buf));
+
+	return err ? err : proc_status__parse(buf, pid, st);
+}
+
+int proc_status__stat(pid_t pid, char *comm, size_t len, char *state,
+		      unsigned long *flags)
+{
+	char buf[1024], *open_p, *close_p;
+	size_t n_comm;
+	int err = read_proc(pid, "stat", buf, sizeof(buf));
+
+	if (err)
+		return err;
+	/* The name may hold ')' and spaces: it ends at the last ')'. */
+	open_p = strchr(buf, '(');
+	close_p = strrchr(buf, ')');
+	if (!open_p || !close_p || close_p < open_p)
+		return -EINVAL;
+	/* state ppid pgrp session tty tpgid flags */
+	if (sscanf(close_p + 1, " %c %*d %*d %*d %*d %*d %lu", state,
+		   flags) != 2)
+		return -EINVAL;
+	if (comm && len) {
+		n_comm = close_p - open_p - 1;
+		if (n_comm >= len)
+			n_comm = len - 1;
+		memset(comm, 0, len);
+		memcpy(comm, open_p + 1, n_comm);
+	}
+	return 0;
 }

@@ -20,6 +20,7 @@
 
 #include "bpf/sampler.skel.h"
 #include "lib/clock.h"
+#include "sample/proc_status.h"
 #include "sample/sampler.h"
 
 struct sampler {
@@ -439,45 +440,14 @@ int sampler__offcpu_short(struct sampler *s, bool take, sampler_short_cb cb,
  */
 static char thread_stat(pid_t tid, char comm[SAMPLER_COMM_LEN], pid_t *tgid)
 {
-	char path[64], buf[1024], *open_p, *close_p, state;
+	struct proc_status ps;
 	unsigned long flags;
-	ssize_t n;
-	int fd, len;
+	char state;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_status__stat(tid, comm, SAMPLER_COMM_LEN, &state, &flags) ||
+	    (flags & 0x00200000))	/* PF_KTHREAD */
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	open_p = strchr(buf, '(');
-	close_p = strrchr(buf, ')');
-	if (!open_p || !close_p || close_p < open_p)
-		return 0;
-	len = close_p - open_p - 1;
-	if (len >= SAMPLER_COMM_LEN)
-		len = SAMPLER_COMM_LEN - 1;
-	memset(comm, 0, SAMPLER_COMM_LEN);
-	memcpy(comm, open_p + 1, len);
-	/* state ppid pgrp session tty tpgid flags */
-	if (sscanf(close_p + 2, "%c %*d %*d %*d %*d %*d %lu", &state,
-		   &flags) != 2 || (flags & 0x00200000))	/* PF_KTHREAD */
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	*tgid = tid;
-	{
-		FILE *f = fopen(path, "re");
-		char line[256];
-
-		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, "Tgid: %d", tgid) == 1)
-				break;
-		if (f)
-			fclose(f);
-	}
+	*tgid = proc_status__read(tid, &ps) ? tid : ps.tgid;
 	return state;
 }
 

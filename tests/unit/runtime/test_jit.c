@@ -266,8 +266,30 @@ static void test_proc_status(void)
 	      st.euid == 1000 && st.egid == 100 && st.sig_caught == 4 &&
 	      st.sig_ignored == 0x1000,
 	      "proc status: namespace pid, effective ids, signal masks");
-	CHECK(!proc_status__read(getpid(), &st) && st.nspid > 0,
+	CHECK(!proc_status__read(getpid(), &st) && st.nspid > 0 &&
+	      st.tgid == getpid(),
 	      "proc status: our own");
+	CHECK(!proc_status__parse("Name:\tx\nTgid:\t77\nUid:\t0\t0\n"
+				  "Gid:\t0\t0\n", 78, &st) && st.tgid == 77 &&
+	      !proc_status__parse("Uid:\t0\t0\nGid:\t0\t0\n", 78, &st) &&
+	      st.tgid == 78,
+	      "proc status: thread group, else the pid");
+	{
+		char comm[16], state = 0;
+		unsigned long flags = ~0UL;
+
+		CHECK(!proc_status__stat(getpid(), comm, sizeof(comm), &state,
+					 &flags) && state == 'R' &&
+		      !strcmp(comm, "test_jit") && !(flags & 0x00200000),
+		      "proc stat: our name, running, not a kernel thread");
+		CHECK(!proc_status__stat(2, comm, sizeof(comm), &state,
+					 &flags) && (flags & 0x00200000) &&
+		      !strcmp(comm, "kthreadd"),
+		      "proc stat: kthreadd is a kernel thread");
+		CHECK(proc_status__stat(0x7ffffff0, comm, sizeof(comm), &state,
+					&flags) == -ESRCH,
+		      "proc stat: a task that is gone");
+	}
 }
 
 static void test_jit_syms(void)

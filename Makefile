@@ -91,7 +91,8 @@ $(O)/ebprof: $(CMD_OBJS) $(O)/libcommon.a
 -include $(COMMON_OBJS:.o=.d) $(CMD_OBJS:.o=.d)
 
 # --- tests
-$(O)/tests/%: tests/unit/%.c tests/unit/test.h $(O)/libcommon.a
+$(O)/tests/%: tests/unit/%.c tests/unit/test.h $(wildcard tests/unit/*/*.h) \
+		$(O)/libcommon.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(O)/libcommon.a $(LDFLAGS) $(LDLIBS)
 

@@ -14,20 +14,8 @@
 #include "format/folded.h"
 #include "profile/live.h"
 #include "profile/report.h"
+#include "from_folded.h"
 #include "test.h"
-
-static struct profile *from_folded(const char *text)
-{
-	struct profile *raw = profile__new(), *p;
-	struct folded_stats st = { 0 };
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-
-	folded__read(raw, f, &st);
-	fclose(f);
-	p = report__comm_from_root(raw);
-	profile__free(raw);
-	return p;
-}
 
 static int push(struct live *l, const char *text)
 {

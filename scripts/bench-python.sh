@@ -34,13 +34,7 @@ kept_ns() {
 	bpf_stats "$1" | awk -v f="$FILTER_NS" '{ if ($3) printf "%.0f", ($1 * $2 - ($1 - $3) * f) / $3; else print 0 }'
 }
 
-interps=()
-for v in 3.10 3.11 3.12 3.13; do
-	for d in /root/.pyenv/versions/$v.*; do
-		[ -x "$d/bin/python$v" ] && interps+=("$d/bin/python$v")
-	done
-done
-[ -x /usr/bin/python3.11 ] && interps+=(/usr/bin/python3.11)
+. "$PWD/tests/python_interps.sh"
 
 sysctl -qw kernel.bpf_stats_enabled=1
 # What a run costs that only filters out another process's sample.

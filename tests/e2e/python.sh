@@ -16,13 +16,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PYW=$ROOT/tests/workloads/pysplit.py
 
-interps=()
-for v in 3.10 3.11 3.12 3.13; do
-	for d in /root/.pyenv/versions/$v.*; do
-		[ -x "$d/bin/python$v" ] && interps+=("$d/bin/python$v")
-	done
-done
-[ -x /usr/bin/python3.11 ] && interps+=(/usr/bin/python3.11)
+. "$ROOT/tests/python_interps.sh"
 if [ "${#interps[@]}" -lt 5 ]; then
 	fail "python: interpreters" "found only ${interps[*]}"
 fi
